@@ -1,0 +1,79 @@
+# Two commands set everything up on a fresh machine:
+#   make demo   build .venv and open the console on the shipped demo data
+#   make test   build .venv and run the whole test suite
+# Everything the tool needs is installed here, pinned by constraints.txt.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip
+# The pinned set: two stations that install from this file get the same build.
+CONSTRAINTS := constraints.txt
+
+.PHONY: all venv demo test test-fast bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
+
+all: venv
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "triage needs Python >= 3.11 ($(PYTHON))"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[test]'
+	@touch $@
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/triage demo
+
+# What the tests need beyond Python: tmux (end-to-end tests in a real terminal) and the
+# sqlite3 shell (the audit test edits a row with it, as a tamperer would).
+TEST_TOOLS := tmux sqlite3
+test-tools:
+	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing for the tests"; \
+	  (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) || \
+	  { echo "missing:$$missing and apt-get could not install it; install it by hand"; exit 1; }; fi
+
+test: $(STAMP) test-tools
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
+
+# Air-gapped stations: `make wheelhouse` on a connected machine, carry the repo (with
+# wheelhouse/) over, then `make install-offline` there. No network is used by the latter.
+wheelhouse: $(STAMP)
+	rm -rf wheelhouse && mkdir -p wheelhouse
+	$(PIP) download --quiet -d wheelhouse -c $(CONSTRAINTS) -r requirements-all.txt
+	$(PIP) download --quiet -d wheelhouse -c $(CONSTRAINTS) setuptools wheel
+	@echo "wheelhouse/: $$(ls wheelhouse | wc -l) files"
+
+install-offline:
+	@test -d wheelhouse || { echo "no wheelhouse/ here: run 'make wheelhouse' on a connected machine first"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	PIP_CONFIG_FILE=/dev/null $(PIP) install --quiet --no-index --find-links wheelhouse -c $(CONSTRAINTS) -e '.[test]'
+	@touch $(STAMP)
+
+# Re-pin after changing dependencies in pyproject.toml.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
+	.lockenv/bin/pip install --quiet --disable-pip-version-check '.[test]'
+	.lockenv/bin/pip freeze --exclude triage-console | grep -v '^-e' > $(CONSTRAINTS)
+	sed -e 's/[<>=!~;].*//' $(CONSTRAINTS) > requirements-all.txt
+	rm -rf .lockenv
+
+demo-data:
+	$(PYTHON) data/demo/generate.py
+
+snapshots: $(STAMP)
+	$(BIN)/python -m pytest -q tests --snapshot-update -k snapshot
+
+clean:
+	rm -rf $(VENV) wheelhouse build *.egg-info .pytest_cache

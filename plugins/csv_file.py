@@ -1,0 +1,123 @@
+"""Generic CSV importer: a header row, then one post a row, columns as in ``field_mapping``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+from triage.plugin_api import Collector, CollectorState, Option
+from triage.records import ImportProblem, PostRecord
+
+from .field_mapping import FieldMapper, RecordError, parse_mapping
+from .jsonl_file import DEFAULT_MAX_LINE_BYTES
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts bytes read, for the progress bar, without buffering the whole file."""
+
+    def __init__(self, raw):
+        self._raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._raw.readinto(buffer)
+        self.count += n or 0
+        return n
+
+
+class CsvCollector(Collector):
+    name = "csv"
+    description = "CSV file with a header row (id, text, author, created_at, ...)"
+    formats = ("csv",)
+    options_schema = {
+        "path": Option(str, required=True, help="the .csv file"),
+        "map": Option(dict, default={}, help="field -> column, e.g. {text = 'body'}"),
+        "source": Option(str, default="csv", help="source name for rows without a 'source' column"),
+        "delimiter": Option(str, default="", help="column separator; empty: detect , ; tab |"),
+        "max_line_bytes": Option(int, default=DEFAULT_MAX_LINE_BYTES, help="larger fields are reported"),
+    }
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        if path.suffix.lower() in (".csv", ".tsv"):
+            return True
+        first_line = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+        return "," in first_line and "text" in first_line and not first_line.lstrip().startswith("{")
+
+    def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
+        path = Path(self.options["path"])
+        to_record = FieldMapper(parse_mapping(self.options["map"]), self.options["source"])
+        size = os.path.getsize(path)
+        csv.field_size_limit(self.options["max_line_bytes"])
+        with open(path, "rb") as binary:
+            sample = binary.read(8192).decode("utf-8", "replace")
+            binary.seek(0)
+            counter = _CountingReader(binary)
+            # surrogateescape keeps reading past invalid UTF-8, so the bad row is reported and skipped.
+            text_stream = io.TextIOWrapper(io.BufferedReader(counter), encoding="utf-8-sig",
+                                           errors="surrogateescape", newline="")
+            delimiter = self.options["delimiter"] or self._guess_delimiter(sample, path)
+            reader = csv.reader(text_stream, delimiter=delimiter)
+            try:
+                header = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield ImportProblem(str(path), 1, f"bad header: {exc}")
+                return
+            header = [h.strip() for h in header]
+            wanted = {to_record.columns[f] for f in ("text", "author", "created_at")}
+            missing = [c for c in wanted if c not in header and "." not in c]
+            if missing:
+                yield ImportProblem(str(path), 1, f"header has no column {', '.join(map(repr, sorted(missing)))}"
+                                                  f" (columns: {', '.join(header[:12])}; map with --map)")
+                return
+            row_no = 0
+            while True:
+                start_line = reader.line_num + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    yield ImportProblem(str(path), start_line, f"bad CSV: {exc}")
+                    continue
+                row_no += 1
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) != len(header):
+                    yield ImportProblem(str(path), start_line,
+                                        f"has {len(cells)} columns, the header has {len(header)}")
+                    continue
+                if any(_has_surrogate(c) for c in cells):
+                    yield ImportProblem(str(path), start_line, "invalid UTF-8")
+                    continue
+                row = dict(zip(header, cells))
+                try:
+                    yield to_record(row, raw=json.dumps(row, ensure_ascii=False))
+                except RecordError as exc:
+                    yield ImportProblem(str(path), start_line, str(exc))
+                if row_no % 2000 == 0:
+                    state.progress(counter.count, size)
+            state.progress(size, size)
+
+    @staticmethod
+    def _guess_delimiter(sample: str, path: Path) -> str:
+        if path.suffix.lower() == ".tsv":
+            return "\t"
+        first = sample.split("\n", 1)[0]
+        counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+

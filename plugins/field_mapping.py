@@ -1,0 +1,160 @@
+"""The generic field mapping shared by the JSONL and CSV importers.
+
+A row's fields become a ``PostRecord`` by name: ``id``, ``text``, ``author``, ``created_at``
+and the optional ones below. ``--map text=body,author=user.screen_name`` renames (a dotted
+name reaches into nested JSON objects).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, Mapping
+
+from triage.records import PostRecord
+from triage.timeparse import TimestampError, parse_timestamp
+
+FIELDS = (
+    "id", "text", "author", "created_at", "author_name", "author_id", "url", "reply_to",
+    "reply_to_author", "mentions", "hashtags", "lang", "lat", "lon", "place", "source",
+)
+REQUIRED = ("text", "author", "created_at")
+
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}(?:@[A-Za-z0-9.\-]+)?)")
+_HASHTAG = re.compile(r"(?<![\w#&])#(\w{1,100})")
+
+
+class RecordError(ValueError):
+    """A row that cannot become a post; the message names the field."""
+
+
+def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
+    """``"text=body,author=user"`` -> {"text": "body", "author": "user"}."""
+    if not spec:
+        return {}
+    if isinstance(spec, Mapping):
+        items = dict(spec)
+    else:
+        items = {}
+        for part in spec.split(","):
+            if not part.strip():
+                continue
+            field, sep, column = part.partition("=")
+            if not sep or not column.strip():
+                raise RecordError(f"--map: {part!r} is not FIELD=COLUMN")
+            items[field.strip()] = column.strip()
+    unknown = set(items) - set(FIELDS)
+    if unknown:
+        raise RecordError(f"--map: unknown field(s) {', '.join(sorted(unknown))} (fields: {', '.join(FIELDS)})")
+    return items
+
+
+def _getter(column: str):
+    """A fast accessor for one column: a plain key, or a dotted path into nested objects."""
+    if "." not in column:
+        return lambda row: row.get(column)
+    parts = column.split(".")
+
+    def get(row):
+        if column in row:
+            return row[column]
+        value = row
+        for part in parts:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(part)
+        return value
+
+    return get
+
+
+def _as_list(value, field: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.lstrip("@#") for v in re.split(r"[,\s]+", value) if v.strip("@# ")]
+    if isinstance(value, (list, tuple)):
+        return [str(v).lstrip("@#") for v in value if v not in (None, "")]
+    raise RecordError(f"field {field!r}: expected a list or a comma-separated string")
+
+
+def _as_float(value, field: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"field {field!r}: not a number: {str(value)[:40]!r}") from None
+    if number != number:
+        raise RecordError(f"field {field!r}: not a number")
+    return number
+
+
+def _as_text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+class FieldMapper:
+    """Turns rows (dicts) into PostRecords under one mapping; built once per file, called per row."""
+
+    def __init__(self, mapping: Mapping[str, str], default_source: str):
+        self.columns = {f: mapping.get(f, f) for f in FIELDS}
+        self.get = {f: _getter(c) for f, c in self.columns.items()}
+        self.default_source = default_source
+
+    def __call__(self, row, raw: str) -> PostRecord:
+        if type(row) is not dict:
+            raise RecordError("not an object")
+        get = self.get
+        values = {f: g(row) for f, g in get.items()}
+        for field in REQUIRED:
+            value = values[field]
+            if value is None or (type(value) is str and not value.strip()):
+                raise RecordError(f"missing field {self.columns[field]!r}")
+        text = values["text"]
+        if type(text) is not str:
+            raise RecordError(f"field {self.columns['text']!r}: not a string")
+        try:
+            created_at, created_raw = parse_timestamp(values["created_at"])
+        except TimestampError as exc:
+            raise RecordError(f"field {self.columns['created_at']!r}: {exc}") from None
+        external_id = _as_text(values["id"])
+        if external_id is None:
+            # No id: the content hash keeps re-imports idempotent.
+            external_id = "sha256:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        lat, lon = values["lat"], values["lon"]
+        if lat is not None or lon is not None:
+            lat, lon = _as_float(lat, "lat"), _as_float(lon, "lon")
+            if lat is not None and not -90 <= lat <= 90:
+                raise RecordError(f"field 'lat': {lat} is outside -90..90")
+            if lon is not None and not -180 <= lon <= 180:
+                raise RecordError(f"field 'lon': {lon} is outside -180..180")
+        mentions = values["mentions"]
+        mentions = _as_list(mentions, "mentions") if mentions is not None else (
+            _MENTION.findall(text) if "@" in text else [])
+        hashtags = values["hashtags"]
+        hashtags = _as_list(hashtags, "hashtags") if hashtags is not None else (
+            _HASHTAG.findall(text) if "#" in text else [])
+        author = values["author"]
+        return PostRecord(
+            source=_as_text(values["source"]) or self.default_source,
+            external_id=external_id,
+            text=text,
+            author_handle=(author if type(author) is str else str(author)).lstrip("@"),
+            created_at=created_at,
+            created_raw=created_raw,
+            author_id=_as_text(values["author_id"]),
+            author_name=_as_text(values["author_name"]),
+            url=_as_text(values["url"]),
+            reply_to=_as_text(values["reply_to"]),
+            reply_to_author=(_as_text(values["reply_to_author"]) or "").lstrip("@") or None,
+            mentions=mentions,
+            hashtags=hashtags,
+            lang=_as_text(values["lang"]),
+            lat=lat,
+            lon=lon,
+            place=_as_text(values["place"]),
+            raw=raw,
+        )

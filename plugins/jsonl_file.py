@@ -1,0 +1,85 @@
+"""Generic JSON Lines importer: one JSON object a line, fields as in ``field_mapping``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Iterator
+
+from triage.plugin_api import Collector, CollectorState, Option
+from triage.records import ImportProblem, PostRecord
+
+from .field_mapping import FieldMapper, RecordError, parse_mapping
+
+DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024
+_CHUNK = 1 << 20
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB"
+
+
+class JsonlCollector(Collector):
+    name = "jsonl"
+    description = "JSON Lines file: one post per line (id, text, author, created_at, ...)"
+    formats = ("jsonl",)
+    options_schema = {
+        "path": Option(str, required=True, help="the .jsonl file"),
+        "map": Option(dict, default={}, help="field -> key, e.g. {text = 'body'}"),
+        "source": Option(str, default="jsonl", help="source name for rows without a 'source' field"),
+        "max_line_bytes": Option(int, default=DEFAULT_MAX_LINE_BYTES, help="longer lines are reported and skipped"),
+    }
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            return True
+        first = head.lstrip()[:1]
+        return first == b"{" and b"\n{" in head  # several objects, one a line
+
+    def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
+        path = Path(self.options["path"])
+        to_record = FieldMapper(parse_mapping(self.options["map"]), self.options["source"])
+        limit = self.options["max_line_bytes"]
+        size = os.path.getsize(path)
+        cursor = state.cursor or {}
+        with open(path, "rb") as fh:
+            line_no = 0
+            if cursor.get("path") == str(path) and 0 < cursor.get("offset", 0) <= size:
+                fh.seek(cursor["offset"])  # resume a watched file where the last run stopped
+                line_no = cursor.get("line", 0)
+            while True:
+                line = fh.readline(limit + 1)
+                if not line:
+                    break
+                line_no += 1
+                if len(line) > limit and not line.endswith(b"\n"):
+                    skipped = len(line)
+                    while True:  # skip the rest of the over-long line without holding it
+                        chunk = fh.readline(_CHUNK)
+                        skipped += len(chunk)
+                        if not chunk or chunk.endswith(b"\n"):
+                            break
+                    yield ImportProblem(str(path), line_no,
+                                        f"line is {_mb(skipped)}, over the {_mb(limit)} limit (max_line_bytes)")
+                    continue
+                if not line.strip():
+                    continue
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    yield ImportProblem(str(path), line_no, f"invalid UTF-8 at byte {exc.start} of the line")
+                    continue
+                text = text.rstrip("\r\n")
+                try:
+                    row = json.loads(text)
+                    yield to_record(row, raw=text)
+                except json.JSONDecodeError as exc:
+                    yield ImportProblem(str(path), line_no, f"broken JSON at column {exc.colno}: {exc.msg}")
+                except RecordError as exc:
+                    yield ImportProblem(str(path), line_no, str(exc))
+                if line_no % 2000 == 0:
+                    state.progress(fh.tell(), size)
+            state.progress(fh.tell(), size)
+            state.cursor = {"path": str(path), "offset": fh.tell(), "line": line_no}

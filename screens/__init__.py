@@ -1,0 +1,1 @@
+"""The Textual console, installed as ``triage.screens``. Only this package imports Textual."""

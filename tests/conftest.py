@@ -1,0 +1,59 @@
+"""Shared test fixtures: real SQLite files in tmp dirs, the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from triage.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """Never touch the developer's own store or config."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("TRIAGE_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("TRIAGE_CONFIG", str(home / "config.toml"))
+    monkeypatch.delenv("TRIAGE_DB", raising=False)
+    monkeypatch.setenv("USER", "tester")
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "store.db"
+
+
+def write_jsonl(path: Path, rows) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write((row if isinstance(row, str) else json.dumps(row)) + "\n")
+    return path
+
+
+def post(i: int, **extra) -> dict:
+    row = {"id": str(i), "text": f"post number {i} about the weather", "author": f"user{i % 7}",
+           "created_at": 1_780_000_000 + i * 3600}
+    row.update(extra)
+    return row
+
+
+class Cli:
+    def __init__(self, db: Path):
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args, input=None):
+        result = self.runner.invoke(main, ["--db", str(self.db), *map(str, args)], input=input,
+                                    catch_exceptions=False)
+        return result
+
+
+@pytest.fixture
+def cli(db_path) -> Cli:
+    return Cli(db_path)

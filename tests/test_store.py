@@ -1,0 +1,147 @@
+"""The store: schema, idempotent ingest, FTS, append-only labels, the audit hash chain."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import subprocess
+
+import pytest
+
+from triage.records import PostRecord
+from triage.store import SCHEMA_VERSION, SchemaTooNew, Store, queries
+
+
+def rec(i: int, source: str = "jsonl", text: str | None = None) -> PostRecord:
+    return PostRecord(source=source, external_id=str(i), text=text or f"the quick brown fox {i}",
+                      author_handle=f"a{i % 3}", created_at=1_780_000_000 + i, created_raw=str(1_780_000_000 + i),
+                      raw={"id": i})
+
+
+def test_new_store_is_private_wal_and_versioned(db_path):
+    with Store.open(db_path) as store:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"sources", "authors", "posts", "hits", "labels", "verdicts", "notes", "collector_state", "audit",
+            "posts_fts"} <= tables
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+
+
+def test_reopening_does_not_migrate_again_and_newer_schema_is_refused(db_path):
+    Store.open(db_path).close()
+    with Store.open(db_path) as store:
+        store.add_posts([rec(1)])
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(SchemaTooNew):
+        Store.open(db_path)
+
+
+def test_queue_author_and_label_indexes_exist(db_path):
+    with Store.open(db_path) as store:
+        plan = store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM posts WHERE flagged = 1 ORDER BY score DESC, id LIMIT 50").fetchall()
+        assert "idx_posts_queue" in str(plan)
+        plan = store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM posts WHERE author_id = 3 ORDER BY created_at").fetchall()
+        assert "idx_posts_author_time" in str(plan)
+        plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM posts WHERE disposition = 'benign'").fetchall()
+        assert "idx_posts_label" in str(plan)
+
+
+def test_ingest_is_idempotent_and_keeps_the_evidence_copy(db_path):
+    with Store.open(db_path) as store:
+        first = store.add_posts([rec(i) for i in range(50)])
+        again = store.add_posts([rec(i) for i in range(50)])
+        changed = store.add_posts([rec(1, text="an edited text for the same id")])
+        assert (first.added, again.added, changed.added) == (50, 0, 0)
+        assert list(first.new_ids()) == list(range(1, 51))
+        row = store.conn.execute(
+            "SELECT text, raw, raw_sha256, created_raw, collected_at FROM posts WHERE external_id = '1'").fetchone()
+        assert row[0] == "the quick brown fox 1"  # the first copy stays: evidence is never overwritten
+        assert row[1] == '{"id":1}'
+        import hashlib
+
+        assert row[2] == hashlib.sha256(row[1].encode()).hexdigest()
+        assert row[3] == "1780000001" and row[4] > 0
+        authors = dict(store.conn.execute("SELECT handle, post_count FROM authors"))
+        assert authors == {"a0": 17, "a1": 17, "a2": 16}
+
+
+def test_full_text_search_covers_every_new_post(db_path):
+    with Store.open(db_path) as store:
+        store.add_posts([rec(1, text="buying a rifle tomorrow"), rec(2, text="coffee time")])
+        store.add_posts([rec(3, text="another rifle post")])
+        hits = [r[0] for r in store.conn.execute("SELECT rowid FROM posts_fts WHERE posts_fts MATCH 'rifle' ORDER BY rowid")]
+        assert hits == [1, 3]
+
+
+def test_labels_are_append_only_and_undo_appends(db_path):
+    with Store.open(db_path) as store:
+        store.add_posts([rec(i) for i in range(3)])
+        first = store.set_disposition([1], "monitor", "ann")
+        second = store.set_disposition([1, 2], "escalate", "bob")
+        store.undo_label(second, "bob")
+        history = store.conn.execute("SELECT post_id, disposition, analyst, undo_of FROM labels ORDER BY id").fetchall()
+        assert history == [(1, "monitor", "ann", None), (1, "escalate", "bob", None), (2, "escalate", "bob", None),
+                           (1, "monitor", "bob", second[0]), (2, None, "bob", second[0])]
+        current = dict(store.conn.execute("SELECT id, disposition FROM posts"))
+        assert current == {1: "monitor", 2: None, 3: None}
+        assert first == [1]
+        assert queries.stats(store.conn).labeled == 1
+
+
+def test_verdicts_and_notes_are_kept_with_history(db_path):
+    with Store.open(db_path) as store:
+        store.add_posts([rec(1)])
+        v1 = store.set_verdict(1, "threat", 1, "ann")
+        store.set_verdict(1, "threat", 0, "bob")
+        store.undo_verdict(v1 + 1, "bob")
+        rows = store.conn.execute("SELECT verdict, analyst FROM verdicts ORDER BY id").fetchall()
+        assert rows == [(1, "ann"), (0, "bob"), (1, "bob")]
+        store.add_note(1, "line one\nline two", "ann")
+        assert store.conn.execute("SELECT body FROM notes").fetchone()[0] == "line one\nline two"
+
+
+def test_audit_chain_detects_an_edit_made_with_the_sqlite3_shell(db_path):
+    with Store.open(db_path) as store:
+        store.add_posts([rec(i) for i in range(3)])
+        for i in range(1, 4):
+            store.set_disposition([i], "benign", "ann")
+        assert store.verify_audit().ok
+    subprocess.run(["sqlite3", str(db_path), "UPDATE audit SET analyst = 'mallory' WHERE id = 2"], check=True)
+    with Store.open(db_path, readonly=True) as store:
+        report = store.verify_audit()
+    assert not report.ok and report.broken_at == 2
+
+
+def test_audit_chain_detects_removed_rows(db_path):
+    with Store.open(db_path) as store:
+        store.add_posts([rec(1)])
+        for _ in range(3):
+            store.log("ann", "export", "x")
+    subprocess.run(["sqlite3", str(db_path), "DELETE FROM audit WHERE id = 3"], check=True)
+    with Store.open(db_path, readonly=True) as store:
+        report = store.verify_audit()
+    assert not report.ok and report.broken_at == 3
+
+
+def test_readonly_store_refuses_writes(db_path):
+    Store.open(db_path).close()
+    with Store.open(db_path, readonly=True) as store:
+        with pytest.raises(Exception):
+            store.add_posts([rec(1)])
+
+
+def test_resolve_post_by_id_or_source_key(db_path):
+    from triage.store import UnknownPost
+
+    with Store.open(db_path) as store:
+        store.add_posts([rec(7, source="mastodon:example.social")])
+        assert store.resolve_post("1") == 1
+        assert store.resolve_post("mastodon:example.social:7") == 1
+        with pytest.raises(UnknownPost):
+            store.resolve_post("reddit:7")

@@ -1,0 +1,71 @@
+"""What every subcommand shares: the --db option, config loading, one-line errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from ..config import Config, ConfigError, load_config, resolve_db
+
+
+def fail(message: str, code: int = 1):
+    """One clear line on stderr, then exit: no traceback for expected problems."""
+    click.echo(f"triage: error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def _remember_db(ctx: click.Context, _param, value):
+    # ctx.meta is shared by the whole command tree: `triage --db X cmd` and `triage cmd --db X` agree.
+    if value is not None:
+        ctx.meta["triage.db"] = value
+    return value
+
+
+db_option = click.option(
+    "--db", type=click.Path(dir_okay=False), default=None, expose_value=False, callback=_remember_db,
+    help="Store file (default: $TRIAGE_DB, the config's db, or the XDG data dir).")
+
+
+@dataclass
+class CliContext:
+    meta: dict = field(default_factory=dict)
+    config_file: str | None = None
+    _config: Config | None = field(default=None, repr=False)
+
+    @property
+    def db_arg(self) -> str | None:
+        return self.meta.get("triage.db")
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            try:
+                self._config = load_config(Path(self.config_file) if self.config_file else None)
+            except ConfigError as exc:
+                fail(str(exc))
+        return self._config
+
+    def db_path(self) -> Path:
+        return resolve_db(self.db_arg, self.config)
+
+    def open_store(self, readonly: bool = False, must_exist: bool = False):
+        from ..store import SchemaTooNew, Store, StoreError
+
+        path = self.db_path()
+        if must_exist and not path.exists():
+            fail(f"{path}: no store here yet (import something first, or give --db)")
+        try:
+            return Store.open(path, readonly=readonly)
+        except (StoreError, SchemaTooNew) as exc:
+            fail(str(exc))
+        except Exception as exc:  # sqlite3.DatabaseError: not a database, unreadable
+            fail(f"{path}: cannot open store: {exc}")
+
+    @property
+    def analyst(self) -> str:
+        return self.config.analyst
+
+
+pass_cli = click.make_pass_decorator(CliContext, ensure=True)

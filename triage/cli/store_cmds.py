@@ -1,0 +1,242 @@
+"""Store commands: import, stats, audit verify, tag, retag, label."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .common import CliContext, db_option, fail, pass_cli
+
+# Exit status when an import finished but skipped bad records (scripts can tell).
+EXIT_SKIPPED = 3
+MAX_PRINTED_PROBLEMS = 200
+
+
+def _importer_for(path: Path, fmt: str, mapping: str, source: str | None):
+    from ..plugin_api import PluginError, detect_format, file_importers
+    from ..plugins.field_mapping import RecordError, parse_mapping
+
+    try:
+        importers = file_importers()
+        name = detect_format(path) if fmt == "auto" else fmt
+        if name not in importers:
+            fail(f"--format {name!r}: no such importer (installed: {', '.join(sorted(importers))})")
+        cls = importers[name]
+        options = {"path": str(path)}
+        if mapping:
+            if "map" not in cls.options_schema:
+                fail(f"--map does not apply to the {name} importer")
+            options["map"] = parse_mapping(mapping)
+        if source and "source" in cls.options_schema:
+            options["source"] = source
+        return cls(options)
+    except (PluginError, RecordError) as exc:
+        fail(str(exc))
+
+
+@click.command("import")
+@db_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "fmt", default="auto", show_default=True,
+              help="Importer: auto, jsonl, csv, or any installed importer's format.")
+@click.option("--map", "mapping", default="", help="Field mapping, e.g. text=body,author=user.screen_name")
+@click.option("--source", default=None, help="Source name for records that do not carry one.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad record (what was committed stays).")
+@click.option("--no-tag", is_flag=True, help="Store only; tag later with `triage tag`.")
+@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--quiet", "-q", is_flag=True, help="No summary lines.")
+@pass_cli
+def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, batch_size, quiet):
+    """Import posts from FILES (streamed, committed in batches, idempotent).
+
+    Bad records are reported as FILE:LINE: REASON and skipped; the exit status is then 3.
+    """
+    from ..ingest import StrictStop, run_collector
+    from ..progress import ProgressLine
+
+    collectors = [(Path(f), _importer_for(Path(f), fmt, mapping, source)) for f in files]
+    store = cli.open_store()
+    tagger = None
+    if not no_tag:
+        from ..tagging import make_tagger
+
+        tagger = make_tagger(cli.config.threshold)
+    printed = 0
+    any_problem = False
+
+    def report(problem) -> None:
+        nonlocal printed
+        printed += 1
+        if printed <= MAX_PRINTED_PROBLEMS:
+            progress.done()
+            click.echo(str(problem), err=True)
+        elif printed == MAX_PRINTED_PROBLEMS + 1:
+            click.echo("(more bad records: not printed; see the summary)", err=True)
+
+    for path, collector in collectors:
+        progress = ProgressLine(f"importing {path.name}")
+        try:
+            summary, _ = run_collector(
+                store, collector, batch_size=batch_size, strict=strict, tagger=tagger, on_problem=report,
+                on_progress=lambda done, total, s: progress.update(done, total, f"{s.added:,} new"),
+            )
+        except StrictStop as stop:
+            progress.done()
+            store.log(cli.analyst, "import-stopped", str(path), {"at": str(stop.problem)})
+            fail(f"stopped at {stop.problem} (--strict); posts before it are stored")
+        except OSError as exc:
+            progress.done()
+            fail(f"{path}: {exc.strerror or exc}")
+        progress.done()
+        any_problem |= summary.problem_count > 0
+        store.log(cli.analyst, "import", str(path.resolve()), {
+            "format": collector.name, "read": summary.read, "added": summary.added,
+            "bad": summary.problem_count, "size": path.stat().st_size,
+            "detector": tagger.version if tagger else None,
+        })
+        if not quiet:
+            rate = summary.read / summary.seconds if summary.seconds else 0
+            line = (f"{path}: {summary.read:,} read, {summary.added:,} added, {summary.duplicates:,} already stored, "
+                    f"{summary.problem_count:,} bad")
+            if tagger:
+                line += f"; {summary.flagged:,} flagged"
+            click.echo(f"{line} ({summary.seconds:.1f} s, {rate:,.0f} posts/s)")
+    store.close()
+    if any_problem:
+        raise SystemExit(EXIT_SKIPPED)
+
+
+@click.command("stats")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_cli
+def stats_cmd(cli: CliContext, as_json):
+    """Counts by source, indicator and label state."""
+    from ..store import queries
+
+    store = cli.open_store(readonly=True, must_exist=True)
+    st = queries.stats(store.conn)
+    store.close()
+    if as_json:
+        click.echo(json.dumps({"db": str(cli.db_path()), **st.as_dict()}, indent=2))
+        return
+    click.echo(render_stats(st, cli.db_path()))
+
+
+def render_stats(st, path) -> str:
+    lines = [
+        f"store      {path}",
+        f"posts      {st.posts:,}  ({st.untagged:,} not yet tagged)",
+        f"authors    {st.authors:,}",
+        f"flagged    {st.flagged:,}  ({st.unreviewed:,} unreviewed)",
+        f"labeled    {st.labeled:,}",
+    ]
+    for title, counts in (("by source", st.by_source), ("by indicator", st.by_indicator),
+                          ("by label", st.by_disposition)):
+        if counts:
+            lines.append(f"{title}:")
+            lines += [f"  {name:<24} {n:>9,}" for name, n in counts.items()]
+    return "\n".join(lines)
+
+
+@click.group("audit")
+def audit_group():
+    """The audit log (hash chain)."""
+
+
+@audit_group.command("verify")
+@db_option
+@pass_cli
+def audit_verify(cli: CliContext):
+    """Walk the hash chain; report the first row that does not verify."""
+    store = cli.open_store(readonly=True, must_exist=True)
+    report = store.verify_audit()
+    store.close()
+    if not report.ok:
+        fail(f"audit chain broken at row {report.broken_at}: {report.reason}")
+    click.echo(f"audit chain ok: {report.rows:,} rows verified")
+
+
+def _run_tagging(cli: CliContext, everything: bool):
+    from ..progress import ProgressLine
+    from ..tagging import make_tagger
+
+    store = cli.open_store(must_exist=True)
+    tagger = make_tagger(cli.config.threshold)
+    progress = ProgressLine("retagging" if everything else "tagging")
+    run = tagger.retag_all if everything else tagger.tag_untagged
+    counts = run(store, on_progress=lambda done, total: progress.update(done, total))
+    progress.done()
+    store.log(cli.analyst, "retag" if everything else "tag", "", {
+        "tagged": counts.tagged, "flagged": counts.flagged, "hits_changed": counts.hits_changed,
+        "detector": tagger.version})
+    store.close()
+    return counts, tagger.version
+
+
+@click.command("tag")
+@db_option
+@pass_cli
+def tag_cmd(cli: CliContext):
+    """Tag posts the detector has not seen yet."""
+    counts, version = _run_tagging(cli, everything=False)
+    click.echo(f"tagged {counts.tagged:,} posts, {counts.flagged:,} flagged (detector {version})")
+
+
+@click.command("retag")
+@db_option
+@pass_cli
+def retag_cmd(cli: CliContext):
+    """Re-run the detector on every post (after patterns or the model changed)."""
+    counts, version = _run_tagging(cli, everything=True)
+    click.echo(f"retagged {counts.tagged:,} posts, {counts.flagged:,} flagged; "
+               f"{counts.hits_changed:,} hits changed (detector {version})")
+
+
+def _parse_verdicts(values) -> list[tuple[str, int]]:
+    from ..indicators import INDICATORS
+
+    out = []
+    for value in values:
+        name, sep, verdict = value.partition("=")
+        if not sep or verdict not in ("0", "1") or name not in INDICATORS:
+            fail(f"--indicator {value!r}: expected INDICATOR=0|1 with INDICATOR one of {', '.join(INDICATORS)}")
+        out.append((name, int(verdict)))
+    return out
+
+
+@click.command("label")
+@db_option
+@click.argument("posts", nargs=-1, required=True)
+@click.option("--as", "disposition", default=None, help="Disposition, e.g. escalate, monitor, benign, unclear.")
+@click.option("--indicator", "indicators", multiple=True, help="Verdict INDICATOR=1 (confirm) or =0 (reject).")
+@click.option("--note", default=None, help="Add a note.")
+@pass_cli
+def label_cmd(cli: CliContext, posts, disposition, indicators, note):
+    """Label POSTS (store id or source:external_id) from scripts."""
+    from ..store import UnknownPost
+
+    if disposition is None and not indicators and note is None:
+        fail("nothing to do: give --as, --indicator or --note")
+    if disposition is not None and disposition not in cli.config.dispositions:
+        fail(f"--as {disposition!r}: not a disposition ({', '.join(cli.config.dispositions)}; set them in the config)")
+    verdicts = _parse_verdicts(indicators)
+    store = cli.open_store(must_exist=True)
+    try:
+        ids = [store.resolve_post(p) for p in posts]
+    except UnknownPost as exc:
+        fail(str(exc))
+    if disposition is not None:
+        store.set_disposition(ids, disposition, cli.analyst)
+    for pid in ids:
+        for name, verdict in verdicts:
+            store.set_verdict(pid, name, verdict, cli.analyst)
+        if note is not None:
+            store.add_note(pid, note, cli.analyst)
+    store.close()
+    click.echo(f"labeled {len(ids)} post(s)")
+
+
+COMMANDS = (import_cmd, stats_cmd, audit_group, tag_cmd, retag_cmd, label_cmd)

@@ -1,0 +1,133 @@
+"""The TOML config file and where things live (XDG dirs via platformdirs).
+
+Lookup order for the store: ``--db``, then ``TRIAGE_DB``, then ``db`` in the config file,
+then ``<XDG data dir>/triage/triage.db``. The config file is ``TRIAGE_CONFIG`` or
+``<XDG config dir>/triage/config.toml``; it is optional.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_DISPOSITIONS = ("escalate", "monitor", "benign", "unclear")
+APP = "triage"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass
+class CollectorConfig:
+    name: str
+    plugin: str
+    options: dict = field(default_factory=dict)
+    schedule: int = 300  # seconds between runs under `triage collect --watch`
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    analyst: str = ""
+    db: Path | None = None
+    threshold: float | None = None  # None: the detector's default
+    dispositions: tuple[str, ...] = DEFAULT_DISPOSITIONS
+    timezone: str | None = None  # analyst's display zone (IANA name); None: the system's
+    theme: str = "textual-dark"
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
+    max_post_chars: int = 100_000  # longer posts are kept whole but shown truncated and marked
+    collectors: list[CollectorConfig] = field(default_factory=list)
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("TRIAGE_DATA_DIR") or platformdirs.user_data_path(APP))
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("TRIAGE_CONFIG") or platformdirs.user_config_path(APP) / "config.toml")
+
+
+def default_analyst() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry (containers)
+        return os.environ.get("USER") or "analyst"
+
+
+def _check(cond: bool, where: str, message: str) -> None:
+    if not cond:
+        raise ConfigError(f"{where}: {message}")
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = Path(path) if path else config_path()
+    cfg = Config(analyst=default_analyst())
+    if not path.exists():
+        return cfg
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror}") from None
+    cfg.path = path
+    where = str(path)
+    known = {"analyst", "db", "threshold", "dispositions", "timezone", "theme", "keys", "max_post_chars",
+             "collectors"}
+    unknown = set(data) - known
+    _check(not unknown, where, f"unknown key(s) {', '.join(sorted(unknown))}")
+    if "analyst" in data:
+        _check(isinstance(data["analyst"], str) and data["analyst"].strip() != "", f"{where}: analyst",
+               "must be a non-empty string")
+        cfg.analyst = data["analyst"].strip()
+    if "db" in data:
+        _check(isinstance(data["db"], str), f"{where}: db", "must be a path string")
+        cfg.db = Path(data["db"]).expanduser()
+    if "threshold" in data:
+        t = data["threshold"]
+        _check(isinstance(t, (int, float)) and 0 <= t <= 1, f"{where}: threshold", "must be a number in 0..1")
+        cfg.threshold = float(t)
+    if "dispositions" in data:
+        d = data["dispositions"]
+        _check(isinstance(d, list) and 1 <= len(d) <= 9 and all(isinstance(x, str) and x for x in d),
+               f"{where}: dispositions", "must be a list of 1 to 9 names (keys 1-9 apply them)")
+        cfg.dispositions = tuple(d)
+    for key in ("timezone", "theme"):
+        if key in data:
+            _check(isinstance(data[key], str), f"{where}: {key}", "must be a string")
+            setattr(cfg, key, data[key])
+    if "keys" in data:
+        _check(isinstance(data["keys"], dict) and all(isinstance(v, str) for v in data["keys"].values()),
+               f"{where}: keys", "must be a table of binding-id = \"key\"")
+        cfg.keys = dict(data["keys"])
+    if "max_post_chars" in data:
+        _check(isinstance(data["max_post_chars"], int) and data["max_post_chars"] > 0, f"{where}: max_post_chars",
+               "must be a positive integer")
+        cfg.max_post_chars = data["max_post_chars"]
+    for i, entry in enumerate(data.get("collectors", [])):
+        here = f"{where}: collectors[{i}]"
+        _check(isinstance(entry, dict), here, "must be a table")
+        _check(isinstance(entry.get("name"), str) and entry["name"], here, "needs a name")
+        _check(isinstance(entry.get("plugin"), str) and entry["plugin"], here, "needs a plugin")
+        _check(isinstance(entry.get("options", {}), dict), here, "options must be a table")
+        schedule = entry.get("schedule", 300)
+        _check(isinstance(schedule, int) and schedule > 0, here, "schedule must be seconds (> 0)")
+        cfg.collectors.append(CollectorConfig(entry["name"], entry["plugin"], entry.get("options", {}), schedule))
+    return cfg
+
+
+def resolve_db(cli_value: str | os.PathLike | None, cfg: Config | None = None) -> Path:
+    if cli_value:
+        return Path(cli_value).expanduser()
+    if os.environ.get("TRIAGE_DB"):
+        return Path(os.environ["TRIAGE_DB"]).expanduser()
+    if cfg is not None and cfg.db is not None:
+        return cfg.db
+    return data_dir() / "triage.db"
