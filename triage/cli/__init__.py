@@ -3,12 +3,17 @@ they run, so `triage --help` starts fast over SSH."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import sys
 
 import click
 
 from .common import CliContext, db_option, fail
-from . import store_cmds, demo_cmd
+
+# Each module defines COMMANDS, a tuple of click commands. A module not present in this
+# checkout (a feature still being built) is skipped; one that fails to import is an error.
+_COMMAND_MODULES = ("store_cmds", "demo_cmd", "collect_cmds", "analytics_cmds", "export_cmds", "learn_cmds")
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,16 +31,16 @@ def main(ctx: click.Context, config_file: str | None) -> None:
         open_console(ctx.obj, ctx.obj.db_path(), create=True)
 
 
-for command in (*store_cmds.COMMANDS, demo_cmd.demo):
-    main.add_command(command)
+for _name in _COMMAND_MODULES:
+    if importlib.util.find_spec(f"{__name__}.{_name}") is not None:
+        for command in importlib.import_module(f"{__name__}.{_name}").COMMANDS:
+            main.add_command(command)
 
-try:  # the detector's CLI (score, eval) lives beside the detector
+if importlib.util.find_spec("triage.cli_detect") is not None:  # score, eval: beside the detector
     from ..cli_detect import eval_cmd, score_cmd
 
     main.add_command(score_cmd, "score")
     main.add_command(eval_cmd, "eval")
-except ImportError:  # pragma: no cover - only while the detector is being built
-    pass
 
 
 def run() -> None:

@@ -71,3 +71,6 @@ def demo(cli: CliContext, rebuild, stats_only):
             click.echo(render_stats(queries.stats(store.conn), path))
         return
     open_console(cli, path, title="demo")
+
+
+COMMANDS = (demo,)

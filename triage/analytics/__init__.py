@@ -1,0 +1,1 @@
+"""Author and store-wide analytics (issue: author profile and overview). No Textual here."""
