@@ -62,6 +62,27 @@ class TagResult:
     hits: list[tuple] = field(default_factory=list)  # (indicator, score, start, end, text, rule, origin)
 
 
+_INSERT_POST = (
+    "INSERT OR IGNORE INTO posts (source, external_id, author_id, text, created_at, created_raw, collected_at, "
+    "url, reply_to, reply_to_author, mentions, hashtags, lang, lat, lon, place, raw, raw_sha256) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def _storable(value):
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogate(value) else value
+    return value
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
 def _raw_text(raw) -> str:
     if raw is None:
         return ""
@@ -144,8 +165,8 @@ class Store:
     def _source_id(self, name: str, now: int) -> int:
         sid = self._source_ids.get(name)
         if sid is None:
-            self.conn.execute("INSERT OR IGNORE INTO sources (name, first_seen) VALUES (?, ?)", (name, now))
-            sid = self.conn.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()[0]
+            self.conn.execute("INSERT OR IGNORE INTO sources (name, first_seen) VALUES (?, ?)", (_storable(name), now))
+            sid = self.conn.execute("SELECT id FROM sources WHERE name = ?", (_storable(name),)).fetchone()[0]
             self._source_ids[name] = sid
         return sid
 
@@ -156,10 +177,10 @@ class Store:
             self.conn.execute(
                 "INSERT OR IGNORE INTO authors (source, handle, external_id, display_name, post_count) "
                 "VALUES (?, ?, ?, ?, 0)",
-                (rec.source, rec.author_handle, rec.author_id, rec.author_name),
+                tuple(map(_storable, (rec.source, rec.author_handle, rec.author_id, rec.author_name))),
             )
             aid = self.conn.execute(
-                "SELECT id FROM authors WHERE source = ? AND handle = ?", key
+                "SELECT id FROM authors WHERE source = ? AND handle = ?", tuple(map(_storable, key))
             ).fetchone()[0]
             if len(self._author_ids) > 200_000:  # bound memory on huge imports
                 self._author_ids.clear()
@@ -187,12 +208,12 @@ class Store:
                     rec.lang, rec.lat, rec.lon, rec.place, raw,
                     hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest(),
                 ))
-            conn.executemany(
-                "INSERT OR IGNORE INTO posts (source, external_id, author_id, text, created_at, created_raw, "
-                "collected_at, url, reply_to, reply_to_author, mentions, hashtags, lang, lat, lon, place, raw, "
-                "raw_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+            try:
+                conn.executemany(_INSERT_POST, rows)
+            except UnicodeEncodeError:
+                # A lone surrogate (JSON "\ud83d" escapes) cannot be stored as UTF-8; the raw copy keeps
+                # the escape as written, the fields get U+FFFD. Rows already inserted are ignored on retry.
+                conn.executemany(_INSERT_POST, [tuple(_storable(v) for v in row) for row in rows])
             after = conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             if after > before:
                 # Rowids only grow (nothing is ever deleted), so the new posts are exactly id > before.

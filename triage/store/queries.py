@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from dataclasses import asdict, dataclass, field
 
 
@@ -57,3 +58,247 @@ def all_posts_text(conn: sqlite3.Connection, after_id: int = 0, limit: int = 100
     return conn.execute(
         "SELECT id, text FROM posts WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
     ).fetchall()
+
+
+# ---- the queue ---------------------------------------------------------------------------
+
+SORTS = ("risk", "time", "author")
+LABEL_STATES = ("any", "unreviewed", "labeled")
+SNIPPET_CHARS = 300  # rows carry only the start of a post: a 1 MB post must not slow the list
+
+
+class SearchError(ValueError):
+    """A full-text query SQLite could not parse; the message is SQLite's own."""
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    flagged_only: bool = True
+    indicators: tuple[str, ...] = ()  # posts with any of these
+    source: str | None = None
+    author_ids: tuple[int, ...] = ()
+    label_state: str = "unreviewed"  # any | unreviewed | labeled | a disposition name
+    since: int | None = None  # UTC epoch, inclusive
+    until: int | None = None  # UTC epoch, exclusive
+    min_score: float | None = None
+    search: str | None = None  # FTS5 query syntax, passed through
+    sort: str = "risk"
+
+    def describe(self) -> str:
+        from ..timeparse import iso_utc
+
+        parts = ["flagged" if self.flagged_only else "all posts"]
+        if self.label_state != "any":
+            parts.append(self.label_state)
+        if self.indicators:
+            parts.append("ind:" + "|".join(self.indicators))
+        if self.source:
+            parts.append(f"src:{self.source}")
+        if self.author_ids:
+            parts.append(f"author#{','.join(map(str, self.author_ids))}")
+        if self.since is not None:
+            parts.append(f"since {iso_utc(self.since)[:10]}")
+        if self.until is not None:
+            parts.append(f"until {iso_utc(self.until)[:10]}")
+        if self.min_score is not None:
+            parts.append(f"score≥{self.min_score:g}")
+        if self.search:
+            parts.append(f"/{self.search}")
+        parts.append(f"by {self.sort}")
+        return " · ".join(parts)
+
+
+def _where(flt: QueueFilter) -> tuple[str, list]:
+    clauses, params = [], []
+    if flt.flagged_only:
+        clauses.append("p.flagged = 1")
+    if flt.label_state == "unreviewed":
+        clauses.append("p.disposition IS NULL")
+    elif flt.label_state == "labeled":
+        clauses.append("p.disposition IS NOT NULL")
+    elif flt.label_state != "any":
+        clauses.append("p.disposition = ?")
+        params.append(flt.label_state)
+    if flt.indicators:
+        marks = ",".join("?" * len(flt.indicators))
+        clauses.append(f"p.id IN (SELECT post_id FROM hits WHERE indicator IN ({marks}))")
+        params += list(flt.indicators)
+    if flt.source:
+        clauses.append("p.source = ?")
+        params.append(flt.source)
+    if flt.author_ids:
+        clauses.append(f"p.author_id IN ({','.join('?' * len(flt.author_ids))})")
+        params += list(flt.author_ids)
+    if flt.since is not None:
+        clauses.append("p.created_at >= ?")
+        params.append(flt.since)
+    if flt.until is not None:
+        clauses.append("p.created_at < ?")
+        params.append(flt.until)
+    if flt.min_score is not None:
+        clauses.append("p.score >= ?")
+        params.append(flt.min_score)
+    if flt.search:
+        clauses.append("p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+        params.append(flt.search)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_ORDER = {
+    "risk": "ORDER BY p.score DESC, p.id",
+    "time": "ORDER BY p.created_at DESC, p.id DESC",
+    "author": "ORDER BY a.handle, p.created_at DESC, p.id",
+}
+
+
+def queue_ids(conn: sqlite3.Connection, flt: QueueFilter, after_id: int = 0) -> array:
+    """Every post id the filter selects, in queue order (compact: 8 bytes an id).
+
+    ``after_id`` restricts to posts newer than a known maximum (the live "N new" check).
+    """
+    where, params = _where(flt)
+    if after_id:
+        where += (" AND " if where else " WHERE ") + "p.id > ?"
+        params.append(after_id)
+    join = " JOIN authors a ON a.id = p.author_id" if flt.sort == "author" else ""
+    sql = f"SELECT p.id FROM posts p{join}{where} {_ORDER.get(flt.sort, _ORDER['risk'])}"
+    try:
+        return array("q", (row[0] for row in conn.execute(sql, params)))
+    except sqlite3.OperationalError as exc:
+        # SQLite reports FTS5 query mistakes as OperationalError ("fts5: syntax error near …",
+        # "unterminated string", "no such column"); a locked store is not the analyst's typo.
+        if flt.search and "locked" not in str(exc) and "busy" not in str(exc):
+            raise SearchError(f"search {flt.search!r}: {exc}") from None
+        raise
+
+
+@dataclass
+class QueueRow:
+    id: int
+    score: float | None
+    indicators: str  # comma-separated ids
+    created_at: int
+    source: str
+    handle: str
+    snippet: str  # raw (unsanitized) start of the text
+    disposition: str | None
+    flagged: bool
+
+
+def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT p.id, p.score, p.indicators, p.created_at, p.source, a.handle, substr(p.text, 1, {SNIPPET_CHARS}), "
+        f"p.disposition, p.flagged FROM posts p LEFT JOIN authors a ON a.id = p.author_id WHERE p.id IN ({marks})",
+        ids,
+    )
+    return {r[0]: QueueRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "?", r[6] or "", r[7], bool(r[8]))
+            for r in rows}
+
+
+def max_post_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
+
+
+def sources(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM sources ORDER BY name")]
+
+
+def find_authors(conn: sqlite3.Connection, handle: str) -> list[tuple[int, str, str]]:
+    """(id, source, handle) of authors whose handle matches exactly (any source), else by prefix."""
+    rows = conn.execute("SELECT id, source, handle FROM authors WHERE handle = ? ORDER BY source", (handle,)).fetchall()
+    if not rows:
+        rows = conn.execute("SELECT id, source, handle FROM authors WHERE handle LIKE ? ESCAPE '\\' "
+                            "ORDER BY handle LIMIT 50",
+                            (handle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)).fetchall()
+    return rows
+
+
+# ---- one post ----------------------------------------------------------------------------
+
+@dataclass
+class HitRow:
+    indicator: str
+    score: float
+    start: int
+    end: int
+    text: str
+    rule: str
+    origin: str
+    detector_version: str
+
+
+@dataclass
+class HistoryRow:
+    kind: str  # label | verdict | note
+    at: float
+    analyst: str
+    value: str  # disposition, "threat=1", or the note body
+    undo: bool = False
+
+
+@dataclass
+class PostDetail:
+    id: int
+    source: str
+    external_id: str
+    text: str
+    created_at: int
+    created_raw: str
+    collected_at: int
+    url: str | None
+    reply_to: str | None
+    lang: str | None
+    lat: float | None
+    lon: float | None
+    place: str | None
+    score: float | None
+    flagged: bool
+    indicators: list[str]
+    detector_version: str | None
+    disposition: str | None
+    author_id: int
+    author_handle: str
+    author_name: str | None
+    author_posts: int
+    raw_sha256: str
+    hits: list[HitRow] = field(default_factory=list)
+    verdicts: dict[str, int | None] = field(default_factory=dict)  # current verdict per indicator
+    history: list[HistoryRow] = field(default_factory=list)  # labels, verdicts, notes, oldest first
+
+
+def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
+    row = conn.execute(
+        "SELECT p.id, p.source, p.external_id, p.text, p.created_at, p.created_raw, p.collected_at, p.url, "
+        "p.reply_to, p.lang, p.lat, p.lon, p.place, p.score, p.flagged, p.indicators, p.detector_version, "
+        "p.disposition, p.author_id, a.handle, a.display_name, a.post_count, p.raw_sha256 "
+        "FROM posts p LEFT JOIN authors a ON a.id = p.author_id WHERE p.id = ?", (post_id,)).fetchone()
+    if row is None:
+        return None
+    detail = PostDetail(*row[:14], flagged=bool(row[14]),
+                        indicators=[i for i in (row[15] or "").split(",") if i], detector_version=row[16],
+                        disposition=row[17], author_id=row[18], author_handle=row[19] or "?", author_name=row[20],
+                        author_posts=row[21] or 0, raw_sha256=row[22])
+    detail.hits = [HitRow(*h) for h in conn.execute(
+        'SELECT indicator, score, start, "end", text, rule, origin, detector_version FROM hits '
+        "WHERE post_id = ? ORDER BY start, indicator", (post_id,))]
+    history = [HistoryRow("label", at, who, value or "(cleared)", undo is not None) for at, who, value, undo in
+               conn.execute("SELECT at, analyst, disposition, undo_of FROM labels WHERE post_id = ?", (post_id,))]
+    for at, who, ind, verdict, undo in conn.execute(
+            "SELECT at, analyst, indicator, verdict, undo_of FROM verdicts WHERE post_id = ? ORDER BY id", (post_id,)):
+        detail.verdicts[ind] = verdict
+        shown = {1: "confirmed", 0: "rejected", None: "cleared"}[verdict]
+        history.append(HistoryRow("verdict", at, who, f"{ind} {shown}", undo is not None))
+    history += [HistoryRow("note", at, who, body) for at, who, body in
+                conn.execute("SELECT at, analyst, body FROM notes WHERE post_id = ?", (post_id,))]
+    detail.history = sorted(history, key=lambda h: h.at)
+    detail.verdicts = {k: v for k, v in detail.verdicts.items() if v is not None}
+    return detail
+
+
+def unreviewed_count(conn: sqlite3.Connection) -> int:
+    """Flagged posts with no label yet (a count over a partial index: milliseconds at 1M posts)."""
+    return conn.execute("SELECT COUNT(*) FROM posts WHERE flagged = 1 AND disposition IS NULL").fetchone()[0]

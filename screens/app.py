@@ -1,0 +1,69 @@
+"""The Textual application: opens the store, applies the config (keys, theme), shows the queue."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from textual.app import App
+
+from triage.config import Config
+from triage.store import Store
+from triage.store.queries import QueueFilter
+
+from .commands import QueueCommands
+from .formatting import analyst_zone
+from .queue_screen import QueueScreen
+
+
+class TriageApp(App):
+    CSS_PATH = "triage.tcss"
+    TITLE = "triage"
+    COMMANDS = App.COMMANDS | {QueueCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, db_path: Path, config: Config, title: str | None = None) -> None:
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.config = config
+        self.analyst = config.analyst
+        self.zone = analyst_zone(config.timezone)
+        self.store = Store.open(self.db_path)  # the one writer (labels, verdicts, notes)
+        self.reader = Store.open(self.db_path, readonly=True)  # UI-thread reads
+        self.undo_stack: list[tuple[str, list[int], list[int]]] = []
+        self.sub_title = title or str(self.db_path)
+        self._title = title or self.db_path.name
+
+    @contextmanager
+    def open_reader(self):
+        """A read-only connection for one worker thread (SQLite connections stay in their thread)."""
+        reader = Store.open(self.db_path, readonly=True)
+        try:
+            yield reader
+        finally:
+            reader.close()
+
+    def on_mount(self) -> None:
+        if self.config.theme:
+            try:
+                self.theme = self.config.theme
+            except Exception:
+                self.notify(f"unknown theme {self.config.theme!r}; using the default", markup=False)
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.push_screen(QueueScreen(QueueFilter(), title=self._title))
+
+    def open_author(self, author_id: int, handle: str) -> None:
+        """`a`: the author's posts (every post, newest first) until the author screen lands."""
+        from triage.sanitize import sanitize
+
+        self.push_screen(QueueScreen(QueueFilter(flagged_only=False, label_state="any", author_ids=(author_id,),
+                                                 sort="time"), title=f"author @{sanitize(handle)}"))
+
+    def on_unmount(self) -> None:
+        self.store.close()
+        self.reader.close()
+
+
+def run_console(db_path: Path, config: Config, title: str | None = None) -> None:
+    TriageApp(db_path, config, title=title).run()

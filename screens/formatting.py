@@ -1,0 +1,145 @@
+"""Turning store rows into rich Text for the terminal. Every untrusted string passes the
+core sanitizer and becomes a ``Text`` object: never markup, never raw escape bytes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+from triage.indicators import BY_ID, INDICATOR_LIST
+from triage.sanitize import clip, sanitize, sanitize_with_offsets
+from triage.store.queries import PostDetail, QueueRow
+
+# Styles carry state with attributes too (bold/underline/reverse), never by colour alone.
+EVIDENCE_STYLE = "bold reverse"
+TAG_STYLE = "bold"
+
+
+def analyst_zone(name: str | None) -> tzinfo:
+    if name:
+        try:
+            return ZoneInfo(name)
+        except Exception:
+            pass
+    return datetime.now().astimezone().tzinfo or timezone.utc
+
+
+def fmt_time(epoch: int | None, zone: tzinfo, with_year: bool = False) -> str:
+    if epoch is None:
+        return "—"
+    dt = datetime.fromtimestamp(epoch, tz=zone)
+    return dt.strftime("%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M")
+
+
+def badge_string(indicators: str | list[str]) -> str:
+    present = set(indicators.split(",") if isinstance(indicators, str) else indicators)
+    return "".join(i.badge if i.id in present else "·" for i in INDICATOR_LIST)
+
+
+def disposition_mark(disposition: str | None) -> str:
+    return disposition[0].upper() if disposition else "·"
+
+
+def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool) -> Text:
+    """One queue line: mark, risk, label, badges, time, source, author, start of text."""
+    risk = f"{row.score:4.2f}" if row.score is not None else "  — "
+    head = (f"{'●' if marked else ' '}{risk} {disposition_mark(row.disposition)} {badge_string(row.indicators)} "
+            f"{fmt_time(row.created_at, zone)} ")
+    source = clip(row.source, 9).ljust(9)
+    author = clip("@" + row.handle, 14).ljust(14)
+    rest = max(0, width - len(head) - 9 - 1 - 14 - 1)
+    line = Text(head, no_wrap=True, overflow="crop")
+    line.append(source + " ", style="dim")
+    line.append(author + " ", style="bold")
+    line.append(clip(row.snippet, rest))
+    return line
+
+
+QUEUE_HEADER = " risk L TPRWFGVBDI time        source    author         text"
+
+
+def post_text(detail: PostDetail, max_chars: int) -> Text:
+    """The post with every evidence span highlighted and its indicator named after it."""
+    raw = detail.text
+    truncated = len(raw) > max_chars
+    clean, to_clean = sanitize_with_offsets(raw[:max_chars] if truncated else raw)
+    text = Text(clean)
+    tags: dict[int, list[str]] = {}
+    for hit in detail.hits:
+        if hit.end <= hit.start or hit.start >= len(raw) or (truncated and hit.end > max_chars):
+            continue
+        start, end = to_clean(hit.start), to_clean(hit.end)
+        text.stylize(EVIDENCE_STYLE, start, end)
+        tags.setdefault(end, [])
+        if hit.indicator not in tags[end]:
+            tags[end].append(hit.indicator)
+    # Insert the indicator names right after their spans, from the end so offsets stay valid.
+    for end in sorted(tags, reverse=True):
+        label = Text(f"⟦{'+'.join(tags[end])}⟧", style=TAG_STYLE)
+        text = text[:end] + label + text[end:]
+    if truncated:
+        text.append(f"\n… post truncated for display: {len(raw):,} characters in all (the store keeps it whole)",
+                    style="italic")
+    return text
+
+
+def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int) -> Text:
+    out = Text()
+    out.append(f"#{detail.id} ", style="bold")
+    out.append(sanitize(f"{detail.source}:{detail.external_id}") + " ", style="dim")
+    out.append(f"  risk {detail.score:.2f}" if detail.score is not None else "  not tagged")
+    out.append("  FLAGGED" if detail.flagged else "", style="bold")
+    out.append(f"  label: {detail.disposition or 'none'}\n", style="bold" if detail.disposition else "")
+    out.append("author ")
+    out.append(sanitize("@" + detail.author_handle), style="bold")
+    if detail.author_name:
+        out.append(" (" + sanitize(detail.author_name) + ")")
+    out.append(f"  · {detail.author_posts} posts\n")
+    utc = fmt_time(detail.created_at, timezone.utc, with_year=True)
+    local = fmt_time(detail.created_at, zone, with_year=True)
+    out.append(f"time   {utc} UTC · {local} {datetime.fromtimestamp(detail.created_at, zone).strftime('%Z')}")
+    if detail.created_raw and detail.created_raw != str(detail.created_at):
+        out.append(" · raw " + sanitize(detail.created_raw), style="dim")
+    out.append("\n")
+    if detail.url:
+        out.append("url    " + sanitize(detail.url) + "\n", style="underline")
+    if detail.place or detail.lat is not None:
+        where = sanitize(detail.place or "")
+        if detail.lat is not None:
+            where += f" ({detail.lat:.3f}, {detail.lon:.3f})"
+        out.append("place  " + where.strip() + "\n")
+    out.append("\n")
+    out.append_text(post_text(detail, max_chars))
+    out.append("\n\n")
+    out.append("indicators\n", style="bold underline")
+    if not detail.hits and not detail.indicators:
+        out.append("  none detected\n", style="dim")
+    seen = set()
+    for hit in sorted(detail.hits, key=lambda h: -h.score):
+        key = (hit.indicator, hit.rule)
+        if key in seen:
+            continue
+        seen.add(key)
+        verdict = detail.verdicts.get(hit.indicator)
+        mark = {1: " ✓confirmed", 0: " ✗rejected"}.get(verdict, "")
+        title = BY_ID[hit.indicator].title if hit.indicator in BY_ID else hit.indicator
+        out.append(f"  {BY_ID[hit.indicator].badge if hit.indicator in BY_ID else '?'} {hit.indicator:<22}",
+                   style="bold")
+        out.append(f" {hit.score:4.2f} {hit.origin}:{sanitize(hit.rule)}{mark}\n")
+        if hit.text:
+            out.append("      “" + clip(hit.text, 60) + "” — " + title + "\n", style="dim")
+    for ind, verdict in detail.verdicts.items():
+        if ind not in {h.indicator for h in detail.hits}:
+            out.append(f"  {BY_ID[ind].badge} {ind:<22} analyst: {'added (confirmed)' if verdict else 'rejected'}\n",
+                       style="bold")
+    if detail.history:
+        out.append("\nhistory\n", style="bold underline")
+        for item in detail.history:
+            when = fmt_time(int(item.at), zone, with_year=True)
+            out.append(f"  {when} {sanitize(item.analyst)} {item.kind}{' (undo)' if item.undo else ''}: ")
+            out.append(sanitize(item.value) + "\n")
+    out.append(f"\nevidence sha256 {detail.raw_sha256[:16]}… · detector {sanitize(detail.detector_version or '—')}",
+               style="dim")
+    return out

@@ -1,0 +1,390 @@
+"""The queue and the post view: where analysts spend their day."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from triage.sanitize import sanitize
+from triage.store import StoreError
+from triage.store.queries import (SORTS, QueueFilter, SearchError, post_detail, queue_ids, queue_rows,
+                                  unreviewed_count)
+
+from .dialogs import FilterDialog, NoteDialog, VerdictDialog
+from .formatting import QUEUE_HEADER, post_panel
+from .help_screen import HelpScreen
+from .queue_list import QueueList
+
+LIVE_CHECK_SECONDS = 5.0
+
+
+class QueueScreen(Screen):
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Next", id="queue.next"),
+        Binding("k,up", "move(-1)", "Previous", id="queue.previous"),
+        Binding("g,home", "jump_first", "First", show=False, id="queue.first"),
+        Binding("G,end", "jump_last", "Last", show=False, id="queue.last"),
+        Binding("ctrl+d,pagedown", "half_page(1)", "Half page down", show=False, id="queue.half_down"),
+        Binding("ctrl+u,pageup", "half_page(-1)", "Half page up", show=False, id="queue.half_up"),
+        *[Binding(str(n), f"label({n})", f"Label {n}", show=False, id=f"queue.label_{n}") for n in range(1, 10)],
+        Binding("space", "toggle_mark", "Mark", id="queue.mark"),
+        Binding("u,z", "undo", "Undo", id="queue.undo"),
+        Binding("n", "note", "Note", id="queue.note"),
+        Binding("v", "verdicts", "Verdicts", id="queue.verdicts"),
+        Binding("slash", "search", "Search", id="queue.search"),
+        Binding("f", "filter", "Filter", id="queue.filter"),
+        Binding("s", "cycle_sort", "Sort", show=False, id="queue.sort"),
+        Binding("a", "author", "Author", id="queue.author"),
+        Binding("r", "refresh", "Refresh", show=False, id="queue.refresh"),
+        Binding("l", "toggle_layout", "Layout", show=False, id="queue.layout"),
+        Binding("tab", "focus_post", "Read post", show=False, id="queue.focus_post"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="queue.clear_search"),
+        Binding("question_mark", "help", "Help", id="queue.help"),
+        Binding("q", "back", "Back/Quit", id="queue.back"),
+    ]
+
+    def __init__(self, flt: QueueFilter, title: str = "queue") -> None:
+        super().__init__()
+        self.flt = flt
+        self.title_text = title
+        self.known_max_id = 0
+        self.new_count = 0
+        self.load_seconds = 0.0
+        self.unreviewed = 0
+        self.detail = None
+
+    # ---- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        yield Static(Text(f" triage · {self.title_text}", style="bold"), id="title-bar")
+        with Container(id="body"):
+            with Container(id="queue-pane"):
+                yield Static(Text(QUEUE_HEADER, style="bold"), id="queue-header")
+                yield QueueList(lambda ids: queue_rows(app.reader.conn, ids), app.zone, id="queue")
+            with VerticalScroll(id="post-pane"):
+                yield Static(Text("no post selected", style="dim"), id="post-body")
+        yield Input(placeholder="full-text search (FTS5: words, \"phrases\", OR, NOT, prefix*) · enter · esc",
+                    id="search-input", classes="hidden")
+        yield Static("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._apply_layout(self.size.width)
+        self.query_one(QueueList).focus()
+        self.reload()
+        self.set_interval(LIVE_CHECK_SECONDS, self.check_new)
+
+    def on_resize(self, event) -> None:
+        self._apply_layout(event.size.width)
+
+    def _apply_layout(self, width: int) -> None:
+        body = self.query_one("#body")
+        if getattr(self, "_layout_forced", None) is None:
+            side = width >= 140
+        else:
+            side = self._layout_forced
+        body.set_class(side, "-side")
+        body.set_class(not side, "-stacked")
+
+    def action_toggle_layout(self) -> None:
+        body = self.query_one("#body")
+        self._layout_forced = not body.has_class("-side")
+        self._apply_layout(self.size.width)
+
+    # ---- loading ids (a thread worker with its own read-only connection) -------------------
+
+    def reload(self, keep_post: int | None = None) -> None:
+        self.query_one(QueueList).loading_text = "loading…"
+        self._load_ids(self.flt, keep_post)
+
+    @work(thread=True, exclusive=True, group="ids")
+    def _load_ids(self, flt: QueueFilter, keep_post: int | None) -> None:
+        started = time.perf_counter()
+        with self.app.open_reader() as reader:
+            try:
+                ids = queue_ids(reader.conn, flt)
+                error = None
+            except SearchError as exc:
+                ids, error = None, str(exc)
+            max_id = reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
+            unreviewed = unreviewed_count(reader.conn)
+        self.app.call_from_thread(self._ids_loaded, flt, ids, keep_post, error, max_id, unreviewed,
+                                  time.perf_counter() - started)
+
+    def _ids_loaded(self, flt, ids, keep_post, error, max_id, unreviewed, seconds) -> None:
+        queue = self.query_one(QueueList)
+        if error is not None:
+            self.app.notify(sanitize(error), title="search", severity="error", markup=False, timeout=8)
+            self.flt = replace(self.flt, search=self._previous_search)
+            queue.loading_text = "search failed: the previous list stays"
+            queue.refresh()
+            return
+        self.flt = flt
+        self.known_max_id = max_id
+        self.new_count = 0
+        self.unreviewed = unreviewed
+        self.load_seconds = seconds
+        queue.loading_text = "nothing here: no post matches this filter" if not ids else ""
+        queue.set_ids(ids, keep_post)
+        self._show_post(queue.current_id)
+        self.update_status()
+
+    def check_new(self) -> None:
+        self._check_new(self.flt, self.known_max_id)
+
+    @work(thread=True, exclusive=True, group="live")
+    def _check_new(self, flt: QueueFilter, known: int) -> None:
+        with self.app.open_reader() as reader:
+            newest = reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
+            if newest <= known:
+                return
+            try:
+                count = len(queue_ids(reader.conn, flt, after_id=known))
+            except SearchError:
+                return
+        self.app.call_from_thread(self._new_posts, count)
+
+    def _new_posts(self, count: int) -> None:
+        if count != self.new_count:
+            self.new_count = count
+            self.update_status()
+
+    def action_refresh(self) -> None:
+        self.reload(keep_post=self.query_one(QueueList).current_id)
+
+    # ---- status and post view ------------------------------------------------------------
+
+    def update_status(self) -> None:
+        queue = self.query_one(QueueList)
+        total = len(queue.ids)
+        pos = f"{queue.cursor + 1:,}/{total:,}" if total else "0/0"
+        parts = [pos, self.flt.describe(), f"{self.unreviewed:,} unreviewed"]
+        if queue.marked:
+            parts.append(f"{len(queue.marked)} marked")
+        if self.new_count:
+            parts.append(f"{self.new_count} new: r")
+        parts.append("? keys")
+        self.query_one("#status", Static).update(Text(" │ ".join(parts), no_wrap=True, overflow="ellipsis"))
+
+    def on_queue_list_cursor_moved(self, message: QueueList.CursorMoved) -> None:
+        self._show_post(message.post_id)
+        self.update_status()
+
+    def _show_post(self, post_id: int | None) -> None:
+        body = self.query_one("#post-body", Static)
+        if post_id is None:
+            self.detail = None
+            body.update(Text("no post selected", style="dim"))
+            return
+        self.detail = post_detail(self.app.reader.conn, post_id)
+        if self.detail is None:
+            body.update(Text(f"post #{post_id} is not in the store", style="dim"))
+            return
+        body.update(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars))
+        self.query_one("#post-pane").scroll_home(animate=False)
+
+    # ---- movement ------------------------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        queue = self.query_one(QueueList)
+        queue.move_to(queue.cursor + delta)
+
+    def action_jump_first(self) -> None:
+        self.query_one(QueueList).move_to(0)
+
+    def action_jump_last(self) -> None:
+        queue = self.query_one(QueueList)
+        queue.move_to(len(queue.ids) - 1)
+
+    def action_half_page(self, direction: int) -> None:
+        queue = self.query_one(QueueList)
+        step = max(1, queue.size.height // 2)
+        queue.scroll_to(y=max(0, queue.scroll_offset.y + direction * step), animate=False)
+        queue.move_to(queue.cursor + direction * step)
+
+    def action_focus_post(self) -> None:
+        pane = self.query_one("#post-pane")
+        if pane.has_focus:
+            self.query_one(QueueList).focus()
+        else:
+            pane.focus()
+
+    # ---- labeling ------------------------------------------------------------------------
+
+    def _targets(self) -> list[int]:
+        queue = self.query_one(QueueList)
+        if queue.marked:
+            return sorted(queue.marked)
+        return [queue.current_id] if queue.current_id is not None else []
+
+    def _write(self, fn, *args):
+        """Run a store write; a failure is shown plainly and nothing moves."""
+        try:
+            return fn(*args)
+        except StoreError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return None
+
+    def action_label(self, number: int) -> None:
+        dispositions = self.app.config.dispositions
+        if number > len(dispositions):
+            self.app.notify(f"no disposition {number} (there are {len(dispositions)})", markup=False)
+            return
+        targets = self._targets()
+        if not targets:
+            return
+        queue = self.query_one(QueueList)
+        bulk = bool(queue.marked)
+        disposition = dispositions[number - 1]
+        label_ids = self._write(self.app.store.set_disposition, targets, disposition, self.app.analyst)
+        if label_ids is None:
+            return
+        self.app.undo_stack.append(("label", label_ids, targets))
+        self.unreviewed = unreviewed_count(self.app.reader.conn)
+        queue.marked.clear()
+        queue.invalidate(targets)
+        if bulk:
+            self.app.notify(f"{disposition}: {len(targets)} marked posts", markup=False)
+            self._show_post(queue.current_id)
+        elif queue.cursor < len(queue.ids) - 1:
+            queue.move_to(queue.cursor + 1)
+        else:
+            self._show_post(queue.current_id)
+        self.update_status()
+
+    def action_toggle_mark(self) -> None:
+        queue = self.query_one(QueueList)
+        current = queue.current_id
+        if current is None:
+            return
+        queue.marked.symmetric_difference_update({current})
+        queue.invalidate([current])
+        queue.move_to(queue.cursor + 1)
+        self.update_status()
+
+    def action_undo(self) -> None:
+        if not self.app.undo_stack:
+            self.app.notify("nothing to undo", markup=False)
+            return
+        kind, ids, posts = self.app.undo_stack.pop()
+        if kind == "label":
+            self._write(self.app.store.undo_label, ids, self.app.analyst)
+        else:
+            for verdict_id in reversed(ids):
+                self._write(self.app.store.undo_verdict, verdict_id, self.app.analyst)
+        self.unreviewed = unreviewed_count(self.app.reader.conn)
+        queue = self.query_one(QueueList)
+        queue.invalidate(posts)
+        if len(posts) == 1 and posts[0] in queue.ids:
+            queue.move_to(queue.ids.index(posts[0]))
+        self._show_post(queue.current_id)
+        self.update_status()
+        self.app.notify(f"undone: {kind} on {len(posts)} post(s)", markup=False)
+
+    def action_note(self) -> None:
+        post_id = self.query_one(QueueList).current_id
+        if post_id is None:
+            return
+
+        def save(body: str | None) -> None:
+            if body:
+                if self._write(self.app.store.add_note, post_id, body, self.app.analyst) is not None:
+                    self._show_post(post_id)
+                    self.app.notify("note saved", markup=False)
+
+        self.app.push_screen(NoteDialog(post_id), save)
+
+    def action_verdicts(self) -> None:
+        if self.detail is None:
+            return
+        post_id = self.detail.id
+
+        def save(changes) -> None:
+            ids = []
+            for indicator, value in changes or []:
+                verdict_id = self._write(self.app.store.set_verdict, post_id, indicator, value, self.app.analyst)
+                if verdict_id is not None:
+                    ids.append(verdict_id)
+            if ids:
+                self.app.undo_stack.append(("verdict", ids, [post_id]))
+                self._show_post(post_id)
+
+        self.app.push_screen(VerdictDialog(self.detail), save)
+
+    # ---- finding posts -------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#search-input", Input)
+        box.remove_class("hidden")
+        box.value = self.flt.search or ""
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search-input":
+            return
+        event.input.add_class("hidden")
+        self.query_one(QueueList).focus()
+        query = event.value.strip() or None
+        self._previous_search = self.flt.search
+        # Searching looks through every post, flagged or not, labeled or not.
+        self._apply_filter(replace(self.flt, search=query, flagged_only=self.flt.flagged_only and not query,
+                                   label_state="any" if query else self.flt.label_state,
+                                   sort="time" if query and self.flt.sort == "risk" else self.flt.sort))
+
+    def action_clear_search(self) -> None:
+        box = self.query_one("#search-input", Input)
+        if not box.has_class("hidden"):
+            box.add_class("hidden")
+            self.query_one(QueueList).focus()
+            return
+        if self.flt.search:
+            self._previous_search = None
+            self._apply_filter(replace(self.flt, search=None))
+
+    def _apply_filter(self, flt: QueueFilter) -> None:
+        self._previous_search = getattr(self, "_previous_search", None)
+        queue = self.query_one(QueueList)
+        keep = queue.current_id
+        self.query_one(QueueList).marked.clear()
+        self._load_ids(flt, keep)
+
+    def action_filter(self) -> None:
+        def apply(flt: QueueFilter | None) -> None:
+            if flt is not None:
+                self._previous_search = flt.search
+                self._apply_filter(flt)
+
+        from triage.store.queries import sources
+
+        self.app.push_screen(FilterDialog(self.flt, sources(self.app.reader.conn), self.app.config.dispositions),
+                             apply)
+
+    def action_cycle_sort(self) -> None:
+        nxt = SORTS[(SORTS.index(self.flt.sort) + 1) % len(SORTS)]
+        self._previous_search = self.flt.search
+        self._apply_filter(replace(self.flt, sort=nxt))
+
+    def action_author(self) -> None:
+        if self.detail is None:
+            return
+        self.app.open_author(self.detail.author_id, self.detail.author_handle)
+
+    # ---- the rest ------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.exit()

@@ -1,0 +1,196 @@
+"""The console driven through Textual's Pilot on a real store: what the analyst sees and what
+the store holds after each key."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from triage.config import Config
+from triage.screens.app import TriageApp
+from triage.screens.queue_list import QueueList
+from triage.screens.queue_screen import QueueScreen
+
+from .console_store import build_console_store
+
+
+@pytest.fixture
+def store_file(tmp_path):
+    return build_console_store(tmp_path / "console.db")
+
+
+def make_app(path, **cfg) -> TriageApp:
+    return TriageApp(path, Config(analyst="ann", timezone="UTC", **cfg))
+
+
+async def settle(pilot, app) -> QueueList:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return app.screen.query_one(QueueList)
+
+
+def labels(path):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT post_id, disposition, analyst, undo_of FROM labels ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text lines (the SVG export splits text into spans)."""
+    return "\n".join("".join(seg.text for seg in strip) for strip in app.screen._compositor.render_strips())
+
+
+async def test_queue_lists_flagged_posts_highest_risk_first(store_file):
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        assert len(queue.ids) == 10  # 8 flagged posts + 2 hostile; plain posts are not flagged
+        scores = [queue.row_at(i).score for i in range(len(queue.ids))]
+        assert scores == sorted(scores, reverse=True)
+        assert "1/10" in str(app.screen.query_one("#status").render())
+
+
+async def test_digit_labels_and_advances_then_undo_appends(store_file):
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        first, second = queue.ids[0], queue.ids[1]
+        await pilot.press("1")
+        await pilot.pause()
+        assert labels(store_file) == [(first, "escalate", "ann", None)]
+        assert queue.cursor == 1 and queue.current_id == second
+        assert queue.row_at(0).disposition == "escalate"
+        await pilot.press("u")
+        await pilot.pause()
+        assert labels(store_file)[-1] == (first, None, "ann", 1)  # undo appended, history kept
+        assert queue.current_id == first
+
+
+async def test_bulk_label_marked_posts(store_file):
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        a, b = queue.ids[0], queue.ids[1]
+        await pilot.press("space", "space", "3")
+        await pilot.pause()
+        assert sorted((p, d) for p, d, *_ in labels(store_file)) == [(a, "benign"), (b, "benign")]
+        assert queue.marked == set()
+
+
+async def test_note_is_saved_with_the_analyst(store_file):
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        target = queue.current_id
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"called", "enter", *"the school")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    conn = sqlite3.connect(store_file)
+    assert conn.execute("SELECT post_id, body, analyst FROM notes").fetchall() == [(target, "called\nthe school", "ann")]
+    assert conn.execute("SELECT action FROM audit ORDER BY id DESC LIMIT 1").fetchone()[0] == "note"
+
+
+async def test_verdicts_confirm_and_reject(store_file):
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        target = queue.current_id
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("y", "j", "x", "escape")  # threat confirmed, plan rejected
+        await pilot.pause()
+    conn = sqlite3.connect(store_file)
+    assert conn.execute("SELECT post_id, indicator, verdict FROM verdicts ORDER BY id").fetchall() == [
+        (target, "threat", 1), (target, "plan", 0)]
+
+
+async def test_search_uses_fts_and_reports_syntax_errors(store_file):
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        await pilot.press("slash", *"hiking", "enter")
+        queue = await settle(pilot, app)
+        assert len(queue.ids) == 30  # search covers unflagged posts too
+        await pilot.press("slash", "ctrl+u", *'"unbalanced', "enter")
+        queue = await settle(pilot, app)
+        assert len(queue.ids) == 30  # the previous list stays
+        assert [n.message for n in app._notifications if n.title == "search"] == [
+            "search '\"unbalanced': unterminated string"]
+
+
+async def test_filter_by_indicator(store_file):
+    from triage.store.queries import QueueFilter
+
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        screen._apply_filter(QueueFilter(indicators=("distress",), label_state="any"))
+        queue = await settle(pilot, app)
+        assert len(queue.ids) == 2
+
+
+async def test_author_key_lists_the_authors_posts(store_file):
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")
+        queue = await settle(pilot, app)
+        rows = [queue.row_at(i) for i in range(len(queue.ids))]
+        assert {r.handle for r in rows} == {rows[0].handle} and len(rows) >= 1
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen) and app.screen.flt.author_ids == ()
+
+
+async def test_new_posts_appear_as_a_notice_without_moving_the_cursor(store_file):
+    from triage.records import PostRecord
+    from triage.store import Store, TagResult
+
+    app = make_app(store_file)
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        await pilot.press("j", "j")
+        reading = queue.current_id
+        with Store.open(store_file) as writer:  # a collector, in another connection
+            res = writer.add_posts([PostRecord("mastodon", "new1", "going to hurt them", "late", 1_786_500_000,
+                                               "x", raw="{}")])
+            writer.write_tags([TagResult(res.first_new_id, 0.99, True, ["threat"], [])], "test-1")
+        app.screen.check_new()
+        await settle(pilot, app)
+        assert "1 new" in str(app.screen.query_one("#status").render())
+        assert queue.current_id == reading
+        await pilot.press("r")
+        queue = await settle(pilot, app)
+        assert queue.current_id == reading and len(queue.ids) == 11
+
+
+async def test_hostile_text_fires_no_action_and_shows_placeholders(store_file):
+    from triage.store.queries import QueueFilter
+
+    app = make_app(store_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.screen._apply_filter(QueueFilter(source="hostile", label_state="any"))
+        queue = await settle(pilot, app)
+        assert len(queue.ids) == 2
+        for _ in range(2):
+            await pilot.click("#post-body")  # clicking a would-be [@click] link must do nothing
+            await pilot.press("j")
+            await pilot.pause()
+        assert app.is_running
+        shown = screen_text(app)
+        assert "\x1b" not in shown and "\u202e" not in shown and "\u200b" not in shown
+        assert "pay ⟨RLO⟩gnp.exe" in shown and "[link=http://evil.example]click[/link] $accent ⟨ZWSP⟩hidden" in shown
+        await pilot.press("k")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "title ␛]0;PWNED-TITLE␇ clear ␛[2J" in shown and "[@click=app.quit]quit[/]" in shown
+        assert "@[bold red]mallory[/]" in shown

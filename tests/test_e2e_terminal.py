@@ -1,0 +1,139 @@
+"""End to end: the installed `triage` binary in a real terminal, as an analyst over SSH has it."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from .console_store import build_console_store
+
+pytestmark = pytest.mark.e2e
+TRIAGE = str(Path(sys.executable).parent / "triage")
+
+
+def _env(tmp_path: Path, term: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTEST"))}
+    env.update(TERM=term, TRIAGE_CONFIG=str(tmp_path / "config.toml"), TRIAGE_DATA_DIR=str(tmp_path / "data"),
+               COLUMNS="80", LINES="24")
+    (tmp_path / "config.toml").write_text('analyst = "e2e"\ntimezone = "UTC"\n')
+    return env
+
+
+class Tmux:
+    def __init__(self, command: list[str], env: dict, size=(80, 24)):
+        self.name = f"triage-{uuid.uuid4().hex[:8]}"
+        env_args = [f"{k}={v}" for k, v in env.items() if k in ("TERM", "TRIAGE_CONFIG", "TRIAGE_DATA_DIR", "PATH",
+                                                                  "HOME", "LANG", "LC_ALL")]
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+                        "env", *env_args, *command], check=True)
+
+    def screen(self) -> str:
+        out = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True)
+        return out.stdout
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.15)
+
+    def alive(self) -> bool:
+        return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+@pytest.fixture(autouse=True)
+def _needs_tmux():
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is not installed: `make test` installs it (make test-tools)")
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "linux"])
+def test_label_in_tmux_lands_in_the_store(tmp_path, term):
+    db = build_console_store(tmp_path / "e2e.db")
+    session = Tmux([TRIAGE, "--db", str(db)], _env(tmp_path, term))
+    try:
+        screen = session.wait_for("1/10")
+        assert "flagged · unreviewed · by risk" in screen or "flagged" in screen
+        assert "@nora_v" in screen
+        session.keys("j", "1")
+        session.wait_for("3/10")
+        conn = sqlite3.connect(db)
+        rows = conn.execute("SELECT p.external_id, l.disposition, l.analyst FROM labels l "
+                            "JOIN posts p ON p.id = l.post_id").fetchall()
+        conn.close()
+        assert rows == [("p1", "escalate", "e2e")]
+        session.keys("k")
+        screen = session.wait_for("label: escalate")
+        session.keys("q")
+        deadline = time.monotonic() + 10
+        while session.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not session.alive(), "q did not quit"
+    finally:
+        session.close()
+
+
+def test_no_escape_sequence_from_a_post_reaches_the_terminal(tmp_path):
+    """Read the raw bytes the console writes: the hostile post's OSC/CSI never appear as such."""
+    db = build_console_store(tmp_path / "pty.db")
+    env = _env(tmp_path, "xterm-256color")
+    pid, fd = pty.fork()
+    if pid == 0:  # child: the real binary on a real pseudo-terminal
+        os.execve(TRIAGE, [TRIAGE, "--db", str(db)], env)
+    output = bytearray()
+
+    def pump(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                try:
+                    output.extend(os.read(fd, 65536))
+                except OSError:
+                    return
+
+    try:
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+        pump(4)
+        os.write(fd, b"G")  # the last post: a hostile one, shown whole in the post view
+        pump(1.5)
+        os.write(fd, b"k")
+        pump(1.5)
+        os.write(fd, b"q")
+        pump(2)
+    finally:
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+    assert b"PWNED-TITLE" in output, "the hostile post was never drawn"
+    assert b"\x1b]0;PWNED" not in output and b"\x1b]52;c;ZXZpbA" not in output
+    assert "␛]0;PWNED-TITLE".encode() in output
+    assert "\u202e".encode() not in output and "\u200b".encode() not in output
