@@ -1,0 +1,131 @@
+"""`make bench` / `make bench-quick`: every speed figure beside its reference, as a ratio.
+
+    python -m bench            # 100k and 1M posts (the 1M store is built once and cached)
+    python -m bench --quick    # 100k only, a couple of minutes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.node()} · {os.cpu_count()} cores · {cpu} · Python {platform.python_version()}"
+
+
+def build_store(n: int) -> Path:
+    """A cached store of n generated posts, tagged by the real detector."""
+    from triage.store import Store
+    from triage.tagging import make_tagger
+
+    from .corpus import generate_posts
+
+    tagger = make_tagger()
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"store-{n}.db"
+    stamp = CACHE / f"store-{n}.stamp"
+    want = f"{n}:{tagger.version}"
+    if path.exists() and stamp.exists() and stamp.read_text() == want:
+        return path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    print(f"building the {n:,}-post bench store (once; cached in {CACHE}) ...", file=sys.stderr)
+    started = time.perf_counter()
+    records = generate_posts(n)
+    with Store.open(path) as store:
+        for i in range(0, n, 20_000):
+            store.add_posts(records[i:i + 20_000])
+        del records
+        tagger.tag_untagged(store)
+    stamp.write_text(want)
+    print(f"  built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+def console_figures(db: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.console_bench", str(db)], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    if out.returncode != 0:
+        raise SystemExit(f"console bench failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def row(figure, value, unit, reference=None, ref_name="", target="") -> dict:
+    ratio = (value / reference) if reference else None
+    return {"figure": figure, "value": value, "unit": unit, "reference": reference, "ref_name": ref_name,
+            "ratio": ratio, "target": target}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="100k posts only")
+    parser.add_argument("--json", action="store_true", help="print JSON rows")
+    args = parser.parse_args()
+    sizes = (100_000,) if args.quick else (100_000, 1_000_000)
+    rows: list[dict] = []
+
+    from . import import_bench
+
+    rows += import_bench.run(sizes)
+
+    try:
+        from triage.detector.bench import bench_tagging
+
+        from .corpus import generate_posts
+
+        texts = [r.text for r in generate_posts(100_000, seed=11)]
+        t = bench_tagging(texts)
+        rows.append(row("tag 100,000 posts (Detector.analyze_many)", t["detector_posts_per_s"], "posts/s",
+                        t["tokenizer_posts_per_s"], "blank('en') tokenizer", ">= 0.5"))
+    except ImportError:
+        pass
+
+    db = build_store(sizes[-1])
+    c = console_figures(db)
+    n = f"{sizes[-1]:,}-post store"
+    rows += [
+        row(f"queue first paint ({n}, {c['queue_len']:,} flagged)", c["first_paint_s"] * 1000, "ms",
+            target="<= 500 ms"),
+        row("next post (j), median", c["next_post_ms"], "ms", target="<= 30 ms"),
+        row("label + advance, median", c["label_advance_ms"], "ms", target="<= 30 ms"),
+        row("full-text search, median of 5 queries", c["search_ms"], "ms", target="<= 100 ms"),
+        row("console peak RSS", c["rss_mb"], "MB", target="<= 150 MB"),
+    ]
+    try:
+        from triage.analytics import bench as analytics_bench
+
+        rows += analytics_bench.rows(db)
+    except (ImportError, AttributeError):
+        pass
+
+    if args.json:
+        for r in rows:
+            print(json.dumps(r))
+        return
+    print(f"machine: {machine()}")
+    print(f"{'figure':<58} {'value':>12}  {'reference':>24}  {'ratio':>6}  target")
+    for r in rows:
+        ref = f"{r['reference']:,.0f} {r['ref_name']}" if r["reference"] else ""
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else ""
+        print(f"{r['figure']:<58} {r['value']:>9,.1f} {r['unit']:<3} {ref:>24}  {ratio:>6}  {r['target']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Console figures on a big store: first paint of the queue, next-post, label+advance, search, RSS.
+
+Run in its own process (``python -m bench.console_bench DB``) so its peak RSS is the console's.
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+async def measure(db: Path) -> dict:
+    from triage.config import Config
+    from triage.screens.app import TriageApp
+    from triage.screens.queue_list import QueueList
+    from triage.store import Store
+    from triage.store.queries import QueueFilter, queue_ids
+
+    started = time.perf_counter()
+    app = TriageApp(db, Config(analyst="bench", timezone="UTC"))
+    figures: dict = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        # First paint: the app is up and the queue shows its first rows.
+        while True:
+            await pilot.pause(0.005)
+            screen = app.screen
+            queue = screen.query(QueueList)
+            if queue and len(queue.first().ids) > 0 and queue.first().row_at(0) is not None:
+                break
+        await pilot.pause()
+        figures["first_paint_s"] = time.perf_counter() - started
+        queue = app.screen.query_one(QueueList)
+        figures["queue_len"] = len(queue.ids)
+
+        async def timed_key(key: str, n: int) -> list[float]:
+            times = []
+            for _ in range(n):
+                t = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                times.append(time.perf_counter() - t)
+            return times
+
+        figures["next_post_ms"] = statistics.median(await timed_key("j", 40)) * 1000
+        figures["label_advance_ms"] = statistics.median(await timed_key("4", 40)) * 1000  # 4 = unclear
+    # Search: the ids of a full-text query over the whole store (what `/` loads).
+    with Store.open(db, readonly=True) as reader:
+        times = []
+        for term in ("rifle", "coffee", "\"right idea\"", "manifest*", "mall AND friday"):
+            t = time.perf_counter()
+            ids = queue_ids(reader.conn, QueueFilter(flagged_only=False, label_state="any", search=term, sort="time"))
+            times.append(time.perf_counter() - t)
+        figures["search_ms"] = statistics.median(times) * 1000
+        figures["search_hits_last"] = len(ids)
+    figures["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(measure(Path(sys.argv[1])))))
