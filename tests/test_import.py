@@ -147,3 +147,31 @@ def test_import_memory_stays_flat_on_a_large_file(tmp_path, db_path):
     small, large = peak_kb(10_000), peak_kb(100_000)
     assert large < small * 1.3 + 20_000, (small, large)
     del resource
+
+
+def test_demo_dataset_imports_cleanly_and_twice_changes_nothing(cli):
+    from .conftest import REPO
+
+    demo = REPO / "data" / "demo" / "posts.jsonl"
+    first = cli("import", "--no-tag", demo)
+    assert first.exit_code == 0, first.stderr
+    counts = json.loads(cli("stats", "--json").stdout)
+    again = cli("import", "--no-tag", demo)
+    assert again.exit_code == 0 and " 0 added" in again.stdout
+    assert json.loads(cli("stats", "--json").stdout) == counts
+    assert counts["posts"] == sum(1 for line in open(demo, encoding="utf-8") if line.strip())
+    assert counts["authors"] > 300 and len(counts["by_source"]) >= 4
+
+
+def test_hostile_corpus_imports_every_record(cli, db_path):
+    from .conftest import REPO
+
+    hostile = REPO / "data" / "demo" / "hostile.jsonl"
+    result = cli("import", "--no-tag", hostile)
+    assert result.exit_code == 0, result.stderr
+    rows = sum(1 for line in open(hostile, encoding="utf-8") if line.strip())
+    with Store.open(db_path, readonly=True) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == rows
+        # A lone surrogate cannot be stored as text: U+FFFD stands in, the raw copy keeps the escape.
+        raw, text = store.conn.execute("SELECT raw, text FROM posts WHERE raw LIKE '%\\ud83d%'").fetchone()
+        assert "\\ud83d" in raw and "\ufffd" in text

@@ -67,3 +67,19 @@ def test_installed_console_script_runs():
     bin_dir = Path(sys.executable).parent
     out = subprocess.run([str(bin_dir / "triage"), "--version"], capture_output=True, text=True, check=True)
     assert "triage" in out.stdout
+
+
+def test_opening_the_console_does_not_import_spacy(tmp_path):
+    """The console starts fast over SSH: spaCy (≈0.75 s to import) loads only where tagging happens."""
+    from .console_store import build_console_store
+
+    db = build_console_store(tmp_path / "c.db")
+    code = ("import asyncio, sys\nfrom triage.config import Config\nfrom triage.screens.app import TriageApp\n"
+            "async def go():\n"
+            f"    app = TriageApp({str(db)!r}, Config(analyst='t'))\n"
+            "    async with app.run_test() as pilot:\n"
+            "        await pilot.pause(); await app.workers.wait_for_complete(); await pilot.press('j', '/', 'escape')\n"
+            "asyncio.run(go())\n"
+            "print('LOADED', sorted({k.split('.')[0] for k in sys.modules} & {'spacy', 'thinc'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "LOADED []"
