@@ -1,0 +1,172 @@
+"""Faults a store of evidence must survive: SIGKILL mid-import, a collector writing while the
+analyst works, arbitrary input."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from triage.ingest import run_collector
+from triage.plugins.csv_file import CsvCollector
+from triage.plugins.jsonl_file import JsonlCollector
+from triage.records import ImportProblem, PostRecord
+from triage.store import Store
+
+from .conftest import post, write_jsonl
+
+TRIAGE = str(Path(sys.executable).parent / "triage")
+
+
+def _snapshot(db: Path) -> set[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return {r[0] for r in conn.execute("SELECT external_id FROM posts")}
+    finally:
+        conn.close()
+
+
+def test_sigkill_during_import_loses_nothing_committed(tmp_path):
+    source = write_jsonl(tmp_path / "big.jsonl", [post(i, text=f"post {i} " + "words " * 30) for i in range(40_000)])
+    db = tmp_path / "crash.db"
+    rng = random.Random(5)
+    env_cmd = [TRIAGE, "--db", str(db), "import", "--no-tag", "--batch-size", "500", "-q", str(source)]
+    committed: set[str] = set()
+    for run in range(4):
+        proc = subprocess.Popen(env_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.4, 1.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if not db.exists():
+            continue
+        now = _snapshot(db)
+        assert committed <= now, f"run {run}: posts committed before the kill disappeared"
+        committed = now
+    subprocess.run(env_cmd, check=True, stdout=subprocess.DEVNULL)  # the rerun completes the import
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        total, distinct = conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT source || ':' || external_id) FROM posts").fetchone()
+        assert total == distinct == 40_000
+        fts = conn.execute("SELECT COUNT(*) FROM posts_fts WHERE posts_fts MATCH 'words'").fetchone()[0]
+        assert fts == 40_000  # the search index covers exactly the committed posts
+    finally:
+        conn.close()
+    assert committed <= _snapshot(db)
+    out = subprocess.run([TRIAGE, "--db", str(db), "audit", "verify"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+async def test_console_works_while_a_collector_writes(tmp_path):
+    """No 'database is locked' reaches the analyst and no label is lost while another process-like
+    writer commits batches continuously."""
+    from triage.config import Config
+    from triage.screens.app import TriageApp
+    from triage.screens.queue_list import QueueList
+
+    from .console_store import build_console_store
+
+    db = build_console_store(tmp_path / "busy.db")
+    stop = threading.Event()
+    written = []
+
+    def collector() -> None:
+        with Store.open(db) as writer:
+            i = 0
+            while not stop.is_set() and i < 60_000:
+                batch = [PostRecord("live", f"l{i + k}", f"live post {i + k} rifle", f"bot{k % 5}",
+                                    1_786_600_000 + i + k, "x", raw="{}") for k in range(200)]
+                written.append(writer.add_posts(batch).added)
+                i += 200
+                time.sleep(0.005)  # a collector between two pages of its source
+
+    thread = threading.Thread(target=collector, daemon=True)
+    thread.start()
+    app = TriageApp(db, Config(analyst="ann", timezone="UTC"))
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            queue = app.screen.query_one(QueueList)
+            labeled = []
+            for round_ in range(4):
+                labeled.append(queue.current_id)
+                await pilot.press("4")  # unclear, and advance
+                await pilot.press("j", "k", "j")
+                await pilot.press("slash", *"rifle", "enter")
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.press("escape")
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                queue = app.screen.query_one(QueueList)
+                queue.move_to(round_ + 1)
+                await pilot.pause()
+            errors = [n.message for n in app._notifications if n.severity == "error"]
+            assert errors == []
+    finally:
+        stop.set()
+        thread.join(10)
+    assert sum(written) > 0
+    conn = sqlite3.connect(db)
+    got = [r[0] for r in conn.execute("SELECT post_id FROM labels WHERE disposition = 'unclear' ORDER BY id")]
+    conn.close()
+    assert got == labeled
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.one_of(
+    st.binary(max_size=80),
+    _json_values.map(lambda v: json.dumps(v).encode()),
+    st.fixed_dictionaries({"id": st.text(max_size=5), "text": st.text(), "author": st.text(max_size=6),
+                           "created_at": st.one_of(st.integers(-10**12, 10**13), st.text(max_size=30))},
+                          optional={"lat": _json_values, "mentions": _json_values}).map(
+        lambda d: json.dumps(d).encode()),
+), max_size=12))
+def test_jsonl_importer_never_crashes_and_keeps_every_good_line(tmp_path_factory, lines):
+    path = tmp_path_factory.mktemp("fuzz") / "f.jsonl"
+    path.write_bytes(b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n")
+    db = path.with_suffix(".db")
+    with Store.open(db) as store:
+        summary, _ = run_collector(store, JsonlCollector({"path": str(path)}))
+        stored = store.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    items = list(JsonlCollector({"path": str(path)}).collect(__import__("triage.plugin_api").plugin_api.CollectorState()))
+    good = [i for i in items if isinstance(i, PostRecord)]
+    assert all(isinstance(p, ImportProblem) and p.line >= 1 for p in items if not isinstance(p, PostRecord))
+    assert stored == len({(r.source, r.external_id) for r in good})
+    assert summary.problem_count == len(items) - len(good)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=20), min_size=0, max_size=6), max_size=8))
+def test_csv_importer_never_crashes(tmp_path_factory, rows):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "text", "author", "created_at"])
+    for row in rows:
+        writer.writerow(row)
+    path = tmp_path_factory.mktemp("fuzzcsv") / "f.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    items = list(CsvCollector({"path": str(path)}).collect(__import__("triage.plugin_api").plugin_api.CollectorState()))
+    for item in items:
+        assert isinstance(item, (PostRecord, ImportProblem))
