@@ -170,3 +170,52 @@ def test_csv_importer_never_crashes(tmp_path_factory, rows):
     items = list(CsvCollector({"path": str(path)}).collect(__import__("triage.plugin_api").plugin_api.CollectorState()))
     for item in items:
         assert isinstance(item, (PostRecord, ImportProblem))
+
+
+def test_a_full_store_fails_clearly_and_keeps_what_was_committed(tmp_path):
+    from triage.store import StoreFull
+
+    path = write_jsonl(tmp_path / "p.jsonl", [post(i, text="x" * 2000) for i in range(3000)])
+    db = tmp_path / "full.db"
+    with Store.open(db) as store:
+        store.add_posts([PostRecord("early", "e1", "kept before the disk filled", "a", 1, "1", raw="{}")])
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 150}")  # the disk fills after ~0.5 MB
+        try:
+            run_collector(store, JsonlCollector({"path": str(path)}), batch_size=100)
+            raise AssertionError("the store never filled up")
+        except StoreFull as exc:
+            assert "no space left" in str(exc) and str(db) in str(exc)
+        committed = store.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
+    with Store.open(db) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == committed
+        assert store.conn.execute("SELECT text FROM posts WHERE source = 'early'").fetchone()[0].startswith("kept")
+        assert committed % 100 == 1  # whole batches only
+
+
+def test_import_on_a_full_filesystem_is_a_one_line_error(tmp_path):
+    """A real small file system (tmpfs) when this machine lets us mount one."""
+    import os
+    import shutil
+
+    import pytest
+
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here; the max_page_count test covers the store side")
+    try:
+        src = write_jsonl(tmp_path / "p.jsonl", [post(i, text="y" * 3000) for i in range(2000)])
+        db = mount / "t.db"
+        out = subprocess.run([TRIAGE, "--db", str(db), "import", "--no-tag", "--batch-size", "50", str(src)],
+                             capture_output=True, text=True)
+        assert out.returncode == 1
+        assert out.stderr.count("\n") == 1 and "no space left" in out.stderr, out.stderr
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0] > 0
+        conn.close()
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)

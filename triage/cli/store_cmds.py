@@ -55,6 +55,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
     """
     from ..ingest import StrictStop, run_collector
     from ..progress import ProgressLine
+    from ..store import StoreError
 
     collectors = [(Path(f), _importer_for(Path(f), fmt, mapping, source)) for f in files]
     store = cli.open_store()
@@ -89,6 +90,9 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
         except OSError as exc:
             progress.done()
             fail(f"{path}: {exc.strerror or exc}")
+        except StoreError as exc:  # StoreFull: the disk filled up; committed batches are intact
+            progress.done()
+            fail(f"importing {path}: {exc}")
         progress.done()
         any_problem |= summary.problem_count > 0
         store.log(cli.analyst, "import", str(path.resolve()), {

@@ -34,6 +34,11 @@ class UnknownPost(StoreError):
     pass
 
 
+class StoreFull(StoreError):
+    """The disk (or the store's page limit) is full. The failed transaction was rolled back:
+    everything committed before it is intact."""
+
+
 @dataclass
 class BatchResult:
     seen: int = 0
@@ -154,11 +159,14 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            else:
                 self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+                    raise StoreFull(f"{self.path}: no space left (database or disk is full); this batch was "
+                                    "not written, everything committed before it is kept") from exc
+                raise
 
     # ---- ingest --------------------------------------------------------------------------
 
