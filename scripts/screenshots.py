@@ -1,0 +1,51 @@
+"""Render the README's console screenshots (SVG, as Textual exports them) from the demo data.
+
+    .venv/bin/python scripts/screenshots.py      # writes docs/screenshots/*.svg
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+
+from triage.cli.demo_cmd import build_demo_store
+from triage.config import Config
+from triage.screens.app import TriageApp
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+# (file name, terminal size, keys pressed after the queue has loaded)
+SHOTS = [
+    ("queue-80x24", (80, 24), []),
+    ("queue-160x48", (160, 48), ["j", "j"]),
+    ("verdicts-100x30", (100, 30), ["v", "j"]),
+    ("help-100x30", (100, 30), ["question_mark"]),
+]
+
+
+async def shoot(db: Path, name: str, size, keys) -> None:
+    app = TriageApp(db, Config(analyst="analyst", timezone="UTC", theme="textual-dark"), title="demo")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.pause(0.3)
+        app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "demo.db"
+        build_demo_store(db, "analyst")
+        for name, size, keys in SHOTS:
+            asyncio.run(shoot(db, name, size, keys))
+            print(f"wrote {OUT / name}.svg")
+
+
+if __name__ == "__main__":
+    main()
