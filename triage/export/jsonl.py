@@ -1,0 +1,51 @@
+"""Labeled JSONL in the interchange format (the shape of /devdata and of ``triage eval``),
+with Prodigy's keys where they fit. One object a line; ``train.jsonl`` and ``dev.jsonl``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+from .prepared import PreparedPost
+from .prodigy_hash import EXPORT_TASK_KEYS, set_hashes
+
+
+def record(p: PreparedPost) -> dict:
+    post = p.post
+    task = {
+        "id": p.ref,
+        "text": p.text,
+        "cats": p.cats,
+        "source": post.source,
+        "created_at": p.created_at,
+        "disposition": post.disposition,
+        "analyst": p.analyst,
+        "answer": p.answer,
+        "meta": {
+            "store_id": post.id,
+            "author": p.author,
+            "author_id": p.author_id,
+            "url": p.url,
+            "score": post.score,
+            "flagged": post.flagged,
+            "detector_version": post.detector_version,
+            "hits": p.hits_summary,
+            "notes": post.notes_count,
+        },
+    }
+    return set_hashes(task, task_keys=EXPORT_TASK_KEYS)
+
+
+def write_lines(path: Path, posts: Sequence[PreparedPost]) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        for p in posts:
+            line = json.dumps(record(p), ensure_ascii=False, separators=(", ", ": "))
+            # JSON allows U+2028/2029 raw, but str.splitlines() and JavaScript readers break lines there.
+            fh.write(line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
+
+
+def write(out: Path, ctx) -> list[str]:
+    write_lines(out / "train.jsonl", ctx.split.train)
+    write_lines(out / "dev.jsonl", ctx.split.dev)
+    return ["train.jsonl", "dev.jsonl"]

@@ -1,0 +1,152 @@
+"""``--pseudonymize``: a set that can leave the station without names.
+
+Author handles, author ids, post ids and urls become keyed HMAC-SHA256 pseudonyms; in the
+text, @mentions become ``@user_<hmac>`` and urls ``<url>``, and bare occurrences of handles
+the export knows (authors, mentions, replied-to) are replaced too. The key is created once
+and kept in the system keyring (service "triage", name "export-hmac-key"), never in the
+store, the config or an export: the same author gets the same pseudonym in every export from
+this station, and nobody without the key can test a guessed handle against it.
+
+Analyst names stay: they are the exporting team's own provenance, not subjects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable
+
+from .split import MENTION_RE, URL_RE
+
+SERVICE = "triage"
+KEY_NAME = "export-hmac-key"
+# 10 hex digits = 40 bits: collisions stay unlikely up to about a million handles.
+DIGITS = 10
+# Bare (no "@") handles shorter than this are left alone: "me" or "bob" would eat ordinary words.
+MIN_BARE_HANDLE = 4
+
+KEYRING_HOWTO = (
+    "no keyring backend to keep the pseudonymization key; on a headless box: `pip install keyrings.alt` and "
+    "`export PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring` (asks for a password) or "
+    "keyrings.alt.file.PlaintextKeyring (a file only you can read)"
+)
+
+
+class PseudonymKeyError(RuntimeError):
+    pass
+
+
+def load_or_create_key() -> bytes:
+    """The station's HMAC key from the keyring, created on first use."""
+    import keyring
+    from keyring.errors import KeyringError, NoKeyringError
+
+    try:
+        stored = keyring.get_password(SERVICE, KEY_NAME)
+        if stored is None:
+            keyring.set_password(SERVICE, KEY_NAME, secrets.token_hex(32))
+            stored = keyring.get_password(SERVICE, KEY_NAME)  # read back: a backend may drop writes
+    except NoKeyringError:
+        raise PseudonymKeyError(KEYRING_HOWTO) from None
+    except KeyringError as exc:
+        raise PseudonymKeyError(f"keyring error ({exc}); {KEYRING_HOWTO}") from None
+    if not stored:
+        raise PseudonymKeyError(f"the keyring did not keep the key; {KEYRING_HOWTO}")
+    try:
+        return bytes.fromhex(stored)
+    except ValueError:
+        raise PseudonymKeyError(f"keyring entry {SERVICE}/{KEY_NAME} is not a hex key; delete it to make a new one") \
+            from None
+
+
+def _handle_form(handle: str) -> str:
+    return handle.lstrip("@").casefold()
+
+
+@dataclass
+class Replacement:
+    start: int
+    end: int
+    text: str
+
+
+class OffsetMap:
+    """Maps offsets in the original text to offsets in the masked text; an offset inside a
+    replaced run maps to the edge of its replacement."""
+
+    def __init__(self, replacements: list[Replacement]):
+        self._starts = [r.start for r in replacements]
+        self._reps = replacements
+        shifts, total = [], 0
+        for r in replacements:
+            total += len(r.text) - (r.end - r.start)
+            shifts.append(total)
+        self._shifts = shifts
+
+    def __call__(self, offset: int, is_end: bool = False) -> int:
+        i = bisect_right(self._starts, offset - 1 if is_end else offset) - 1
+        if i < 0:
+            return offset
+        rep = self._reps[i]
+        before = self._shifts[i - 1] if i else 0
+        if offset < rep.end or (is_end and offset == rep.end):
+            new_start = rep.start + before
+            return new_start + len(rep.text) if is_end else new_start
+        return offset + self._shifts[i]
+
+
+class Pseudonymizer:
+    def __init__(self, key: bytes, known_handles: Iterable[str] = ()):
+        self._key = key
+        handles = sorted({_handle_form(h) for h in known_handles if h and len(h.lstrip("@")) >= MIN_BARE_HANDLE},
+                         key=len, reverse=True)
+        self._bare = re.compile(
+            r"(?<![\w@])(?:" + "|".join(re.escape(h) for h in handles) + r")(?!\w)", re.IGNORECASE
+        ) if handles else None
+
+    def digest(self, kind: str, value: str) -> str:
+        mac = hmac.new(self._key, f"{kind}\x1f{value}".encode("utf-8"), hashlib.sha256)
+        return mac.hexdigest()[:DIGITS]
+
+    def handle(self, handle: str | None) -> str | None:
+        """A handle's pseudonym; the same for an author and for an @mention of them."""
+        if not handle:
+            return handle
+        return "user_" + self.digest("handle", _handle_form(handle))
+
+    def author_id(self, source: str, external_id: str | None) -> str | None:
+        if not external_id:
+            return external_id
+        return "uid_" + self.digest("author_id", f"{source}\x1f{external_id}")
+
+    def post_ref(self, source: str, external_id: str) -> str:
+        return "post_" + self.digest("post", f"{source}\x1f{external_id}")
+
+    def url(self, url: str | None) -> str | None:
+        return "<url>" if url else url
+
+    def mask_text(self, text: str) -> tuple[str, OffsetMap]:
+        """Urls -> ``<url>``, @mentions -> ``@user_<hmac>``, known bare handles -> ``user_<hmac>``."""
+        found: list[Replacement] = []
+        for m in URL_RE.finditer(text):
+            found.append(Replacement(m.start(), m.end(), "<url>"))
+        for m in MENTION_RE.finditer(text):
+            found.append(Replacement(m.start(), m.end(), "@" + self.handle(m.group()[1:])))
+        if self._bare is not None:
+            for m in self._bare.finditer(text):
+                found.append(Replacement(m.start(), m.end(), self.handle(m.group())))
+        kept: list[Replacement] = []
+        for rep in sorted(found, key=lambda r: (r.start, -(r.end - r.start))):
+            if kept and rep.start < kept[-1].end:
+                continue  # inside a url or mention already replaced
+            kept.append(rep)
+        out, last = [], 0
+        for rep in kept:
+            out += [text[last:rep.start], rep.text]
+            last = rep.end
+        out.append(text[last:])
+        return "".join(out), OffsetMap(kept)
