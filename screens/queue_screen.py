@@ -43,6 +43,7 @@ class QueueScreen(Screen):
         Binding("f", "filter", "Filter", id="queue.filter"),
         Binding("s", "cycle_sort", "Sort", show=False, id="queue.sort"),
         Binding("a", "author", "Author", id="queue.author"),
+        Binding("e", "export", "Export", id="queue.export"),
         Binding("r", "refresh", "Refresh", show=False, id="queue.refresh"),
         Binding("l", "toggle_layout", "Layout", show=False, id="queue.layout"),
         Binding("tab", "focus_post", "Read post", show=False, id="queue.focus_post"),
@@ -377,6 +378,11 @@ class QueueScreen(Screen):
         if self.detail is None:
             return
         self.app.open_author(self.detail.author_id, self.detail.author_handle)
+
+    def action_export(self) -> None:
+        from .export_dialog import ExportDialog
+
+        self.app.push_screen(ExportDialog(self.flt, self.query_one(QueueList).marked))
 
     # ---- the rest ------------------------------------------------------------------------
 

@@ -194,3 +194,28 @@ async def test_hostile_text_fires_no_action_and_shows_placeholders(store_file):
         shown = screen_text(app)
         assert "title ␛]0;PWNED-TITLE␇ clear ␛[2J" in shown and "[@click=app.quit]quit[/]" in shown
         assert "@[bold red]mallory[/]" in shown
+
+
+async def test_export_dialog_writes_the_marked_posts_with_a_manifest(store_file, tmp_path):
+    import json
+
+    from textual.widgets import Input
+
+    app = make_app(store_file)
+    out = tmp_path / "exported"
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        marked = [queue.ids[0], queue.ids[1]]
+        await pilot.press("space", "space", "e")
+        await pilot.pause()
+        app.screen.query_one("#x-out", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "wrote 2 posts" in str(app.screen.query_one("#export-result").render())
+    manifest = json.loads((out / "manifest.json").read_text())
+    lines = [json.loads(line) for line in (out / "all.jsonl").read_text().splitlines()] if (out / "all.jsonl").exists() \
+        else [json.loads(line) for f in out.glob("*.jsonl") for line in f.read_text().splitlines()]
+    assert sorted(r["meta"]["store_id"] for r in lines) == sorted(marked)
+    assert manifest["counts"]["posts"] == 2

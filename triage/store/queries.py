@@ -302,3 +302,11 @@ def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
 def unreviewed_count(conn: sqlite3.Connection) -> int:
     """Flagged posts with no label yet (a count over a partial index: milliseconds at 1M posts)."""
     return conn.execute("SELECT COUNT(*) FROM posts WHERE flagged = 1 AND disposition IS NULL").fetchone()[0]
+
+
+def author_handles(conn: sqlite3.Connection, author_ids) -> list[str]:
+    ids = list(author_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [r[0] for r in conn.execute(f"SELECT DISTINCT handle FROM authors WHERE id IN ({marks})", ids)]
