@@ -123,8 +123,11 @@ def file_importers() -> dict[str, type[Collector]]:
 
 
 def detect_format(path: Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
+    if path.is_dir():  # an unpacked archive (X/Twitter): importers recognise it by its files
+        head = b""
+    else:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
     for fmt, cls in file_importers().items():
         if cls.sniff(path, head):
             return fmt

@@ -38,7 +38,7 @@ def _importer_for(path: Path, fmt: str, mapping: str, source: str | None):
 
 @click.command("import")
 @db_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", default="auto", show_default=True,
               help="Importer: auto, jsonl, csv, or any installed importer's format.")
 @click.option("--map", "mapping", default="", help="Field mapping, e.g. text=body,author=user.screen_name")

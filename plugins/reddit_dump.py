@@ -1,0 +1,191 @@
+"""Reddit dumps: Pushshift / Arctic Shift NDJSON, zstd-compressed (``RS_2023-01.zst``
+submissions, ``RC_2023-01.zst`` comments, per-subreddit ``*_submissions.zst``), or plain.
+
+One JSON object a line. These files are compressed with a 2 GiB window (``zstd --long=31``)
+and run to hundreds of gigabytes: the decompressor gets ``max_window_size=2**31`` and the
+stream is read line by line, so memory stays constant (the zstd window plus one line).
+
+Submissions and comments have separate id spaces, so posts are keyed by fullname: ``t3_<id>``
+for a submission, ``t1_<id>`` for a comment; a comment's ``parent_id`` (``t1_``/``t3_``) is then
+its ``reply_to`` as is. ``created_utc`` comes as an int, a float or a numeric string across the
+years. ``[deleted]`` authors are kept as that handle (the text may still matter); posts whose
+text was deleted or removed have nothing to read and are skipped.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from pathlib import Path
+from typing import IO, Iterator
+
+import zstandard
+
+from triage.plugin_api import Collector, CollectorState, Option
+from triage.records import ImportProblem, PostRecord
+from triage.timeparse import TimestampError, parse_timestamp
+
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+MAX_WINDOW = 2**31  # what `zstd --long=31` dumps need; the default limit (128 MiB) refuses them
+DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
+_GONE = {"", "[deleted]", "[removed]"}
+_USER = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
+_PROGRESS_EVERY = 5000
+
+
+class RedditRecordError(ValueError):
+    pass
+
+
+def open_lines(path: Path) -> tuple[IO[bytes], IO[bytes]]:
+    """(line reader, underlying file). zstd if the magic says so, else plain bytes."""
+    raw = open(path, "rb")
+    magic = raw.read(4)
+    raw.seek(0)
+    if magic == ZSTD_MAGIC:
+        reader = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW).stream_reader(raw, read_across_frames=True)
+        return io.BufferedReader(reader, buffer_size=1 << 20), raw
+    return raw, raw
+
+
+def _fullname(kind: str, row: dict) -> str:
+    name = row.get("name")
+    if isinstance(name, str) and name.startswith(kind + "_"):
+        return name
+    return f"{kind}_{row['id']}"
+
+
+class RedditDumpCollector(Collector):
+    name = "reddit-dump"
+    description = "Reddit dump: Pushshift/Arctic Shift NDJSON (.zst or plain), submissions and comments"
+    formats = ("reddit-dump",)
+    options_schema = {
+        "path": Option(str, required=True, help="the .zst (or .ndjson) dump"),
+        "source": Option(str, default="reddit", help="source name of the posts"),
+        "max_line_bytes": Option(int, default=DEFAULT_MAX_LINE_BYTES, help="longer lines are reported and skipped"),
+    }
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        if head.startswith(ZSTD_MAGIC):
+            try:
+                sample = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW).decompressobj().decompress(head)
+            except zstandard.ZstdError:
+                return False
+        else:
+            sample = head
+        return b'"subreddit"' in sample and b'"created_utc"' in sample and (
+            b'"body"' in sample or b'"selftext"' in sample or b'"title"' in sample)
+
+    def _record(self, row) -> PostRecord | None:
+        if type(row) is not dict:
+            raise RedditRecordError("not an object")
+        if not row.get("id"):
+            raise RedditRecordError("no 'id'")
+        is_comment = "body" in row and "title" not in row
+        if is_comment:
+            body = row.get("body")
+            if not isinstance(body, str):
+                raise RedditRecordError("'body' is not a string")
+            if body.strip() in _GONE:
+                return None
+            text = body
+        else:
+            title = row.get("title")
+            if not isinstance(title, str):
+                raise RedditRecordError("no 'title' (neither a submission nor a comment)")
+            selftext = row.get("selftext") if isinstance(row.get("selftext"), str) else ""
+            text = title if selftext.strip() in _GONE else f"{title}\n\n{selftext}"
+        try:
+            created_at, created_raw = parse_timestamp(row.get("created_utc"))
+        except TimestampError as exc:
+            raise RedditRecordError(f"'created_utc': {exc}") from None
+        author = row.get("author") if isinstance(row.get("author"), str) and row.get("author") else "[deleted]"
+        parent = row.get("parent_id") if is_comment else None
+        return PostRecord(
+            source=self.options["source"],
+            external_id=_fullname("t1" if is_comment else "t3", row),
+            text=text,
+            author_handle=author,
+            author_id=row.get("author_fullname") if isinstance(row.get("author_fullname"), str) else None,
+            created_at=created_at,
+            created_raw=str(created_raw),
+            url=_url(row, is_comment),
+            reply_to=parent if isinstance(parent, str) and parent[:3] in ("t1_", "t3_") else None,
+            mentions=_USER.findall(text) if "u/" in text else [],
+            raw=None,  # set by the caller: the line exactly as read
+        )
+
+    def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
+        path = Path(self.options["path"])
+        limit = self.options["max_line_bytes"]
+        size = os.path.getsize(path)
+        cursor = state.cursor if isinstance(state.cursor, dict) and state.cursor.get("path") == str(path) else {}
+        resume_at = int(cursor.get("line", 0))
+        reader, raw = open_lines(path)
+        line_no = 0
+        with raw:
+            try:
+                for line_no, line, too_long in iter_lines(reader, limit):
+                    if line_no <= resume_at:
+                        continue  # done by an earlier run (a compressed stream cannot seek)
+                    if too_long:
+                        yield ImportProblem(str(path), line_no, f"line over the {limit:,}-byte limit (max_line_bytes)")
+                        continue
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                        record = self._record(row)
+                    except (ValueError, RedditRecordError) as exc:
+                        yield ImportProblem(str(path), line_no, _reason(exc))
+                        continue
+                    if record is not None:
+                        record.raw = line.decode("utf-8").rstrip("\r\n")
+                        yield record
+                    if line_no % _PROGRESS_EVERY == 0:
+                        state.progress(raw.tell(), size)
+                        state.cursor = {"path": str(path), "line": line_no}
+            except zstandard.ZstdError as exc:
+                yield ImportProblem(str(path), line_no + 1, f"corrupt zstd data, reading stopped here: {exc}")
+        state.progress(size, size)
+        state.cursor = {"path": str(path), "line": line_no}
+
+
+def _url(row: dict, is_comment: bool) -> str | None:
+    permalink = row.get("permalink")
+    if isinstance(permalink, str) and permalink.startswith("/"):
+        return f"https://www.reddit.com{permalink}"
+    link = row.get("link_id")
+    if is_comment and isinstance(link, str) and link.startswith("t3_"):  # dumps before 2017 have no permalink
+        return f"https://www.reddit.com/comments/{link[3:]}/_/{row['id']}/"
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"broken JSON at column {exc.colno}: {exc.msg}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"invalid UTF-8 at byte {exc.start} of the line"
+    return str(exc)
+
+
+def iter_lines(reader: IO[bytes], limit: int) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, line, too_long) over a byte stream; an over-long line is skipped through
+    without being held (its bytes are not returned)."""
+    line_no = 0
+    while True:
+        line = reader.readline(limit + 1)
+        if not line:
+            return
+        line_no += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:
+                chunk = reader.readline(1 << 20)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            yield line_no, b"", True
+            continue
+        yield line_no, line, False

@@ -1,0 +1,255 @@
+"""Collector commands: `triage collectors` (what is installed and configured), `triage collect`
+(run configured collectors, once or on their schedules), `triage secret` (API tokens in the
+keyring). The work itself is in ``triage.collect``; this module only talks to the terminal."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import click
+
+from .common import CliContext, db_option, fail, pass_cli
+
+EXIT_SKIPPED = 3  # as `triage import`: the run finished but skipped bad records
+MAX_PRINTED_PROBLEMS = 50
+
+
+def _plugins() -> dict:
+    from ..plugin_api import PluginError, available_collectors
+
+    try:
+        return available_collectors()
+    except PluginError as exc:
+        fail(str(exc))
+
+
+def _schema(cls) -> dict:
+    return {key: {"type": spec.type.__name__, "default": spec.default, "required": spec.required,
+                  "secret": spec.secret, "help": spec.help}
+            for key, spec in cls.options_schema.items()}
+
+
+def _states(cli: CliContext) -> dict:
+    from ..store.collectors import collector_states
+
+    if not cli.db_path().exists():
+        return {}
+    store = cli.open_store(readonly=True)
+    try:
+        return collector_states(store.conn)
+    finally:
+        store.close()
+
+
+def _when(epoch: float | None) -> str:
+    from ..timeparse import iso_utc
+
+    return iso_utc(epoch) if epoch else "never"
+
+
+@click.command("collectors")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_cli
+def collectors_cmd(cli: CliContext, as_json):
+    """List installed collector plugins and the configured collectors with their state."""
+    plugins = _plugins()
+    states = _states(cli)
+    configured = []
+    for cfg in cli.config.collectors:
+        st = states.get(cfg.name)
+        configured.append({"name": cfg.name, "plugin": cfg.plugin, "schedule": cfg.schedule, "options": cfg.options,
+                           "installed": cfg.plugin in plugins, "state": st.as_dict() if st else None})
+    if as_json:
+        click.echo(json.dumps({
+            "config": str(cli.config.path) if cli.config.path else None,
+            "plugins": [{"name": name, "description": cls.description, "formats": list(cls.formats),
+                         "live": not cls.formats, "options": _schema(cls)} for name, cls in sorted(plugins.items())],
+            "collectors": configured,
+        }, indent=2, default=str))
+        return
+    click.echo("installed plugins:")
+    for name, cls in sorted(plugins.items()):
+        kind = f"import --format {', '.join(cls.formats)}" if cls.formats else "live"
+        click.echo(f"  {name:<14} {cls.description}  [{kind}]")
+        opts = ", ".join(f"{k}{'*' if s.required else ''}{' (secret name)' if s.secret else ''}"
+                         for k, s in cls.options_schema.items())
+        if opts:
+            click.echo(f"  {'':<14} options: {opts}")
+    if not configured:
+        where = cli.config.path or "the config file"
+        click.echo(f"no collectors configured (add [[collectors]] tables to {where})")
+        return
+    click.echo("configured collectors:")
+    for c in configured:
+        st = c["state"]
+        status = "not run yet"
+        if st:
+            status = (f"last run {_when(st['last_run_at'])}, " + (f"error: {st['last_error']}" if st["last_error"]
+                      else "ok") + f"; {st['runs']} runs, {st['posts_added']:,} posts added, "
+                      f"cursor {'saved' if st['has_cursor'] else 'none'}")
+        missing = "" if c["installed"] else " (plugin not installed)"
+        click.echo(f"  {c['name']:<20} {c['plugin']}{missing}, every {c['schedule']} s: {status}")
+
+
+def _summary_line(run) -> str:
+    s = run.summary
+    line = (f"{run.name}: {s.read:,} read, {s.added:,} added, {s.duplicates:,} already stored, "
+            f"{s.problem_count:,} bad")
+    if s.tagged or s.flagged:
+        line += f"; {s.flagged:,} flagged"
+    if run.alerts:
+        line += f", {run.alerts} alert(s) sent"
+    if run.stopped:
+        line += " (stopped early)"
+    return f"{line} ({s.seconds:.1f} s)"
+
+
+@click.command("collect")
+@db_option
+@click.argument("name", required=False)
+@click.option("--watch", is_flag=True, help="Keep running each collector on its schedule until stopped.")
+@click.option("--alert-cmd", default=None, metavar="CMD",
+              help="Shell command run per newly flagged post, with {id, score, ...} as JSON on stdin.")
+@click.option("--alert-threshold", type=click.FloatRange(0, 1), default=None,
+              help="Alert only for flagged posts with at least this score (default: every flagged post).")
+@click.option("--no-tag", is_flag=True, help="Store only; tag later with `triage tag`.")
+@click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--quiet", "-q", is_flag=True, help="No summary lines.")
+@pass_cli
+def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag, batch_size, quiet):
+    """Run the configured collectors (or only NAME), each from its saved cursor.
+
+    Every committed batch moves the collector's cursor, so a run stopped at any point (Ctrl-C,
+    SIGTERM, a crash) resumes where it was and stores nothing twice.
+    """
+    from .. import collect
+    from ..plugin_api import PluginError
+    from ..progress import ProgressLine
+
+    if alert_cmd and no_tag:
+        fail("--alert-cmd needs tagging: drop --no-tag")
+    try:
+        configs = collect.select(cli.config.collectors, name)
+    except PluginError as exc:
+        fail(str(exc))
+    if not configs:
+        fail(f"no collectors configured: add [[collectors]] tables to {cli.config.path or 'the config file'} "
+             "(see docs/collectors.md)")
+    store = cli.open_store()
+    tagger = None
+    if not no_tag:
+        from ..tagging import make_tagger
+
+        tagger = make_tagger(cli.config.threshold)
+    alert = collect.AlertCommand(alert_cmd, alert_threshold) if alert_cmd else None
+    stop = threading.Event()
+    outcome = {"error": False, "problems": False}
+
+    def run(cfg):
+        progress = ProgressLine(f"collecting {cfg.name}")
+        printed = 0
+
+        def report(problem):
+            nonlocal printed
+            printed += 1
+            if printed <= MAX_PRINTED_PROBLEMS:
+                progress.done()
+                click.echo(str(problem), err=True)
+
+        result = collect.run_one(
+            store, cfg, analyst=cli.analyst, tagger=tagger, stop=stop, batch_size=batch_size, alert=alert,
+            on_problem=report, on_progress=lambda done, total, s: progress.update(done, total, f"{s.added:,} new"),
+        )
+        progress.done()
+        outcome["error"] |= result.error is not None
+        outcome["problems"] |= result.summary.problem_count > 0
+        stamp = time.strftime("%H:%M:%S ") if watch else ""
+        if not quiet:
+            click.echo(stamp + _summary_line(result))
+        if result.error:
+            click.echo(f"triage: error: collector {cfg.name}: {result.error}", err=True)
+        for message in result.alert_errors[:10]:
+            click.echo(f"triage: warning: {message}", err=True)
+        return result
+
+    def stopping(_signum):
+        click.echo("stopping after the current batch (signal again to quit at once)", err=True)
+
+    with collect.stop_on_signals(stop, stopping):
+        if watch:
+            collect.watch(configs, run, stop)
+        else:
+            for cfg in configs:
+                if stop.is_set():
+                    break
+                run(cfg)
+    store.close()
+    if watch:
+        return
+    if outcome["error"]:
+        raise SystemExit(1)
+    if outcome["problems"]:
+        raise SystemExit(EXIT_SKIPPED)
+
+
+# ---- secrets ---------------------------------------------------------------------------
+
+
+@click.group("secret")
+def secret_group():
+    """API tokens in the system keyring (never in the config, the store or a log)."""
+
+
+def _secret_call(fn, *args):
+    from ..secrets import SecretError
+
+    try:
+        return fn(*args)
+    except SecretError as exc:
+        fail(str(exc))
+
+
+@secret_group.command("set")
+@click.argument("name")
+@pass_cli
+def secret_set(cli: CliContext, name):
+    """Store secret NAME (prompted without echo; or piped on stdin)."""
+    from .. import secrets
+
+    _secret_call(secrets.require_backend, name)
+    value = click.prompt(f"value for secret {name}", hide_input=True, default="", show_default=False,
+                         prompt_suffix=": ", err=True)
+    backend = _secret_call(secrets.set_secret, name, value.strip())
+    note = " (unencrypted file: prefer EncryptedKeyring or a desktop keyring)" if backend == "PlaintextKeyring" else ""
+    click.echo(f"stored secret {name} in the keyring ({backend}){note}")
+
+
+@secret_group.command("delete")
+@click.argument("name")
+def secret_delete(name):
+    """Remove secret NAME from the keyring."""
+    from .. import secrets
+
+    _secret_call(secrets.delete_secret, name)
+    click.echo(f"deleted secret {name}")
+
+
+@secret_group.command("list")
+@pass_cli
+def secret_list(cli: CliContext):
+    """The secret names the configured collectors use, and whether each is set (never values)."""
+    from .. import secrets
+
+    names = secrets.secret_names(cli.config.collectors, _plugins())
+    if not names:
+        click.echo("no configured collector uses a secret")
+        return
+    for name, users in sorted(names.items()):
+        status = _secret_call(secrets.secret_status, name)
+        click.echo(f"{name:<28} {status:<10} used by {', '.join(users)}")
+
+
+COMMANDS = (collectors_cmd, collect_cmd, secret_group)

@@ -1,0 +1,134 @@
+"""Secrets (API tokens) live in the system keyring, service ``triage``, and nowhere else.
+
+Never in the store, the config file, an export, the audit log or a log line: the config names
+a secret (``token = "mastodon-token"``, an option declared ``Option(..., secret=True)``) and a
+collector asks for its value here when it runs. keyring cannot list what it holds, so the
+names are the ones the config uses (``triage secret list`` shows them and whether each is set).
+
+``TRIAGE_SECRET_<NAME>`` (upper-case, other characters as ``_``) overrides the keyring for one
+run: cron jobs and headless boxes without a keyring backend.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+SERVICE = "triage"
+ENV_PREFIX = "TRIAGE_SECRET_"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$")
+
+NO_BACKEND = (
+    "no keyring backend on this machine (common on headless boxes): `pip install keyrings.alt pycryptodome` "
+    "and set PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring (or keyrings.alt.file.PlaintextKeyring, "
+    "unencrypted), or give the secret for one run in ${env}"
+)
+
+
+class SecretError(RuntimeError):
+    """One line that says what is wrong and what to do; never carries a secret value."""
+
+
+def check_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise SecretError(f"secret name {name!r}: use letters, digits and _ . : @ - (at most 100)")
+    return name
+
+
+def env_name(name: str) -> str:
+    return ENV_PREFIX + re.sub(r"[^A-Z0-9]", "_", name.upper())
+
+
+def _keyring():
+    import keyring
+    from keyring.backends import fail
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        return None
+    return keyring
+
+
+def backend_name() -> str:
+    """The keyring backend in use, e.g. ``PlaintextKeyring``, or ``none``."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    return "none" if _keyring() is None else type(backend).__name__
+
+
+def _call(name: str, action: str, fn, *args):
+    from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+
+    kr = _keyring()
+    if kr is None:
+        raise SecretError(NO_BACKEND.format(env=env_name(name)))
+    try:
+        return getattr(kr, fn)(SERVICE, name, *args)
+    except NoKeyringError:
+        raise SecretError(NO_BACKEND.format(env=env_name(name))) from None
+    except PasswordDeleteError:
+        raise SecretError(f"secret {name!r} is not set") from None
+    except KeyringError as exc:
+        # The backend's own words, first line only: they name the failure, never the value.
+        detail = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
+        raise SecretError(f"cannot {action} secret {name!r} in the keyring ({backend_name()}): {detail}") from None
+
+
+def require_backend(name: str) -> None:
+    """Fail early (before prompting for a value) when there is nowhere to keep it."""
+    check_name(name)
+    if _keyring() is None:
+        raise SecretError(NO_BACKEND.format(env=env_name(name)))
+
+
+def get_secret(name: str) -> str:
+    """The value of secret ``name``: ``$TRIAGE_SECRET_<NAME>`` if set, else the keyring."""
+    check_name(name)
+    value = os.environ.get(env_name(name))
+    if value:
+        return value
+    value = _call(name, "read", "get_password")
+    if not value:
+        raise SecretError(f"secret {name!r} is not set: run `triage secret set {name}` "
+                          f"(or set {env_name(name)} for one run)")
+    return value
+
+
+def set_secret(name: str, value: str) -> str:
+    """Store ``value`` under ``name``; returns the backend's name (to tell the analyst where)."""
+    check_name(name)
+    if not value:
+        raise SecretError("empty secret: nothing stored")
+    _call(name, "store", "set_password", value)
+    return backend_name()
+
+
+def delete_secret(name: str) -> None:
+    check_name(name)
+    _call(name, "delete", "delete_password")
+
+
+def secret_status(name: str) -> str:
+    """``env``, ``keyring``, ``missing``, or ``no backend`` — never the value."""
+    check_name(name)
+    if os.environ.get(env_name(name)):
+        return "env"
+    try:
+        return "keyring" if _call(name, "read", "get_password") else "missing"
+    except SecretError:
+        return "no backend" if _keyring() is None else "unreadable"
+
+
+def secret_names(collector_configs, plugins: dict) -> dict[str, list[str]]:
+    """Secret name -> the configured collectors that use it (from options declared secret)."""
+    out: dict[str, list[str]] = {}
+    for cfg in collector_configs:
+        cls = plugins.get(cfg.plugin)
+        if cls is None:
+            continue
+        for key, spec in cls.options_schema.items():
+            value = cfg.options.get(key)
+            if spec.secret and isinstance(value, str) and value:
+                out.setdefault(value, []).append(cfg.name)
+    return out
