@@ -27,6 +27,7 @@ class QueueCommands(Provider):
             ("Undo", "undo the last label or verdict (u)", screen.action_undo),
             ("Author's posts", "every post of this author (a)", screen.action_author),
             ("Export", "labeled sets, CSV or a case report with a manifest (e)", screen.action_export),
+            ("Collectors", "last runs, errors, counts; run one now (c)", screen.action_collectors),
             ("Refresh", "load posts collected since the queue opened (r)", screen.action_refresh),
             ("Toggle layout", "post view beside or under the queue (l)", screen.action_toggle_layout),
             ("Keys", "every key and its binding id (?)", screen.action_help),

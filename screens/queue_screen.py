@@ -44,6 +44,7 @@ class QueueScreen(Screen):
         Binding("s", "cycle_sort", "Sort", show=False, id="queue.sort"),
         Binding("a", "author", "Author", id="queue.author"),
         Binding("e", "export", "Export", id="queue.export"),
+        Binding("c", "collectors", "Collectors", show=False, id="queue.collectors"),
         Binding("r", "refresh", "Refresh", show=False, id="queue.refresh"),
         Binding("l", "toggle_layout", "Layout", show=False, id="queue.layout"),
         Binding("tab", "focus_post", "Read post", show=False, id="queue.focus_post"),
@@ -383,6 +384,11 @@ class QueueScreen(Screen):
         from .export_dialog import ExportDialog
 
         self.app.push_screen(ExportDialog(self.flt, self.query_one(QueueList).marked))
+
+    def action_collectors(self) -> None:
+        from .collectors_screen import CollectorsScreen
+
+        self.app.push_screen(CollectorsScreen())
 
     # ---- the rest ------------------------------------------------------------------------
 

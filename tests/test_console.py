@@ -219,3 +219,30 @@ async def test_export_dialog_writes_the_marked_posts_with_a_manifest(store_file,
         else [json.loads(line) for f in out.glob("*.jsonl") for line in f.read_text().splitlines()]
     assert sorted(r["meta"]["store_id"] for r in lines) == sorted(marked)
     assert manifest["counts"]["posts"] == 2
+
+
+async def test_collectors_screen_runs_one_now_and_shows_its_counts(store_file, tmp_path):
+    from textual.widgets import DataTable
+
+    from triage.config import CollectorConfig
+
+    from .conftest import post, write_jsonl
+
+    feed = write_jsonl(tmp_path / "drop.jsonl", [post(i, text=f"dropbox post {i}") for i in range(25)])
+    app = make_app(store_file, collectors=[CollectorConfig("dropbox", "jsonl", {"path": str(feed)}, 60)])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("c")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert str(table.get_row_at(0)[-1]) == "never run"
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        row = [str(cell) for cell in app.screen.query_one(DataTable).get_row_at(0)]
+        assert row[0] == "dropbox" and row[5] == "1" and row[6] == "25" and row[7] == "✓ ok"
+    conn = sqlite3.connect(store_file)
+    assert conn.execute("SELECT COUNT(*) FROM posts WHERE text LIKE 'dropbox post%'").fetchone()[0] == 25
+    assert conn.execute("SELECT COUNT(*) FROM posts WHERE text LIKE 'dropbox post%' AND tagged_at IS NOT NULL"
+                        ).fetchone()[0] == 25
