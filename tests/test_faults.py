@@ -219,3 +219,38 @@ def test_import_on_a_full_filesystem_is_a_one_line_error(tmp_path):
         conn.close()
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_sigkill_during_collect_resumes_from_its_cursor_without_duplicates(tmp_path):
+    """`triage collect` killed at random points: committed posts stay, the cursor resumes, and a
+    final run completes the source exactly once."""
+    feed = write_jsonl(tmp_path / "feed.jsonl", [post(i, text=f"feed {i} " + "words " * 30) for i in range(30_000)])
+    db = tmp_path / "collect.db"
+    config = tmp_path / "config.toml"
+    config.write_text(f'[[collectors]]\nname = "feed"\nplugin = "jsonl"\n[collectors.options]\npath = "{feed}"\n')
+    env = {**__import__("os").environ, "TRIAGE_CONFIG": str(config)}
+    cmd = [TRIAGE, "--db", str(db), "collect", "feed", "--no-tag"]
+    rng = random.Random(9)
+    committed: set[str] = set()
+    for _ in range(3):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.5, 1.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if db.exists():
+            now = _snapshot(db)
+            assert committed <= now
+            committed = now
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        total, distinct = conn.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT external_id) FROM posts").fetchone()
+        assert total == distinct == 30_000
+        cursor = json.loads(conn.execute("SELECT cursor FROM collector_state WHERE name = 'feed'").fetchone()[0])
+        assert cursor["line"] == 30_000  # a further run starts at the end of the file
+    finally:
+        conn.close()
+    out = subprocess.run([TRIAGE, "--db", str(db), "audit", "verify"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
