@@ -182,6 +182,10 @@ def run_one(
         if run.error:
             run.error = _without_secrets(run.error, collector)
     store.save_collector_run(cfg.name, cfg.plugin, cursor, run.summary.added, run.error)
+    if tagger is not None and run.summary.added:
+        from .analytics.refresh import refresh_analytics
+
+        refresh_analytics(store)  # new posts move trends, the overview and behaviour change
     if alert is not None and run.summary.new_flagged_ids:
         alert.send(store, run)
     s = run.summary

@@ -44,6 +44,9 @@ def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) 
         progress.done()
         store.log(analyst, "import", str(dataset), {"read": summary.read, "added": summary.added,
                                                    "detector": tagger.version})
+        from ..analytics.refresh import refresh_analytics
+
+        store.log(analyst, "analyze", "", refresh_analytics(store).as_detail())
         with store.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_stamp', ?)", (stamp,))
     echo(f"demo store ready: {summary.added:,} posts, {summary.flagged:,} flagged")

@@ -107,9 +107,25 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
             if tagger:
                 line += f"; {summary.flagged:,} flagged"
             click.echo(f"{line} ({summary.seconds:.1f} s, {rate:,.0f} posts/s)")
+    if tagger is not None:
+        _refresh_analytics(cli, store, quiet)
     store.close()
     if any_problem:
         raise SystemExit(EXIT_SKIPPED)
+
+
+def _refresh_analytics(cli: CliContext, store, quiet: bool = False) -> None:
+    """Keep trends, the overview and behaviour-change marks in step with the posts and tags."""
+    from ..analytics.refresh import refresh_analytics
+    from ..progress import ProgressLine
+
+    progress = ProgressLine("analytics")
+    result = refresh_analytics(store, on_progress=lambda done, total: progress.update(done, total))
+    progress.done()
+    store.log(cli.analyst, "analyze", "", result.as_detail())
+    if not quiet and result.changes.changes:
+        click.echo(f"behaviour change: {result.changes.authors_changed:,} author(s), "
+                   f"{result.changes.posts_marked:,} posts marked")
 
 
 @click.command("stats")
@@ -176,6 +192,7 @@ def _run_tagging(cli: CliContext, everything: bool):
     store.log(cli.analyst, "retag" if everything else "tag", "", {
         "tagged": counts.tagged, "flagged": counts.flagged, "hits_changed": counts.hits_changed,
         "detector": tagger.version})
+    _refresh_analytics(cli, store)  # a retag replaced the behavior_change hits: put them back
     store.close()
     return counts, tagger.version
 

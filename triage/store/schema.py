@@ -156,7 +156,9 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+from .migration_analytics import _v2_analytics  # noqa: E402  (kept in its own file: it is long)
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_analytics]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

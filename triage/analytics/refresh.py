@@ -1,0 +1,34 @@
+"""One call that brings every derived analytic up to date after posts or tags changed.
+
+Import, tag, retag, collect and the demo build all call it, so the overview, trends and the
+queue's behaviour-change badge never lag behind what the store holds. It is incremental: only
+posts past the last watermark are indexed; behaviour change is re-tested per author.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .changes import ChangeRefresh, refresh_changes
+from .derived import RefreshCounts, refresh_derived
+
+
+@dataclass
+class AnalyticsRefresh:
+    derived: RefreshCounts
+    changes: ChangeRefresh
+
+    @property
+    def seconds(self) -> float:
+        return self.derived.seconds + self.changes.seconds
+
+    def as_detail(self) -> dict:
+        return {"interactions": self.derived.interactions, "terms_posts": self.derived.posts_counted,
+                "authors_checked": self.changes.authors_checked, "changes": self.changes.changes,
+                "posts_marked": self.changes.posts_marked}
+
+
+def refresh_analytics(store, on_progress: Callable[[int, int], None] | None = None) -> AnalyticsRefresh:
+    derived = refresh_derived(store, on_progress=on_progress)
+    return AnalyticsRefresh(derived, refresh_changes(store))
