@@ -53,12 +53,16 @@ class TriageApp(App):
             self.set_keymap(self.config.keys)
         self.push_screen(QueueScreen(QueueFilter(), title=self._title))
 
-    def open_author(self, author_id: int, handle: str) -> None:
-        """`a`: the author's posts (every post, newest first) until the author screen lands."""
-        from triage.sanitize import sanitize
+    def open_author(self, author_id: int) -> None:
+        """The author screen (profile, charts; `p` lists their posts)."""
+        from .author_screen import AuthorScreen
 
-        self.push_screen(QueueScreen(QueueFilter(flagged_only=False, label_state="any", author_ids=(author_id,),
-                                                 sort="time"), title=f"author @{sanitize(handle)}"))
+        self.push_screen(AuthorScreen(author_id))
+
+    def open_overview(self) -> None:
+        from .overview_screen import OverviewScreen
+
+        self.push_screen(OverviewScreen())
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -45,6 +45,7 @@ class QueueScreen(Screen):
         Binding("a", "author", "Author", id="queue.author"),
         Binding("e", "export", "Export", id="queue.export"),
         Binding("c", "collectors", "Collectors", show=False, id="queue.collectors"),
+        Binding("o", "overview", "Overview", id="queue.overview"),
         Binding("r", "refresh", "Refresh", show=False, id="queue.refresh"),
         Binding("l", "toggle_layout", "Layout", show=False, id="queue.layout"),
         Binding("tab", "focus_post", "Read post", show=False, id="queue.focus_post"),
@@ -378,12 +379,15 @@ class QueueScreen(Screen):
     def action_author(self) -> None:
         if self.detail is None:
             return
-        self.app.open_author(self.detail.author_id, self.detail.author_handle)
+        self.app.open_author(self.detail.author_id)
 
     def action_export(self) -> None:
         from .export_dialog import ExportDialog
 
         self.app.push_screen(ExportDialog(self.flt, self.query_one(QueueList).marked))
+
+    def action_overview(self) -> None:
+        self.app.open_overview()
 
     def action_collectors(self) -> None:
         from .collectors_screen import CollectorsScreen

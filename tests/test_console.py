@@ -137,15 +137,20 @@ async def test_filter_by_indicator(store_file):
         assert len(queue.ids) == 2
 
 
-async def test_author_key_lists_the_authors_posts(store_file):
+async def test_author_key_opens_the_profile_and_p_lists_the_posts(store_file):
+    from triage.screens.author_screen import AuthorScreen
+
     app = make_app(store_file)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AuthorScreen) and "@nora_v" in screen_text(app)
+        await pilot.press("p")
         queue = await settle(pilot, app)
         rows = [queue.row_at(i) for i in range(len(queue.ids))]
         assert {r.handle for r in rows} == {rows[0].handle} and len(rows) >= 1
-        await pilot.press("q")
+        await pilot.press("q", "q")
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen) and app.screen.flt.author_ids == ()
 
