@@ -1,0 +1,269 @@
+"""The Detector: spaCy pipeline (tokenizer [+ NER] [+ textcat] + rules) -> Analysis per post.
+
+Importing this module is cheap; spaCy is imported when a Detector is built.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from bisect import bisect_right
+from collections import deque
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..indicators import TEXT_INDICATORS
+from . import resources
+from .context import EMPTY, interpret
+from .patterns import patterns_digest
+from .scoring import (
+    DEFAULT_THRESHOLD, MIN_HIT_SCORE, MIN_MODEL_HIT, MODEL_IDIOM_DAMP, risk,
+)
+from .types import Analysis, Hit
+
+NER_PACKAGE = "en_core_web_sm"
+NER_LABELS = ("PERSON", "ORG", "GPE", "FAC", "NORP")
+NER_WEIGHT = 0.25  # a named entity alone hardly singles anyone out ...
+NER_WEIGHT_WITH_THREAT = 0.6  # ... next to threatening language it does
+_MODEL_CONTEXTS = ("gaming", "news", "lyrics")
+_POOL_DETECTOR = None
+
+
+def _as_text(t) -> str:
+    return t if isinstance(t, str) else "" if t is None else str(t)
+
+
+# Runs of spaces/tabs become one space before tagging: spaCy makes extra whitespace a token of
+# its own, which would break "kill   you" apart for the patterns. Line breaks stay (they end a clause).
+_SQUEEZE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u3000]")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _squeeze(text: str) -> tuple[str, list[tuple[int, int]] | None]:
+    """The text to tag and, when it differs, breakpoints (pos_in_squeezed, shift) to map back to raw offsets.
+
+    Lone surrogates (badly decoded input) would crash the tokenizer: each becomes U+FFFD, one
+    character for one, so offsets do not move."""
+    if text.isascii():
+        if "  " not in text and "\t" not in text:
+            return text, None
+    else:
+        if _SURROGATE.search(text):
+            text = _SURROGATE.sub("\ufffd", text)
+        if "  " not in text and "\t" not in text and not _SQUEEZE.search(text):
+            return text, None
+    out = []
+    marks: list[tuple[int, int]] = []
+    last = 0
+    shift = 0
+    pos = 0
+    for m in _SQUEEZE.finditer(text):
+        out.append(text[last:m.start()])
+        pos += m.start() - last
+        out.append(" ")
+        pos += 1
+        shift += (m.end() - m.start()) - 1
+        marks.append((pos, shift))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out), marks
+
+
+def _raw_offset(pos: int, marks: list[tuple[int, int]] | None) -> int:
+    if not marks:
+        return pos
+    i = bisect_right(marks, (pos, float("inf"))) - 1
+    return pos + (marks[i][1] if i >= 0 else 0)
+
+
+def _fork_context():
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+
+
+def _pool_work(chunk: list[str], batch_size: int) -> list[Analysis]:
+    det = _POOL_DETECTOR
+    return list(det.analyze_many(chunk, batch_size=batch_size))
+_ZERO = {i: 0.0 for i in TEXT_INDICATORS}
+
+
+class Detector:
+    """Tag posts with the text indicators and a risk score.
+
+    ``model``: ``None`` rules only; ``"default"`` the shipped starter model when the package has
+    one (rules only otherwise); or the path of a model directory written by ``train_textcat``.
+    ``use_ner``: use PERSON/ORG/GPE/FAC/NORP entities of ``en_core_web_sm`` for ``target``;
+    ``None`` = when that package is installed. ``patterns_dir`` overrides ``data/patterns``.
+    """
+
+    def __init__(self, threshold: float | None = None, model: str | None = "default", *,
+                 patterns_dir: str | Path | None = None, use_ner: bool | None = None):
+        import spacy
+
+        from . import component  # noqa: F401  (registers the "triage_rules" factory)
+        from . import model as model_mod
+
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+        self._pool = None
+        self._pool_size = 0
+        pdir = Path(patterns_dir) if patterns_dir else resources.patterns_dir()
+        if use_ner is None:
+            use_ner = importlib.util.find_spec(NER_PACKAGE) is not None
+        if use_ner:
+            nlp = spacy.load(NER_PACKAGE, exclude=["parser", "tagger", "attribute_ruler", "lemmatizer", "senter"])
+        else:
+            nlp = spacy.blank("en")
+        nlp.max_length = 10_000_000
+        self.model_info = None
+        if model == "default":
+            mdir = resources.default_model_dir()
+        elif model is None:
+            mdir = None
+        else:
+            mdir = Path(model)
+            if not mdir.exists():
+                raise FileNotFoundError(f"model directory not found: {mdir}")
+        if mdir is not None:
+            info = model_mod.read_info(mdir)
+            src = model_mod.load_pipeline(info)
+            nlp.add_pipe(model_mod.PIPE_NAME, source=src)
+            self.model_info = info
+        nlp.add_pipe("triage_rules", config={"patterns_dir": str(pdir)})
+        self.nlp = nlp
+        self._rules = nlp.get_pipe("triage_rules").matcher
+        self._use_ner = bool(use_ner)
+        rules_id = "rules-" + patterns_digest(pdir)[:12]
+        self.version = rules_id + (f"+model-{self.model_info.model_id}" if self.model_info else "")
+        if self._use_ner:
+            self.version += "+ner-" + nlp.meta.get("version", "?")
+        self._model_labels: list[tuple[str, float]] = []
+        if self.model_info:
+            self._model_labels = [
+                (lab, model_mod.blend_weight(self.model_info, lab))
+                for lab in self.model_info.labels if lab in TEXT_INDICATORS
+            ]
+        self._context = self._rules.patterns.context
+
+    # ------------------------------------------------------------------ public API
+
+    def analyze(self, text: str) -> Analysis:
+        return next(self.analyze_many([text], batch_size=1))
+
+    def analyze_many(self, texts: Iterable[str], batch_size: int = 1000, n_process: int = 1) -> Iterator[Analysis]:
+        """Analyses in input order; texts go through ``nlp.pipe`` in batches.
+
+        ``n_process > 1`` tags batches in forked worker processes (Linux/macOS ``fork``; where
+        fork is not available it runs in-process). Only do this from a process without other
+        threads running (a CLI ingest, not inside the console app): forking a threaded process
+        can deadlock. At most two batches per worker are in flight, so memory stays bounded.
+        """
+        if n_process > 1 and _fork_context() is not None:
+            yield from self._analyze_pool(texts, batch_size, n_process)
+            return
+        it = iter(texts)
+        while True:
+            chunk = [_as_text(t) for t in islice(it, batch_size)]
+            if not chunk:
+                return
+            squeezed = [_squeeze(t) for t in chunk]
+            for text, (tagged, marks), doc in zip(chunk, squeezed,
+                                                  self.nlp.pipe([q[0] for q in squeezed], batch_size=batch_size)):
+                yield self._analysis(doc, text, tagged, marks)
+
+    def _analyze_pool(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[Analysis]:
+        pool = self._get_pool(n_process)
+        pending: deque = deque()
+        it = iter(texts)
+        while True:
+            while len(pending) < 2 * n_process:
+                chunk = [_as_text(t) for t in islice(it, batch_size)]
+                if not chunk:
+                    break
+                pending.append(pool.apply_async(_pool_work, (chunk, batch_size)))
+            if not pending:
+                break
+            yield from pending.popleft().get()
+
+    def _get_pool(self, n_process: int):
+        """Worker processes forked from this one (they inherit the built pipeline), kept for reuse."""
+        global _POOL_DETECTOR
+        if self._pool is not None and self._pool_size == n_process:
+            return self._pool
+        self.close()
+        _POOL_DETECTOR = self
+        self._pool = _fork_context().Pool(n_process)
+        self._pool_size = n_process
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes of ``analyze_many(n_process > 1)``, if any."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+            self._pool_size = 0
+
+    # ------------------------------------------------------------------ internals
+
+    def _analysis(self, doc, text: str, tagged: str | None = None, marks=None) -> Analysis:
+        """``text``: the raw input; ``tagged``: what the pipeline saw (``_squeeze``d), mapped back by ``marks``."""
+        raw = doc.user_data.get("triage_matches")
+        if not raw and not self._model_labels and not self._use_ner:
+            return Analysis(scores=dict(_ZERO), risk=0.0, flagged=self.threshold <= 0.0, hits=[])
+        interp = interpret(doc, raw, self._rules, tagged if tagged is not None else text) if raw else EMPTY
+        hits: list[Hit] = []
+        if interp.scores is not None:
+            scores = interp.scores
+            for h in interp.hits:
+                if h.score < MIN_HIT_SCORE:
+                    continue
+                cs = doc[h.start].idx
+                last = doc[h.end - 1]
+                ce = last.idx + len(last)
+                if marks:
+                    cs, ce = _raw_offset(cs, marks), _raw_offset(ce - 1, marks) + 1
+                hits.append(Hit(h.indicator, round(h.score, 4), cs, ce, text[cs:ce], h.rule, "rule"))
+        else:
+            scores = dict(_ZERO)
+        if self._use_ner and doc.ents:
+            self._ner_hits(doc, scores, hits, text, marks)
+        if self._model_labels:
+            cats = doc.cats
+            ctx = interp.doc_contexts
+            model_id = self.model_info.model_id
+            for label, weight in self._model_labels:
+                m = cats.get(label, 0.0)
+                if ctx:
+                    table = self._context[label]
+                    for kind in _MODEL_CONTEXTS:
+                        if kind in ctx:
+                            m *= table.get(kind, 1.0)
+                    if "idiom" in ctx and scores[label] < MIN_HIT_SCORE:
+                        m *= MODEL_IDIOM_DAMP
+                wm = weight * m
+                r = scores[label]
+                scores[label] = 1.0 - (1.0 - r) * (1.0 - wm)
+                if wm >= MIN_MODEL_HIT:
+                    hits.append(Hit(label, round(wm, 4), 0, 0, "", f"model:{model_id}", "model"))
+        r = risk(scores)
+        return Analysis(scores=scores, risk=r, flagged=r >= self.threshold, hits=hits)
+
+    def _ner_hits(self, doc, scores: dict[str, float], hits: list[Hit], text: str | None = None, marks=None) -> None:
+        weight = NER_WEIGHT_WITH_THREAT if scores.get("threat", 0.0) >= 0.3 else NER_WEIGHT
+        miss = 1.0 - scores["target"]
+        text = doc.text if text is None else text
+        for ent in doc.ents:
+            if ent.label_ in NER_LABELS:
+                cs, ce = ent.start_char, ent.end_char
+                if marks:
+                    cs, ce = _raw_offset(cs, marks), _raw_offset(ce - 1, marks) + 1
+                hits.append(Hit("target", weight, cs, ce, text[cs:ce], f"ner:{ent.label_}", "ner"))
+                miss *= 1.0 - weight
+        scores["target"] = 1.0 - miss
