@@ -8,7 +8,6 @@ from typing import Callable, Iterable
 from .store import Store, TagResult, queries
 
 BATCH = 1000
-PRESENCE = 0.25  # an indicator's score from which the queue shows its badge
 
 
 @dataclass
@@ -30,9 +29,10 @@ class Tagger:
     def _tag_rows(self, store: Store, rows: list[tuple[int, str]], counts: TagCounts) -> None:
         results = []
         for (post_id, _), analysis in zip(rows, self.detector.analyze_many([t for _, t in rows])):
-            # Badges show indicators with real weight: a lone violent word (score 0.1) stays in
-            # the evidence list of the post view but does not earn the post a badge.
-            indicators = sorted(k for k, v in analysis.scores.items() if v >= PRESENCE)
+            # An indicator is present where the detector left evidence (any hit) or scored it at
+            # the flag threshold; behaviour change (analytics) and the author profile count these.
+            indicators = sorted({h.indicator for h in analysis.hits} |
+                                {k for k, v in analysis.scores.items() if v >= self.detector.threshold})
             results.append(TagResult(
                 post_id=post_id, score=round(analysis.risk, 4), flagged=analysis.flagged, indicators=indicators,
                 hits=[(h.indicator, round(h.score, 4), h.start, h.end, h.text, h.rule, h.origin)
