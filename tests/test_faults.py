@@ -204,7 +204,7 @@ def test_import_on_a_full_filesystem_is_a_one_line_error(tmp_path):
     mount = tmp_path / "small"
     mount.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True).returncode != 0:
+            ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True).returncode != 0:
         pytest.skip("cannot mount a tmpfs here; the max_page_count test covers the store side")
     try:
         src = write_jsonl(tmp_path / "p.jsonl", [post(i, text="y" * 3000) for i in range(2000)])
