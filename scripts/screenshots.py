@@ -21,6 +21,8 @@ SHOTS = [
     ("queue-160x48", (160, 48), ["j", "j"]),
     ("verdicts-100x30", (100, 30), ["v", "j"]),
     ("help-100x30", (100, 30), ["question_mark"]),
+    ("overview-100x40", (100, 40), ["o"]),
+    ("author-100x40", (100, 40), ["author:hollowfen"]),
 ]
 
 
@@ -31,7 +33,12 @@ async def shoot(db: Path, name: str, size, keys) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         for key in keys:
-            await pilot.press(key)
+            if key.startswith("author:"):  # open a demo author's profile directly
+                handle = key.partition(":")[2]
+                author_id = app.reader.conn.execute("SELECT id FROM authors WHERE handle = ?", (handle,)).fetchone()[0]
+                app.open_author(author_id)
+            else:
+                await pilot.press(key)
             await pilot.pause()
         await pilot.pause(0.3)
         app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
