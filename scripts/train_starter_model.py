@@ -5,7 +5,7 @@ For maintainers: needs the development data (default /work/shared/devdata, or --
 which is not part of the repository. Only the MIT and CC BY sources are used; Dreaddit (licence
 not stated) must never go into a shipped model. Rows are split by a hash of their id
 (``triage.detector.train.split_of``): about 20 % are held out for the evaluation reported in
-docs/detector.md and are never trained on.
+the README and are never trained on.
 
     python scripts/train_starter_model.py [--devdata DIR] [--out data/model]
     triage eval DIR/implicit_hate.jsonl --split heldout     # held-out figures

@@ -1,4 +1,4 @@
-"""A third-party collector package (tests/example_plugin, the one docs/plugins.md walks
+"""A third-party collector package (tests/example_plugin, the one the README walks
 through) installed with pip is listed by `triage collectors` and runs under `triage collect`.
 
 It is installed with ``pip install --target`` into a temporary directory put on PYTHONPATH:

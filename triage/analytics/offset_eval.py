@@ -2,7 +2,7 @@
 
     python -m triage.analytics.offset_eval [--trials 300] [--seed 5]
 
-prints the Markdown table that docs/analytics.md shows: for each number of posts, how often the
+prints the Markdown table that the README shows: for each number of posts, how often the
 inferred offset is within one hour of the truth, how often exactly right, the mean confidence
 the inference reported, and how often it declined ("too few posts").
 """

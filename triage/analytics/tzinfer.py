@@ -20,7 +20,7 @@ The rhythm gives the *phase* of a person's day, and people differ: a night owl i
 like an early bird in London. So the activity posterior is spread by the chronotype spread
 (``CHRONOTYPE_SD_H``, about an hour) before the timestamp and geotag terms join it. With that,
 ``confidence`` (posterior mass within one hour of the answer) tracks the measured accuracy
-(docs/analytics.md) and no further tempering was needed (``TEMPER`` = 1). It also caps what
+(the README) and no further tempering was needed (``TEMPER`` = 1). It also caps what
 posting times alone can say: about three in four within an hour, however many posts.
 Half-hour offsets are considered only where a zone uses them and timestamps or geotags point
 there: the daily rhythm alone cannot tell 30 minutes apart.

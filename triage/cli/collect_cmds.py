@@ -137,7 +137,7 @@ def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag
         fail(str(exc))
     if not configs:
         fail(f"no collectors configured: add [[collectors]] tables to {cli.config.path or 'the config file'} "
-             "(see docs/collectors.md)")
+             "(see the README)")
     store = cli.open_store()
     tagger = None
     if not no_tag:

@@ -5,7 +5,7 @@
     a = det.analyze("I'm going to shoot up the school tomorrow")
     a.scores["threat"], a.risk, a.flagged, a.hits
 
-Importing this package does not import spaCy; building a Detector does. See docs/detector.md.
+Importing this package does not import spaCy; building a Detector does. See the README.
 """
 
 from __future__ import annotations

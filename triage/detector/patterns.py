@@ -15,7 +15,7 @@ File kinds
   ``quotes.toml``, ``stance.toml``): rules that find the context, not an indicator. Their
   ``kind`` (top level, or per rule) says which context they mark.
 
-The ``match`` mini-language (one pattern per string; see docs/detector.md)
+The ``match`` mini-language (one pattern per string; see the README)
 -------------------------------------------------------------------------
 Words are matched on spaCy's NORM (lower case, ``'m`` -> ``am``, ``gonna`` -> ``going to``,
 ``can't`` -> ``can not``); every literal is run through the same tokenizer, so you may write

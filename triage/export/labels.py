@@ -1,6 +1,6 @@
 """From the store's labels to training truth: ``cats`` per post and the Prodigy ``answer``.
 
-Rules (docs/export.md says the same):
+Rules (the README says the same):
 
 * An indicator's value is its current verdict: 1 confirmed, 0 rejected. An indicator with no
   verdict (or a cleared one) is absent: unknown, not 0 — the interchange format's rule.
