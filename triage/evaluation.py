@@ -17,6 +17,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from .records import ImportProblem  # the same file:line: reason report as the importers
+
 
 @dataclass
 class LabeledExample:
@@ -24,16 +26,6 @@ class LabeledExample:
     text: str
     cats: dict[str, int]
     line: int
-
-
-@dataclass
-class Problem:
-    path: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}"
 
 
 @dataclass
@@ -62,7 +54,7 @@ def _label(value) -> int | None:
     return None
 
 
-def iter_labeled(path: str | Path, problems: list[Problem] | None = None,
+def iter_labeled(path: str | Path, problems: list[ImportProblem] | None = None,
                  require_cats: bool = True) -> Iterator[LabeledExample]:
     """Yield the usable lines of a labeled JSONL file; append a Problem for each line that is not.
 
@@ -77,7 +69,7 @@ def iter_labeled(path: str | Path, problems: list[Problem] | None = None,
 
             def bad(reason: str) -> None:
                 if problems is not None:
-                    problems.append(Problem(name, lineno, reason))
+                    problems.append(ImportProblem(name, lineno, reason))
 
             try:
                 obj = json.loads(line)
@@ -120,8 +112,8 @@ def iter_labeled(path: str | Path, problems: list[Problem] | None = None,
             fh.close()
 
 
-def read_labeled(path: str | Path, require_cats: bool = True) -> tuple[list[LabeledExample], list[Problem]]:
-    problems: list[Problem] = []
+def read_labeled(path: str | Path, require_cats: bool = True) -> tuple[list[LabeledExample], list[ImportProblem]]:
+    problems: list[ImportProblem] = []
     examples = list(iter_labeled(path, problems, require_cats=require_cats))
     return examples, problems
 
