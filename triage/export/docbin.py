@@ -190,6 +190,9 @@ def write(out: Path, ctx) -> list[str]:
     ctx.extra_manifest["labels"] = labels
     ctx.extra_manifest["labels_left_out"] = left_out
     nlp = spacy.blank("en")
+    # Only the tokenizer runs here (no parser/NER memory limit applies), and a post is evidence
+    # whatever its length: a 1 MB post must export, not fail on spaCy's default 1M-char guard.
+    nlp.max_length = 1 << 31
     _docbin(nlp, ctx.split.train).to_disk(out / "train.spacy")
     _docbin(nlp, ctx.split.dev).to_disk(out / "dev.spacy")
     (out / "config.cfg").write_text(config_text(labels), encoding="utf-8")
