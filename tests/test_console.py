@@ -251,3 +251,28 @@ async def test_collectors_screen_runs_one_now_and_shows_its_counts(store_file, t
     assert conn.execute("SELECT COUNT(*) FROM posts WHERE text LIKE 'dropbox post%'").fetchone()[0] == 25
     assert conn.execute("SELECT COUNT(*) FROM posts WHERE text LIKE 'dropbox post%' AND tagged_at IS NOT NULL"
                         ).fetchone()[0] == 25
+
+
+async def test_bindings_are_remapped_by_id_from_the_config(store_file):
+    app = make_app(store_file, keys={"queue.next": "n", "queue.label_1": "e", "queue.note": "N"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        await pilot.press("n")  # was "note"; now "next"
+        await pilot.pause()
+        assert queue.cursor == 1
+        await pilot.press("e")  # label 1 (escalate) by its new key
+        await pilot.pause()
+        assert labels(store_file)[-1][1] == "escalate" and queue.cursor == 2
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = screen_text(app)
+        assert "queue.next" in help_text and "queue.label_1" in help_text
+
+
+async def test_ansi_theme_and_no_color(store_file, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(store_file, theme="ansi-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert app.theme == "ansi-dark" and app.no_color
+        assert "1/10" in screen_text(app)

@@ -83,3 +83,30 @@ def test_opening_the_console_does_not_import_spacy(tmp_path):
             "print('LOADED', sorted({k.split('.')[0] for k in sys.modules} & {'spacy', 'thinc'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+def test_the_wheel_installs_screens_plugins_and_data_inside_the_namespace(tmp_path):
+    """A wheel (what `make wheelhouse` carries to a station) holds triage.screens, triage.plugins
+    and triage.data with their data files, and no top-level `screens`/`plugins` package."""
+    import zipfile
+
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    (wheel,) = tmp_path.glob("triage_console-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+    assert tops == {"triage"}
+    for needed in ("triage/screens/app.py", "triage/screens/triage.tcss", "triage/plugins/jsonl_file.py",
+                   "triage/data/patterns/threat.toml", "triage/data/demo/posts.jsonl",
+                   "triage/data/model/triage_model.json", "triage/data/model/DATA_CARD.md",
+                   "triage/detector/core.py", "triage/analytics/profile.py"):
+        assert needed in names, needed
+    unpacked = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    code = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+            "import triage.screens.app, triage.plugins.mastodon, triage.data\n"
+            "from importlib.resources import files\n"
+            "print(triage.screens.app.__file__); print(files('triage.data') / 'patterns')")
+    out = subprocess.run([sys.executable, "-c", code, str(unpacked)], capture_output=True, text=True, check=True)
+    assert all(line.startswith(str(unpacked)) for line in out.stdout.split())
