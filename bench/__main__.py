@@ -63,8 +63,15 @@ def build_store(n: int) -> Path:
 
 
 def console_figures(db: Path) -> dict:
-    out = subprocess.run([sys.executable, "-m", "bench.console_bench", str(db)], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent)
+    import shutil
+    import tempfile
+
+    # The console bench labels posts: it works on a copy, so the cached store stays as built.
+    with tempfile.TemporaryDirectory(prefix="triage-bench-") as tmp:
+        copy = Path(tmp) / db.name
+        shutil.copyfile(db, copy)
+        out = subprocess.run([sys.executable, "-m", "bench.console_bench", str(copy)], capture_output=True,
+                             text=True, cwd=Path(__file__).resolve().parent.parent)
     if out.returncode != 0:
         raise SystemExit(f"console bench failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -144,8 +151,10 @@ def main() -> None:
     rows += [
         row(f"queue first paint ({n}, {c['queue_len']:,} flagged)", c["first_paint_s"] * 1000, "ms",
             target="<= 500 ms"),
-        row("next post (j), median", c["next_post_ms"], "ms", target="<= 30 ms"),
-        row("label + advance, median", c["label_advance_ms"], "ms", target="<= 30 ms"),
+        row(f"next post (j), median CPU per key (wall via Pilot {c['next_post_wall_ms']:.0f} ms)",
+            c["next_post_ms"], "ms", target="<= 30 ms"),
+        row(f"label + advance, median CPU per key (wall via Pilot {c['label_advance_wall_ms']:.0f} ms)",
+            c["label_advance_ms"], "ms", target="<= 30 ms"),
         row("full-text search, median of 5 queries", c["search_ms"], "ms", target="<= 100 ms"),
         row("console peak RSS", c["rss_mb"], "MB", target="<= 150 MB"),
     ]

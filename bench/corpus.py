@@ -23,13 +23,25 @@ _SIGNALS = (
 )
 
 
+def _demo_texts() -> list[str]:
+    """The demo dataset's posts: real-looking text of real length and vocabulary, so the
+    tokenizer and the detector do the work they would do on collected posts."""
+    from importlib.resources import files
+
+    path = files("triage.data") / "demo" / "posts.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line)["text"] for line in fh if line.strip()]
+
+
 def generate_posts(n: int, authors: int = 20_000, seed: int = 7, start: int = 1_767_225_600,
                    signal_rate: float = 0.02) -> list[PostRecord]:
     rng = random.Random(seed)
     year = 365 * 24 * 3600
+    base = _demo_texts()
     out = []
     for i in range(n):
-        words = rng.choices(_WORDS, k=rng.randint(6, 40))
+        # A demo post with a few words of filler around it: the same texts never repeat exactly.
+        words = rng.choice(base).split(" ") + rng.choices(_WORDS, k=rng.randint(0, 6))
         if rng.random() < signal_rate:
             words.insert(rng.randint(0, len(words)), rng.choice(_SIGNALS))
         if rng.random() < 0.1:

@@ -110,6 +110,8 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int) -> Text:
         if detail.lat is not None:
             where += f" ({detail.lat:.3f}, {detail.lon:.3f})"
         out.append("place  " + where.strip() + "\n")
+    if detail.rescore is not None:  # a version carries a model id read from the model's own metadata file
+        out.append(sanitize(detail.rescore.describe(zone)) + "\n", style="dim")
     out.append("\n")
     out.append_text(post_text(detail, max_chars))
     out.append("\n\n")

@@ -25,6 +25,7 @@ from .formatting import queue_row_text
 
 PAGE = 100
 MAX_PAGES = 20
+MAX_STRIPS = 2000
 
 
 class QueueList(ScrollView, can_focus=True):
@@ -49,6 +50,9 @@ class QueueList(ScrollView, can_focus=True):
         self.ids: array = array("q")
         self.marked: set[int] = set()
         self._pages: OrderedDict[int, dict[int, QueueRow]] = OrderedDict()
+        # Drawn lines by (post id, width, marked): moving the cursor redraws two lines, and a
+        # scroll redraws only lines not seen before; the cursor style is applied on top.
+        self._strips: OrderedDict[tuple, Strip] = OrderedDict()
         self.loading_text = "loading…"
 
     # ---- data ----------------------------------------------------------------------------
@@ -57,6 +61,7 @@ class QueueList(ScrollView, can_focus=True):
         """Show a new id list; the cursor stays on ``keep_post`` if it is still listed."""
         self.ids = ids
         self._pages.clear()
+        self._strips.clear()
         self.virtual_size = Size(self.size.width, len(ids))
         index = 0
         if keep_post is not None:
@@ -71,10 +76,13 @@ class QueueList(ScrollView, can_focus=True):
         """Re-read rows (after a label), all of them or just the pages holding these posts."""
         if post_ids is None:
             self._pages.clear()
+            self._strips.clear()
         else:
             wanted = set(post_ids)
             for page in [p for p, rows in self._pages.items() if wanted & rows.keys()]:
                 del self._pages[page]
+            for key in [k for k in self._strips if k[0] in wanted]:
+                del self._strips[key]
         self.refresh()
 
     def row_at(self, index: int) -> QueueRow | None:
@@ -134,9 +142,14 @@ class QueueList(ScrollView, can_focus=True):
         row = self.row_at(index)
         if row is None:  # removed from the store meanwhile (never happens: nothing is deleted)
             return Strip.blank(width, base)
-        text = queue_row_text(row, width, self.zone, row.id in self.marked)
-        segments = list(text.render(self.app.console))
-        strip = Strip(segments).crop_extend(0, width, base).apply_style(base)
+        key = (row.id, width, row.id in self.marked)
+        strip = self._strips.get(key)
+        if strip is None:
+            text = queue_row_text(row, width, self.zone, row.id in self.marked)
+            strip = Strip(list(text.render(self.app.console))).crop_extend(0, width, base).apply_style(base)
+            self._strips[key] = strip
+            if len(self._strips) > MAX_STRIPS:
+                self._strips.popitem(last=False)
         if index == self.cursor:
             strip = strip.apply_style(self.get_component_rich_style("queue-list--cursor"))
         elif row.id in self.marked:

@@ -9,9 +9,9 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, VerticalScroll
+from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, RichLog, Static
 
 from triage.sanitize import sanitize
 from triage.store import StoreError
@@ -73,8 +73,9 @@ class QueueScreen(Screen):
             with Container(id="queue-pane"):
                 yield Static(Text(QUEUE_HEADER, style="bold"), id="queue-header")
                 yield QueueList(lambda ids: queue_rows(app.reader.conn, ids), app.zone, id="queue")
-            with VerticalScroll(id="post-pane"):
-                yield Static(Text("no post selected", style="dim"), id="post-body")
+            # A Line API log, not a Static: replacing its lines never re-lays-out the screen,
+            # which keeps next-post fast on a long post.
+            yield RichLog(id="post-pane", wrap=True, markup=False, highlight=False, auto_scroll=False)
         yield Input(placeholder="full-text search (FTS5: words, \"phrases\", OR, NOT, prefix*) · enter · esc",
                     id="search-input", classes="hidden")
         yield Static("", id="status")
@@ -176,24 +177,27 @@ class QueueScreen(Screen):
         if self.new_count:
             parts.append(f"{self.new_count} new: r")
         parts.append("? keys")
-        self.query_one("#status", Static).update(Text(" │ ".join(parts), no_wrap=True, overflow="ellipsis"))
+        # One line whatever it says: no layout pass needed.
+        self.query_one("#status", Static).update(Text(" │ ".join(parts), no_wrap=True, overflow="ellipsis"),
+                                                 layout=False)
 
     def on_queue_list_cursor_moved(self, message: QueueList.CursorMoved) -> None:
         self._show_post(message.post_id)
         self.update_status()
 
     def _show_post(self, post_id: int | None) -> None:
-        body = self.query_one("#post-body", Static)
+        pane = self.query_one("#post-pane", RichLog)
+        pane.clear()
         if post_id is None:
             self.detail = None
-            body.update(Text("no post selected", style="dim"))
+            pane.write(Text("no post selected", style="dim"))
             return
         self.detail = post_detail(self.app.reader.conn, post_id)
         if self.detail is None:
-            body.update(Text(f"post #{post_id} is not in the store", style="dim"))
+            pane.write(Text(f"post #{post_id} is not in the store", style="dim"))
             return
-        body.update(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars))
-        self.query_one("#post-pane").scroll_home(animate=False)
+        pane.write(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars), scroll_end=False)
+        pane.scroll_home(animate=False)
 
     # ---- movement ------------------------------------------------------------------------
 

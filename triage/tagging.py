@@ -76,7 +76,10 @@ class Tagger:
 
 
 def make_tagger(threshold: float | None = None, model: str | None = "default") -> Tagger:
-    """Build the detector (imports spaCy: call only where tagging happens)."""
-    from .detector import Detector
+    """Build the detector (imports spaCy: call only where tagging happens).
 
-    return Tagger(Detector(threshold=threshold, model=model))
+    ``model="default"``: the model `triage models activate` chose, else the shipped starter model."""
+    from .detector import Detector
+    from .learning import resolve_model
+
+    return Tagger(Detector(threshold=threshold, model=resolve_model(model)))

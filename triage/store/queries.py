@@ -6,6 +6,8 @@ import sqlite3
 from array import array
 from dataclasses import asdict, dataclass, field
 
+from .rescore_queries import RescoreRow, latest_rescore
+
 
 @dataclass
 class Stats:
@@ -268,6 +270,7 @@ class PostDetail:
     hits: list[HitRow] = field(default_factory=list)
     verdicts: dict[str, int | None] = field(default_factory=dict)  # current verdict per indicator
     history: list[HistoryRow] = field(default_factory=list)  # labels, verdicts, notes, oldest first
+    rescore: RescoreRow | None = None  # what the latest `triage rescore` changed, if it moved this post
 
 
 def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
@@ -296,6 +299,7 @@ def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
                 conn.execute("SELECT at, analyst, body FROM notes WHERE post_id = ?", (post_id,))]
     detail.history = sorted(history, key=lambda h: h.at)
     detail.verdicts = {k: v for k, v in detail.verdicts.items() if v is not None}
+    detail.rescore = latest_rescore(conn, post_id)
     return detail
 
 

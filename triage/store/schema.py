@@ -157,8 +157,9 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
 
 
 from .migration_analytics import _v2_analytics  # noqa: E402  (kept in its own file: it is long)
+from .migration_rescore import _v3_rescores  # noqa: E402
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_analytics]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_analytics, _v3_rescores]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
