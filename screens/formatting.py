@@ -42,7 +42,10 @@ def disposition_mark(disposition: str | None) -> str:
     return disposition[0].upper() if disposition else "·"
 
 
-def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool) -> Text:
+OVERSIZE_MARK = "✂ "  # a post longer than max_post_chars: kept whole, shown truncated
+
+
+def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_chars: int | None = None) -> Text:
     """One queue line: mark, risk, label, badges, time, source, author, start of text."""
     risk = f"{row.score:4.2f}" if row.score is not None else "  — "
     head = (f"{'●' if marked else ' '}{risk} {disposition_mark(row.disposition)} {badge_string(row.indicators)} "
@@ -53,6 +56,9 @@ def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool) -> Tex
     line = Text(head, no_wrap=True, overflow="crop")
     line.append(source + " ", style="dim")
     line.append(author + " ", style="bold")
+    if max_chars is not None and row.length > max_chars:
+        line.append(OVERSIZE_MARK, style="bold")
+        rest = max(0, rest - len(OVERSIZE_MARK))
     line.append(clip(row.snippet, rest))
     return line
 

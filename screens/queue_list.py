@@ -43,10 +43,12 @@ class QueueList(ScrollView, can_focus=True):
             super().__init__()
             self.post_id = post_id
 
-    def __init__(self, fetch_rows: Callable[[list[int]], dict[int, QueueRow]], zone: tzinfo, **kwargs) -> None:
+    def __init__(self, fetch_rows: Callable[[list[int]], dict[int, QueueRow]], zone: tzinfo,
+                 max_chars: int | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self._fetch_rows = fetch_rows
         self.zone = zone
+        self.max_chars = max_chars
         self.ids: array = array("q")
         self.marked: set[int] = set()
         self._pages: OrderedDict[int, dict[int, QueueRow]] = OrderedDict()
@@ -145,7 +147,7 @@ class QueueList(ScrollView, can_focus=True):
         key = (row.id, width, row.id in self.marked)
         strip = self._strips.get(key)
         if strip is None:
-            text = queue_row_text(row, width, self.zone, row.id in self.marked)
+            text = queue_row_text(row, width, self.zone, row.id in self.marked, self.max_chars)
             strip = Strip(list(text.render(self.app.console))).crop_extend(0, width, base).apply_style(base)
             self._strips[key] = strip
             if len(self._strips) > MAX_STRIPS:

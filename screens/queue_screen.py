@@ -72,7 +72,8 @@ class QueueScreen(Screen):
         with Container(id="body"):
             with Container(id="queue-pane"):
                 yield Static(Text(QUEUE_HEADER, style="bold"), id="queue-header")
-                yield QueueList(lambda ids: queue_rows(app.reader.conn, ids), app.zone, id="queue")
+                yield QueueList(lambda ids: queue_rows(app.reader.conn, ids), app.zone, app.config.max_post_chars,
+                                id="queue")
             # A Line API log, not a Static: replacing its lines never re-lays-out the screen,
             # which keeps next-post fast on a long post.
             yield RichLog(id="post-pane", wrap=True, markup=False, highlight=False, auto_scroll=False)

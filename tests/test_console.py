@@ -277,3 +277,23 @@ async def test_ansi_theme_and_no_color(store_file, monkeypatch):
         await settle(pilot, app)
         assert app.theme == "ansi-dark" and app.no_color
         assert "1/10" in screen_text(app)
+
+
+async def test_a_post_over_the_size_cap_is_kept_marked_and_shown_truncated(store_file):
+    from triage.records import PostRecord
+    from triage.store import Store, TagResult
+
+    huge = "threat " + "x" * 300_000
+    with Store.open(store_file) as writer:
+        res = writer.add_posts([PostRecord("big", "b1", huge, "bigposter", 1_786_500_000, "x", raw="{}")])
+        writer.write_tags([TagResult(res.first_new_id, 0.999, True, ["threat"], [])], "test-1")
+    app = make_app(store_file, max_post_chars=1000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        queue = await settle(pilot, app)
+        assert queue.current_id == res.first_new_id  # highest risk first
+        shown = screen_text(app)
+        assert "✂ threat xxx" in shown
+        post_view = "".join(seg.text for line in app.screen.query_one("#post-pane").lines for seg in line)
+        assert "post truncated for display: 300,007 characters in all" in post_view
+    conn = sqlite3.connect(store_file)
+    assert conn.execute("SELECT length(text) FROM posts WHERE source = 'big'").fetchone()[0] == len(huge)

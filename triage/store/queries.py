@@ -185,6 +185,7 @@ class QueueRow:
     snippet: str  # raw (unsanitized) start of the text
     disposition: str | None
     flagged: bool
+    length: int = 0  # characters in the whole post (a huge one is marked in the list)
 
 
 def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
@@ -194,10 +195,11 @@ def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
     marks = ",".join("?" * len(ids))
     rows = conn.execute(
         f"SELECT p.id, p.score, p.indicators, p.created_at, p.source, a.handle, substr(p.text, 1, {SNIPPET_CHARS}), "
-        f"p.disposition, p.flagged FROM posts p LEFT JOIN authors a ON a.id = p.author_id WHERE p.id IN ({marks})",
+        f"p.disposition, p.flagged, length(p.text) FROM posts p LEFT JOIN authors a ON a.id = p.author_id "
+        f"WHERE p.id IN ({marks})",
         ids,
     )
-    return {r[0]: QueueRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "?", r[6] or "", r[7], bool(r[8]))
+    return {r[0]: QueueRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "?", r[6] or "", r[7], bool(r[8]), r[9] or 0)
             for r in rows}
 
 
