@@ -87,6 +87,27 @@ class QueueList(ScrollView, can_focus=True):
                 del self._strips[key]
         self.refresh()
 
+    def cached_row(self, post_id: int) -> QueueRow | None:
+        for rows in self._pages.values():
+            if post_id in rows:
+                return rows[post_id]
+        return None
+
+    def set_disposition(self, post_ids, disposition: str | None) -> int:
+        """Show a new label on these rows without re-reading their page. Returns how many of
+        them were flagged and unreviewed before (the status line's count goes down by that)."""
+        was_unreviewed = 0
+        for post_id in post_ids:
+            row = self.cached_row(post_id)
+            if row is None:
+                continue
+            was_unreviewed += row.flagged and row.disposition is None
+            row.disposition = disposition
+        for key in [k for k in self._strips if k[0] in set(post_ids)]:
+            del self._strips[key]
+        self.refresh()
+        return was_unreviewed
+
     def row_at(self, index: int) -> QueueRow | None:
         if not 0 <= index < len(self.ids):
             return None

@@ -9,6 +9,8 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Input, RichLog, Static
@@ -24,6 +26,17 @@ from .help_screen import HelpScreen
 from .queue_list import QueueList
 
 LIVE_CHECK_SECONDS = 5.0
+
+
+class PostLog(RichLog):
+    """The post view. Its scrollbar is always shown (CSS), so a new post's length never changes
+    the screen's layout: the virtual size repaints this widget alone instead of re-laying-out
+    the whole screen on every next-post key."""
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+
+    def sync_scrollbar(self) -> None:
+        self._scroll_update(self.virtual_size)
 
 
 class QueueScreen(Screen):
@@ -76,7 +89,7 @@ class QueueScreen(Screen):
                                 id="queue")
             # A Line API log, not a Static: replacing its lines never re-lays-out the screen,
             # which keeps next-post fast on a long post.
-            yield RichLog(id="post-pane", wrap=True, markup=False, highlight=False, auto_scroll=False)
+            yield PostLog(id="post-pane", wrap=True, markup=False, highlight=False, auto_scroll=False)
         yield Input(placeholder="full-text search (FTS5: words, \"phrases\", OR, NOT, prefix*) · enter · esc",
                     id="search-input", classes="hidden")
         yield Static("", id="status")
@@ -187,7 +200,7 @@ class QueueScreen(Screen):
         self.update_status()
 
     def _show_post(self, post_id: int | None) -> None:
-        pane = self.query_one("#post-pane", RichLog)
+        pane = self.query_one("#post-pane", PostLog)
         pane.clear()
         if post_id is None:
             self.detail = None
@@ -199,6 +212,7 @@ class QueueScreen(Screen):
             return
         pane.write(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars), scroll_end=False)
         pane.scroll_home(animate=False)
+        pane.sync_scrollbar()
 
     # ---- movement ------------------------------------------------------------------------
 
@@ -257,9 +271,16 @@ class QueueScreen(Screen):
         if label_ids is None:
             return
         self.app.undo_stack.append(("label", label_ids, targets))
-        self.unreviewed = unreviewed_count(self.app.reader.conn)
+        cached = all(queue.cached_row(t) is not None for t in targets)
+        marked = set(queue.marked)
         queue.marked.clear()
-        queue.invalidate(targets)
+        if cached:  # the common case: the rows are on screen, no store round trip needed
+            self.unreviewed -= queue.set_disposition(targets, disposition)
+            if marked:
+                queue.invalidate(marked)
+        else:
+            self.unreviewed = unreviewed_count(self.app.reader.conn)
+            queue.invalidate(targets)
         if bulk:
             self.app.notify(f"{disposition}: {len(targets)} marked posts", markup=False)
             self._show_post(queue.current_id)

@@ -163,7 +163,12 @@ def queue_ids(conn: sqlite3.Connection, flt: QueueFilter, after_id: int = 0) -> 
         where += (" AND " if where else " WHERE ") + "p.id > ?"
         params.append(after_id)
     join = " JOIN authors a ON a.id = p.author_id" if flt.sort == "author" else ""
-    sql = f"SELECT p.id FROM posts p{join}{where} {_ORDER.get(flt.sort, _ORDER['risk'])}"
+    # The default queue (flagged, unreviewed) is exactly the partial index idx_posts_unreviewed,
+    # whose order (score DESC, rowid) is the queue's: 13 ms for 22k ids at 1M posts, where the
+    # planner's own pick (idx_posts_queue, then each row's disposition) takes 150 ms.
+    hint = (" INDEXED BY idx_posts_unreviewed"
+            if flt.flagged_only and flt.label_state == "unreviewed" and flt.sort == "risk" else "")
+    sql = f"SELECT p.id FROM posts p{hint}{join}{where} {_ORDER.get(flt.sort, _ORDER['risk'])}"
     try:
         return array("q", (row[0] for row in conn.execute(sql, params)))
     except sqlite3.OperationalError as exc:
@@ -307,7 +312,8 @@ def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
 
 def unreviewed_count(conn: sqlite3.Connection) -> int:
     """Flagged posts with no label yet (a count over a partial index: milliseconds at 1M posts)."""
-    return conn.execute("SELECT COUNT(*) FROM posts WHERE flagged = 1 AND disposition IS NULL").fetchone()[0]
+    return conn.execute("SELECT COUNT(*) FROM posts INDEXED BY idx_posts_unreviewed "
+                        "WHERE flagged = 1 AND disposition IS NULL").fetchone()[0]
 
 
 def author_handles(conn: sqlite3.Connection, author_ids) -> list[str]:
