@@ -11,9 +11,9 @@ from triage.plugin_api import Collector, CollectorState, Option
 from triage.records import ImportProblem, PostRecord
 
 from .field_mapping import FieldMapper, RecordError, parse_mapping
+from .lines import iter_lines
 
 DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024
-_CHUNK = 1 << 20
 
 
 def _mb(n: int) -> str:
@@ -49,18 +49,8 @@ class JsonlCollector(Collector):
             if cursor.get("path") == str(path) and 0 < cursor.get("offset", 0) <= size:
                 fh.seek(cursor["offset"])  # resume a watched file where the last run stopped
                 line_no = cursor.get("line", 0)
-            while True:
-                line = fh.readline(limit + 1)
-                if not line:
-                    break
-                line_no += 1
-                if len(line) > limit and not line.endswith(b"\n"):
-                    skipped = len(line)
-                    while True:  # skip the rest of the over-long line without holding it
-                        chunk = fh.readline(_CHUNK)
-                        skipped += len(chunk)
-                        if not chunk or chunk.endswith(b"\n"):
-                            break
+            for line_no, line, skipped in iter_lines(fh, limit, line_no):
+                if skipped:
                     yield ImportProblem(str(path), line_no,
                                         f"line is {_mb(skipped)}, over the {_mb(limit)} limit (max_line_bytes)")
                     continue

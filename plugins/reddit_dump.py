@@ -27,6 +27,8 @@ from triage.plugin_api import Collector, CollectorState, Option
 from triage.records import ImportProblem, PostRecord
 from triage.timeparse import TimestampError, parse_timestamp
 
+from .lines import iter_lines
+
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 MAX_WINDOW = 2**31  # what `zstd --long=31` dumps need; the default limit (128 MiB) refuses them
 DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -128,7 +130,7 @@ class RedditDumpCollector(Collector):
         line_no = 0
         with raw:
             try:
-                for line_no, line, too_long in iter_lines(reader, limit):
+                for line_no, line, too_long in iter_lines(reader, limit):  # too_long: bytes skipped
                     if line_no <= resume_at:
                         continue  # done by an earlier run (a compressed stream cannot seek)
                     if too_long:
@@ -170,22 +172,3 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, UnicodeDecodeError):
         return f"invalid UTF-8 at byte {exc.start} of the line"
     return str(exc)
-
-
-def iter_lines(reader: IO[bytes], limit: int) -> Iterator[tuple[int, bytes, bool]]:
-    """(line number, line, too_long) over a byte stream; an over-long line is skipped through
-    without being held (its bytes are not returned)."""
-    line_no = 0
-    while True:
-        line = reader.readline(limit + 1)
-        if not line:
-            return
-        line_no += 1
-        if len(line) > limit and not line.endswith(b"\n"):
-            while True:
-                chunk = reader.readline(1 << 20)
-                if not chunk or chunk.endswith(b"\n"):
-                    break
-            yield line_no, b"", True
-            continue
-        yield line_no, line, False

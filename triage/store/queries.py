@@ -6,6 +6,8 @@ import sqlite3
 from array import array
 from dataclasses import asdict, dataclass, field
 
+from ..detector.types import Hit  # plain dataclasses: importing them loads no spaCy
+
 from .rescore_queries import RescoreRow, latest_rescore
 
 
@@ -229,15 +231,10 @@ def find_authors(conn: sqlite3.Connection, handle: str) -> list[tuple[int, str, 
 # ---- one post ----------------------------------------------------------------------------
 
 @dataclass
-class HitRow:
-    indicator: str
-    score: float
-    start: int
-    end: int
-    text: str
-    rule: str
-    origin: str
-    detector_version: str
+class HitRow(Hit):
+    """A stored detector hit: the detector's Hit and the version that produced it."""
+
+    detector_version: str = ""
 
 
 @dataclass
