@@ -103,9 +103,10 @@ def test_no_escape_sequence_from_a_post_reaches_the_terminal(tmp_path):
         os.execve(TRIAGE, [TRIAGE, "--db", str(db)], env)
     output = bytearray()
 
-    def pump(seconds: float) -> None:
+    def pump(seconds: float, until: bytes | None = None) -> None:
+        """Read for ``seconds``, or until ``until`` has appeared (a loaded machine draws late)."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not (until and until in output):
             ready, _, _ = select.select([fd], [], [], 0.1)
             if ready:
                 try:
@@ -119,9 +120,10 @@ def test_no_escape_sequence_from_a_post_reaches_the_terminal(tmp_path):
         import termios
 
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
-        pump(4)
+        pump(30, until=b"1/10")  # the queue is up
         os.write(fd, b"G")  # the last post: a hostile one, shown whole in the post view
-        pump(1.5)
+        pump(30, until=b"10/10")
+        pump(1)
         os.write(fd, b"k")
         pump(1.5)
         os.write(fd, b"q")
