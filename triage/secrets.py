@@ -82,13 +82,15 @@ def require_backend(name: str) -> None:
         raise SecretError(NO_BACKEND.format(env=env_name(name)))
 
 
-def get_secret(name: str) -> str:
-    """The value of secret ``name``: ``$TRIAGE_SECRET_<NAME>`` if set, else the keyring."""
+def read_secret(name: str) -> str | None:
+    """The value of secret ``name``: ``$TRIAGE_SECRET_<NAME>`` if set, else the keyring; None if unset."""
     check_name(name)
-    value = os.environ.get(env_name(name))
-    if value:
-        return value
-    value = _call(name, "read", "get_password")
+    return os.environ.get(env_name(name)) or _call(name, "read", "get_password") or None
+
+
+def get_secret(name: str) -> str:
+    """Like ``read_secret``, but an unset secret is an error that says how to set it."""
+    value = read_secret(name)
     if not value:
         raise SecretError(f"secret {name!r} is not set: run `triage secret set {name}` "
                           f"(or set {env_name(name)} for one run)")

@@ -29,33 +29,24 @@ DIGITS = 10
 # Bare (no "@") handles shorter than this are left alone: "me" or "bob" would eat ordinary words.
 MIN_BARE_HANDLE = 4
 
-KEYRING_HOWTO = (
-    "no keyring backend to keep the pseudonymization key; on a headless box: `pip install keyrings.alt` and "
-    "`export PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring` (asks for a password) or "
-    "keyrings.alt.file.PlaintextKeyring (a file only you can read)"
-)
-
-
 class PseudonymKeyError(RuntimeError):
     pass
 
 
 def load_or_create_key() -> bytes:
-    """The station's HMAC key from the keyring, created on first use."""
-    import keyring
-    from keyring.errors import KeyringError, NoKeyringError
+    """The station's HMAC key, created on first use; kept like every other secret (keyring,
+    or ``$TRIAGE_SECRET_EXPORT_HMAC_KEY`` for one run), so it shares their one-line errors."""
+    from .. import secrets as vault  # not the stdlib module of the same name, used below
 
     try:
-        stored = keyring.get_password(SERVICE, KEY_NAME)
+        stored = vault.read_secret(KEY_NAME)
         if stored is None:
-            keyring.set_password(SERVICE, KEY_NAME, secrets.token_hex(32))
-            stored = keyring.get_password(SERVICE, KEY_NAME)  # read back: a backend may drop writes
-    except NoKeyringError:
-        raise PseudonymKeyError(KEYRING_HOWTO) from None
-    except KeyringError as exc:
-        raise PseudonymKeyError(f"keyring error ({exc}); {KEYRING_HOWTO}") from None
+            vault.set_secret(KEY_NAME, secrets.token_hex(32))
+            stored = vault.read_secret(KEY_NAME)  # read back: a backend may drop writes
+    except vault.SecretError as exc:
+        raise PseudonymKeyError(str(exc)) from None
     if not stored:
-        raise PseudonymKeyError(f"the keyring did not keep the key; {KEYRING_HOWTO}")
+        raise PseudonymKeyError(f"the keyring did not keep the key {KEY_NAME!r}; see `triage secret` in the README")
     try:
         return bytes.fromhex(stored)
     except ValueError:

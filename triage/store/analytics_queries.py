@@ -33,8 +33,9 @@ def tables_present(conn: sqlite3.Connection) -> bool:
 
 
 def ensure_schema(store) -> bool:
-    """Create the analytics tables on a writable store that lacks them (until the migration
-    is in ``schema.MIGRATIONS``). Returns whether they are there."""
+    """Whether the analytics tables are there. Opening a store writable migrates it (v2 adds
+    them); this also covers a read-only store last written by an older triage, where they are
+    missing and analytics read nothing."""
     if tables_present(store.conn):
         return True
     if store.readonly:
