@@ -1,18 +1,19 @@
-"""The spaCy rule component: one PhraseMatcher pass, then token patterns only where their anchor is.
+"""The spaCy rule component: one dict lookup per token, then work only where a rule can match.
 
 Why this shape (DESIGN.md, measured facts): a spaCy Matcher with a few hundred token patterns
 run on every post costs ~10x the tokenizer, and even run only on windows around anchor words
-it cost 10-200 µs per call here (large IN sets and gaps). So
+it cost 10-200 µs per call here (large IN sets and gaps). A PhraseMatcher pass cost ~10 µs a
+post, about half the tokenizer. So
 
-* literal terms of every rule (indicator and context) go into one PhraseMatcher on NORM,
-  and so do token patterns that spell only a few fixed word sequences;
-* every other token pattern has an *anchor*: the least common word position it requires.
-  The anchor words are in the same PhraseMatcher, so that one pass tells which patterns can
-  match at all and where. Those patterns are then tried only at their anchor occurrences, by
-  a small matcher (``SeqMatcher``) that walks left and right from the anchor over the post's
-  NORM hashes (``Doc.to_array``): a few µs per try.
+* every pattern that spells only a few fixed word sequences (literal terms, small groups) is
+  expanded to those phrases, and each phrase is filed under its rarest word;
+* every other token pattern has an *anchor*: the least common word position it requires,
+  and is filed under each anchor word. There it is tried by a small matcher (``SeqMatcher``)
+  that walks left and right from the anchor over the post's NORM hashes: a few µs per try.
 
-Most posts contain no anchor at all and cost one PhraseMatcher pass (a few µs).
+The post's NORM hashes (``Doc.to_array``) are looked up in that one index, token by token:
+most tokens are in no rule and cost one failed dict lookup. Where a word is filed, its
+phrases are compared (a tuple lookup) and its token patterns walked.
 
 The component writes raw matches to ``doc.user_data["triage_matches"]`` (read-only alias
 ``doc._.triage_matches``) as ``(rule_index, start, end)``
@@ -25,11 +26,10 @@ from pathlib import Path
 
 from spacy.attrs import LIKE_NUM, NORM
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .patterns import (
-    Compiler, PatternError, PatternSet, _Alt, contains_negation, expand, load_patterns, plan_anchors,
+    _COMMON, Compiler, PatternError, PatternSet, _Alt, contains_negation, expand, load_patterns, plan_anchors,
 )
 
 if not Doc.has_extension("triage_matches"):
@@ -37,9 +37,7 @@ if not Doc.has_extension("triage_matches"):
 
 MATCHES_KEY = "triage_matches"  # doc.user_data key (cheaper than the doc._ extension on the hot path)
 
-_ANCHOR = "\u2693"  # label prefix of anchor words in the PhraseMatcher
-
-LITERAL_LIMIT = 3000  # a fixed-length pattern with at most this many spellings may go to the PhraseMatcher ...
+LITERAL_LIMIT = 3000  # a fixed-length pattern with at most this many spellings is expanded to phrases ...
 RULE_LITERAL_LIMIT = 2000  # ... as long as its rule stays within this many spellings in all (or it has no anchor)
 
 # element kinds of a compiled token pattern
@@ -49,7 +47,7 @@ _W, _O, _G, _N, _A, _ALT = range(6)
 class SeqMatcher:
     """One token pattern, tried at a known anchor position."""
 
-    __slots__ = ("rule", "left", "right", "needs_num", "r0", "l0")
+    __slots__ = ("rule", "left", "right", "needs_num", "r0", "l0", "nexts", "prevs", "required")
 
     def __init__(self, rule: int, left: tuple, right: tuple, needs_num: bool):
         self.rule = rule
@@ -59,8 +57,22 @@ class SeqMatcher:
         # the words required right next to the anchor: most tries fail on them, before any walking
         self.r0 = right[0][1] if right and right[0][0] == _W else None
         self.l0 = left[0][1] if left and left[0][0] == _W else None
+        # every word that can stand right after / before the anchor in a match, when that is a
+        # known set (None: any token, or none at all, may): the index files the pattern by them
+        self.nexts = _first_words(right, 0, None)
+        self.prevs = _first_words(left, 0, None)
+        # word sets each of which the post must contain for a match: checked on the post's
+        # set of words before any walking (a time word alone is common; with an intent word, not)
+        self.required = tuple(sorted(
+            (w for w in (_required_words((e,)) for e in left + right) if w is not None), key=len))
 
-    def match(self, norms: list[int], nums, p: int) -> tuple[int, int] | None:
+    def match(self, norms: list[int], nums, p: int, present: set[int] | frozenset[int] = frozenset()) -> tuple[int, int] | None:
+        """The token span of a match with the anchor at p, or None. ``present``: the post's words
+        (the walk is skipped when one of ``required`` is missing; empty: no check)."""
+        if present:
+            for words in self.required:
+                if present.isdisjoint(words):
+                    return None
         r0 = self.r0
         if r0 is not None and (p + 1 >= len(norms) or norms[p + 1] not in r0):
             return None
@@ -74,6 +86,62 @@ class SeqMatcher:
         if start is None:
             return None
         return start + 1, end
+
+
+def _required_words(elems) -> frozenset[int] | None:
+    """A word set one of which every match of elems must contain (the smallest such found), or None."""
+    best = None
+    for kind, val in elems:
+        if kind == _W:
+            got = val
+        elif kind == _ALT:
+            index, others = val
+            words = set(index)
+            got = frozenset(words)
+            for branch in others:
+                sub = _required_words(branch)
+                if sub is None:
+                    got = None
+                    break
+                words |= sub
+            else:
+                got = frozenset(words)
+        else:
+            continue
+        if got is not None and (best is None or len(got) < len(best)):
+            best = got
+    return best
+
+
+def _first_words(elems, j: int, cont) -> frozenset[int] | None:
+    """The words one of which must come first when matching elems[j:] (then the continuation),
+    or None when that is not a fixed set (a wildcard, a number, a gap, or possibly nothing)."""
+    while True:
+        if j >= len(elems):
+            if cont is None:
+                return None
+            elems, j, cont = cont
+            continue
+        kind, val = elems[j]
+        if kind == _W:
+            return val
+        if kind == _O:
+            rest = _first_words(elems, j + 1, cont)
+            return None if rest is None else val | rest
+        if kind == _G and val == (0, 0):
+            j += 1
+            continue
+        if kind == _ALT:
+            index, others = val
+            words = set(index)
+            after = (elems, j + 1, cont)
+            for branch in others:
+                got = _first_words(branch, 0, after)
+                if got is None:
+                    return None
+                words |= got
+            return frozenset(words)
+        return None
 
 
 def _walk(elems, j: int, pos: int, norms: list[int], nums, step: int, cont):
@@ -193,12 +261,11 @@ class RuleMatcher:
             return [t.norm_ for t in tokenizer(text) if not t.is_space]
 
         self.compiler = Compiler(patterns.lists, patterns.aliases, tokenize)
-        self.phrase = PhraseMatcher(vocab, attr="NORM")
-        self.key_rule: dict[int, int] = {}  # PhraseMatcher key -> rule index
-        self.key_group: dict[int, int] = {}  # PhraseMatcher key of an anchor set -> group index
         self.groups: list[list[SeqMatcher]] = []  # token patterns sharing an anchor set
         self.negation_inside: list[bool] = []  # the rule spells a negation itself
         group_of_anchor: dict[frozenset[str], int] = {}
+        # fixed phrase -> rules that spell it, filed under the phrase's rarest word
+        phrase_rules: dict[tuple[str, ...], list[int]] = {}
         strings = vocab.strings
         # context factors per rule: its indicator's [context] table with the rule's own overrides
         self.factors: list[dict[str, float]] = [
@@ -214,22 +281,22 @@ class RuleMatcher:
                 except PatternError:
                     pass  # too many expansions to list: only the negation check below looks at them
             self.negation_inside.append(contains_negation(rule, self.compiler, specs))
-            docs = []
+            phrases: list[tuple[str, ...]] = []
             for term in rule.terms:
                 norms = self.compiler.terms(term)
                 if norms:
-                    docs.append(_norm_doc(vocab, norms))
+                    phrases.append(tuple(norms))
             budget = RULE_LITERAL_LIMIT
             for nodes, m in zip(trees, rule.match):
                 seqs = _literal_expansions(nodes)
                 if seqs is not None and len(seqs) <= budget:
                     budget -= len(seqs)
-                    docs.extend(_norm_doc(vocab, seq) for seq in seqs)
+                    phrases.extend(seqs)
                     continue
                 planned = plan_anchors(nodes)
                 if planned is None:
-                    if seqs is not None:  # no anchor but few spellings: the PhraseMatcher can take them
-                        docs.extend(_norm_doc(vocab, seq) for seq in seqs)
+                    if seqs is not None:  # no anchor but few spellings: a phrase lookup can take them
+                        phrases.extend(seqs)
                         continue
                     raise PatternError(
                         f"{where}: every pattern needs a word that is not a very common one "
@@ -243,42 +310,116 @@ class RuleMatcher:
                     self.groups[gid].append(SeqMatcher(
                         idx, _elems(pnodes[:k], strings, True), _elems(pnodes[k + 1:], strings, False),
                         _needs_num(pnodes)))
-            if docs:
-                self.key_rule[strings.add(rule.id)] = idx
-                self.phrase.add(rule.id, docs)
-        for anchor, gid in group_of_anchor.items():
-            label = f"{_ANCHOR}{gid}"
-            self.key_group[strings.add(label)] = gid
-            self.phrase.add(label, [_norm_doc(vocab, (w,)) for w in sorted(anchor)])
+            for seq in phrases:
+                owners = phrase_rules.setdefault(seq, [])
+                if idx not in owners:
+                    owners.append(idx)
+        self.n_phrases = len(phrase_rules)
+        self.index = _build_index(phrase_rules, group_of_anchor, self.groups, strings)
 
-    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        found: list[tuple[int, int, int]] = []
-        anchored: list[tuple[int, int]] = []
-        key_rule = self.key_rule
-        key_group = self.key_group
-        for key, start, end in self.phrase(doc):
-            idx = key_rule.get(key)
-            if idx is not None:
-                found.append((idx, start, end))
-            else:
-                anchored.append((key_group[key], start))
-        if anchored:
+    def __call__(self, doc: Doc, norms: list[int] | None = None) -> list[tuple[int, int, int]]:
+        """Raw matches ``(rule_index, start, end)``, sorted; ``norms``: the doc's NORM hashes, when known.
+
+        One dict lookup per token finds the few positions where some rule can match (most
+        tokens are in no rule); only there are phrases compared and token patterns walked."""
+        if norms is None:
             norms = doc.to_array(NORM).tolist()
-            nums = None
-            for gid, p in anchored:
-                for sm in self.groups[gid]:
-                    if sm.needs_num and nums is None:
-                        nums = doc.to_array(LIKE_NUM).tolist()
-                    got = sm.match(norms, nums, p)
-                    if got is not None:
-                        found.append((sm.rule, got[0], got[1]))
+        index = self.index
+        found: list[tuple[int, int, int]] = []
+        n = len(norms)
+        nums = None
+        present = None
+        for p, h in enumerate(norms):
+            entry = index.get(h)
+            if entry is None:
+                continue
+            shapes, by_next, by_prev, always = entry
+            for k, length, table in shapes:
+                s = p - k
+                if s < 0 or s + length > n:
+                    continue
+                owners = table.get(norms[p] if length == 1 else tuple(norms[s:s + length]))
+                if owners is not None:
+                    for idx in owners:
+                        found.append((idx, s, s + length))
+            if by_next is None and by_prev is None and always is None:
+                continue
+            tries = always or ()
+            if by_next is not None and p + 1 < n:
+                tries = tries + by_next.get(norms[p + 1], ())
+            if by_prev is not None and p > 0:
+                tries = tries + by_prev.get(norms[p - 1], ())
+            if not tries:
+                continue
+            if present is None:
+                present = set(norms)
+            for sm in tries:
+                if sm.needs_num and nums is None:
+                    nums = doc.to_array(LIKE_NUM).tolist()
+                got = sm.match(norms, nums, p, present)
+                if got is not None:
+                    found.append((sm.rule, got[0], got[1]))
+        if len(found) > 1:
+            found.sort(key=_by_position)
         return found
+
+
+def _by_position(m: tuple[int, int, int]) -> tuple[int, int, int]:
+    return m[1], m[2], m[0]
+
+
+def _build_index(phrase_rules: dict[tuple[str, ...], list[int]], group_of_anchor: dict[frozenset[str], int],
+                 groups: list[list[SeqMatcher]], strings) -> dict[int, tuple]:
+    """NORM hash -> (phrase shapes, by_next, by_prev, always): what to try where that word stands.
+
+    A phrase is filed once, under its rarest word at offset k; a shape ``(k, length, table)``
+    says "compare the ``length`` words starting k before here with ``table``" (one-word
+    phrases are compared as the hash itself). Token patterns are filed under each word of
+    their anchor set, and there by the word they need right after the anchor (``by_next``),
+    else right before it (``by_prev``), else in ``always``: most tries end at that neighbour,
+    so a dict lookup on it replaces them."""
+    shapes: dict[int, dict[tuple[int, int], dict]] = {}
+    for seq, owners in phrase_rules.items():
+        k = seq.index(_rarest(seq))
+        hashes = tuple(strings.add(w) for w in seq)
+        key = hashes if len(seq) > 1 else hashes[0]
+        shapes.setdefault(hashes[k], {}).setdefault((k, len(seq)), {})[key] = tuple(owners)
+    anchored: dict[int, list[SeqMatcher]] = {}
+    for anchor, gid in group_of_anchor.items():
+        for w in anchor:
+            anchored.setdefault(strings.add(w), []).extend(groups[gid])
+    index: dict[int, tuple] = {}
+    for h in set(shapes) | set(anchored):
+        by_shape = shapes.get(h, {})
+        by_next: dict[int, list[SeqMatcher]] = {}
+        by_prev: dict[int, list[SeqMatcher]] = {}
+        always: list[SeqMatcher] = []
+        for sm in anchored.get(h, ()):
+            if sm.nexts is not None and (sm.prevs is None or len(sm.nexts) <= len(sm.prevs)):
+                for w in sm.nexts:
+                    by_next.setdefault(w, []).append(sm)
+            elif sm.prevs is not None:
+                for w in sm.prevs:
+                    by_prev.setdefault(w, []).append(sm)
+            else:
+                always.append(sm)
+        index[h] = (tuple((k, length, table) for (k, length), table in sorted(by_shape.items())),
+                    {w: tuple(v) for w, v in by_next.items()} or None,
+                    {w: tuple(v) for w, v in by_prev.items()} or None,
+                    tuple(always) or None)
+    return index
+
+
+def _rarest(words: tuple[str, ...]) -> str:
+    """The word of a fixed phrase least likely to be in an ordinary post: one that is not a very
+    common word, the longest such (a crude but safe stand-in for corpus frequency)."""
+    return max(words, key=lambda w: (w not in _COMMON, len(w)))
 
 
 def _literal_expansions(nodes: tuple) -> list[tuple[str, ...]] | None:
     """All word sequences a pattern of plain words (no gaps, numbers or wildcards) can match, if few.
 
-    Such patterns run in the PhraseMatcher pass at no extra cost."""
+    Such patterns cost one tuple lookup where their rarest word stands."""
     try:
         flat = expand(nodes, LITERAL_LIMIT)
     except PatternError:
@@ -297,15 +438,6 @@ def _literal_expansions(nodes: tuple) -> list[tuple[str, ...]] | None:
         if len(seqs) > LITERAL_LIMIT:
             return None
     return sorted(seqs)
-
-
-def _norm_doc(vocab, norms) -> Doc:
-    """A pattern Doc whose tokens have exactly these NORM values."""
-    doc = Doc(vocab, words=list(norms))
-    for tok, norm in zip(doc, norms):
-        if tok.norm_ != norm:
-            tok.norm_ = norm
-    return doc
 
 
 @Language.factory("triage_rules", default_config={"patterns_dir": ""})

@@ -150,6 +150,12 @@ class Detector:
                 for lab in self.model_info.labels if lab in TEXT_INDICATORS
             ]
         self._context = self._rules.patterns.context
+        self._textcat = nlp.get_pipe(model_mod.PIPE_NAME) if self.model_info else None
+        self._off_pipe = [model_mod.PIPE_NAME] if self.model_info else []
+        if self._textcat is not None:
+            # (label, blend weight, column of the label in the model's output)
+            columns = {lab: j for j, lab in enumerate(self._textcat.labels)}
+            self._model_labels = [(lab, w, columns[lab]) for lab, w in self._model_labels]
 
     # ------------------------------------------------------------------ public API
 
@@ -173,9 +179,12 @@ class Detector:
             if not chunk:
                 return
             squeezed = [_squeeze(t) for t in chunk]
-            for text, (tagged, marks), doc in zip(chunk, squeezed,
-                                                  self.nlp.pipe([q[0] for q in squeezed], batch_size=batch_size)):
-                yield self._analysis(doc, text, tagged, marks)
+            # The model runs on the whole batch here rather than as a pipe step: its
+            # probabilities stay one matrix instead of being copied into a dict per doc.
+            docs = list(self.nlp.pipe([q[0] for q in squeezed], batch_size=batch_size, disable=self._off_pipe))
+            probs = self._textcat.predict(docs).tolist() if self._textcat is not None else None
+            for i, (text, (tagged, marks), doc) in enumerate(zip(chunk, squeezed, docs)):
+                yield self._analysis(doc, text, tagged, marks, probs[i] if probs is not None else None)
 
     def _analyze_pool(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[Analysis]:
         pool = self._get_pool(n_process)
@@ -212,8 +221,9 @@ class Detector:
 
     # ------------------------------------------------------------------ internals
 
-    def _analysis(self, doc, text: str, tagged: str | None = None, marks=None) -> Analysis:
-        """``text``: the raw input; ``tagged``: what the pipeline saw (``_squeeze``d), mapped back by ``marks``."""
+    def _analysis(self, doc, text: str, tagged: str | None = None, marks=None, probs: list[float] | None = None) -> Analysis:
+        """``text``: the raw input; ``tagged``: what the pipeline saw (``_squeeze``d), mapped back by
+        ``marks``; ``probs``: the model's output row for this doc (by label column)."""
         raw = doc.user_data.get("triage_matches")
         if not raw and not self._model_labels and not self._use_ner:
             return Analysis(scores=dict(_ZERO), risk=0.0, flagged=self.threshold <= 0.0, hits=[])
@@ -235,11 +245,12 @@ class Detector:
         if self._use_ner and doc.ents:
             self._ner_hits(doc, scores, hits, text, marks)
         if self._model_labels:
-            cats = doc.cats
+            if probs is None:  # a doc made outside analyze_many: run the model on it alone
+                probs = self._textcat.predict([doc]).tolist()[0]
             ctx = interp.doc_contexts
             model_id = self.model_info.model_id
-            for label, weight in self._model_labels:
-                m = cats.get(label, 0.0)
+            for label, weight, column in self._model_labels:
+                m = probs[column]
                 if ctx:
                     table = self._context[label]
                     for kind in _MODEL_CONTEXTS:
