@@ -152,10 +152,15 @@ def test_ner_entities_add_target_evidence(rules):
 
 
 def test_worker_processes_give_the_same_analyses(rules):
-    texts = ["I will kill you", "nice day", "I want to die", "shoot me a text"] * 30
-    one = [a.scores for a in rules.analyze_many(texts, batch_size=16)]
+    import threading
+
+    texts = ["I will kill you", "nice day", "I want to die  now", "shoot me a text", "the Marlow shooter was a hero"] * 30
+    one = list(rules.analyze_many(texts, batch_size=16))
     try:
-        two = [a.scores for a in rules.analyze_many(texts, batch_size=16, n_process=2)]
+        two = list(rules.analyze_many(texts, batch_size=16, n_process=2))
+        # the pool starts only where no other thread runs (see Detector._can_pool)
+        assert rules.processes == 2 or threading.active_count() > 1
     finally:
         rules.close()
-    assert one == two
+    assert rules.processes == 1
+    assert one == two and sum(len(a.hits) for a in two) > 100

@@ -42,6 +42,7 @@ class Config:
     theme: str = "textual-dark"
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
     max_post_chars: int = 100_000  # longer posts are kept whole but shown truncated and marked
+    tag_workers: int | None = None  # processes that tag at import/tag/retag/collect; None: one per core, up to 2
     collectors: list[CollectorConfig] = field(default_factory=list)
 
 
@@ -80,7 +81,7 @@ def load_config(path: Path | None = None) -> Config:
     cfg.path = path
     where = str(path)
     known = {"analyst", "db", "threshold", "dispositions", "timezone", "theme", "keys", "max_post_chars",
-             "collectors"}
+             "tag_workers", "collectors"}
     unknown = set(data) - known
     _check(not unknown, where, f"unknown key(s) {', '.join(sorted(unknown))}")
     if "analyst" in data:
@@ -111,6 +112,11 @@ def load_config(path: Path | None = None) -> Config:
         _check(isinstance(data["max_post_chars"], int) and data["max_post_chars"] > 0, f"{where}: max_post_chars",
                "must be a positive integer")
         cfg.max_post_chars = data["max_post_chars"]
+    if "tag_workers" in data:
+        w = data["tag_workers"]
+        _check(isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= 64, f"{where}: tag_workers",
+               "must be a whole number of processes, 1 to 64")
+        cfg.tag_workers = w
     for i, entry in enumerate(data.get("collectors", [])):
         here = f"{where}: collectors[{i}]"
         _check(isinstance(entry, dict), here, "must be a table")

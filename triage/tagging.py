@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -18,9 +19,30 @@ class TagCounts:
     flagged_ids: list[int] = field(default_factory=list)
 
 
+def default_workers() -> int:
+    """Worker processes for bulk tagging when the config does not say: one per core, at most two
+    (DESIGN.md: a pool of two roughly doubled throughput on a 2-core box; more adds memory)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 class Tagger:
-    def __init__(self, detector):
+    """Tags stored posts. ``workers > 1`` tags in forked worker processes (``Detector.analyze_many``):
+    only for a process that runs no threads of its own yet (the CLI), never inside the console."""
+
+    def __init__(self, detector, workers: int = 1):
         self.detector = detector
+        self.workers = max(1, int(workers))
+        self.processes_used = 1  # what actually ran (fewer than asked where forking is not safe)
+
+    def close(self) -> None:
+        """Stop the worker processes, if any (they are kept between batches of one command)."""
+        self.detector.close()
+
+    def __enter__(self) -> "Tagger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @property
     def version(self) -> str:
@@ -28,7 +50,15 @@ class Tagger:
 
     def _tag_rows(self, store: Store, rows: list[tuple[int, str]], counts: TagCounts) -> None:
         results = []
-        for (post_id, _), analysis in zip(rows, self.detector.analyze_many([t for _, t in rows])):
+        texts = [t for _, t in rows]
+        if self.workers > 1:
+            # chunks small enough that every worker gets some of this batch
+            size = max(1, -(-len(texts) // (2 * self.workers)))
+            analyses = list(self.detector.analyze_many(texts, batch_size=size, n_process=self.workers))
+            self.processes_used = max(self.processes_used, self.detector.processes)
+        else:
+            analyses = self.detector.analyze_many(texts)
+        for (post_id, _), analysis in zip(rows, analyses):
             # An indicator is present where the detector left evidence (any hit) or scored it at
             # the flag threshold; behaviour change (analytics) and the author profile count these.
             indicators = sorted({h.indicator for h in analysis.hits} |
@@ -75,11 +105,13 @@ class Tagger:
         return self._tag_pages(store, queries.all_posts_text, on_progress, total)
 
 
-def make_tagger(threshold: float | None = None, model: str | None = "default") -> Tagger:
+def make_tagger(threshold: float | None = None, model: str | None = "default", workers: int | None = 1) -> Tagger:
     """Build the detector (imports spaCy: call only where tagging happens).
 
-    ``model="default"``: the model `triage models activate` chose, else the shipped starter model."""
+    ``model="default"``: the model `triage models activate` chose, else the shipped starter model.
+    ``workers``: tagging processes (``None``: ``default_workers()``); see ``Tagger``."""
     from .detector import Detector
     from .learning import resolve_model
 
-    return Tagger(Detector(threshold=threshold, model=resolve_model(model)))
+    return Tagger(Detector(threshold=threshold, model=resolve_model(model)),
+                  default_workers() if workers is None else workers)

@@ -143,7 +143,7 @@ def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag
     if not no_tag:
         from ..tagging import make_tagger
 
-        tagger = make_tagger(cli.config.threshold)
+        tagger = make_tagger(cli.config.threshold, workers=cli.config.tag_workers)
     alert = collect.AlertCommand(alert_cmd, alert_threshold) if alert_cmd else None
     stop = threading.Event()
     outcome = {"error": False, "problems": False}
@@ -186,6 +186,8 @@ def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag
                 if stop.is_set():
                     break
                 run(cfg)
+    if tagger is not None:
+        tagger.close()
     store.close()
     if watch:
         return

@@ -27,7 +27,7 @@ def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) 
     if not dataset.exists():
         fail(f"{dataset}: demo dataset missing from this install")
     digest = hashlib.sha256(dataset.read_bytes()).hexdigest()
-    tagger = make_tagger(threshold)
+    tagger = make_tagger(threshold, workers=None)
     stamp = f"{digest}:{tagger.version}"
     if path.exists():
         with Store.open(path) as store:
@@ -39,8 +39,9 @@ def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) 
     echo(f"building the demo store {path} ...")
     progress = ProgressLine("demo")
     with Store.open(path) as store:
-        summary, _ = run_collector(store, JsonlCollector({"path": str(dataset)}), tagger=tagger,
-                                   on_progress=lambda d, t, s: progress.update(d, t))
+        with tagger:  # the worker processes end here, before the console starts its threads
+            summary, _ = run_collector(store, JsonlCollector({"path": str(dataset)}), tagger=tagger,
+                                       on_progress=lambda d, t, s: progress.update(d, t))
         progress.done()
         store.log(analyst, "import", str(dataset), {"read": summary.read, "added": summary.added,
                                                    "detector": tagger.version})

@@ -203,7 +203,7 @@ def rescore_cmd(cli: CliContext, as_json):
 
     store = cli.open_store(must_exist=True)
     try:
-        tagger = make_tagger(cli.config.threshold)
+        tagger = make_tagger(cli.config.threshold, workers=cli.config.tag_workers)
     except LearningError as exc:
         fail(str(exc))
     progress = ProgressLine("rescoring")
@@ -211,6 +211,7 @@ def rescore_cmd(cli: CliContext, as_json):
         report = rescore(store, tagger=tagger, analyst=cli.analyst,
                          on_progress=lambda done, total: progress.update(done, total))
     finally:
+        tagger.close()
         progress.done()
         store.close()
     if as_json:

@@ -63,7 +63,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
     if not no_tag:
         from ..tagging import make_tagger
 
-        tagger = make_tagger(cli.config.threshold)
+        tagger = make_tagger(cli.config.threshold, workers=cli.config.tag_workers)
     printed = 0
     any_problem = False
 
@@ -99,6 +99,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
             "format": collector.name, "read": summary.read, "added": summary.added,
             "bad": summary.problem_count, "size": path.stat().st_size,
             "detector": tagger.version if tagger else None,
+            "tag_processes": tagger.processes_used if tagger else None,
         })
         if not quiet:
             rate = summary.read / summary.seconds if summary.seconds else 0
@@ -108,6 +109,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
                 line += f"; {summary.flagged:,} flagged"
             click.echo(f"{line} ({summary.seconds:.1f} s, {rate:,.0f} posts/s)")
     if tagger is not None:
+        tagger.close()
         _refresh_analytics(cli, store, quiet)
     store.close()
     if any_problem:
@@ -184,14 +186,15 @@ def _run_tagging(cli: CliContext, everything: bool):
     from ..tagging import make_tagger
 
     store = cli.open_store(must_exist=True)
-    tagger = make_tagger(cli.config.threshold)
+    tagger = make_tagger(cli.config.threshold, workers=cli.config.tag_workers)
     progress = ProgressLine("retagging" if everything else "tagging")
     run = tagger.retag_all if everything else tagger.tag_untagged
-    counts = run(store, on_progress=lambda done, total: progress.update(done, total))
+    with tagger:
+        counts = run(store, on_progress=lambda done, total: progress.update(done, total))
     progress.done()
     store.log(cli.analyst, "retag" if everything else "tag", "", {
         "tagged": counts.tagged, "flagged": counts.flagged, "hits_changed": counts.hits_changed,
-        "detector": tagger.version})
+        "detector": tagger.version, "tag_processes": tagger.processes_used})
     _refresh_analytics(cli, store)  # a retag replaced the behavior_change hits: put them back
     store.close()
     return counts, tagger.version

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import threading
 from bisect import bisect_right
 from collections import deque
 from itertools import islice
@@ -88,9 +89,38 @@ def _fork_context():
         return None
 
 
-def _pool_work(chunk: list[str], batch_size: int) -> list[Analysis]:
+def _worker_init() -> None:
+    """In each forked tagging worker: leave Ctrl-C to the parent (which stops the pool), let
+    SIGTERM end it, and die with the parent on Linux, so a killed import leaves no orphan workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a handler inherited from the CLI (collect's "stop after this batch") would make the pool's
+    # own SIGTERM on shutdown a no-op and hang it
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the pool's own shutdown still ends workers
+        pass
+
+
+def _pool_work(chunk: list[str], batch_size: int) -> list[tuple]:
+    """Tag a chunk in a worker. Results travel as plain tuples: pickling them costs a fraction
+    of pickling dataclass objects, and the parent's share of the work is what limits the pool."""
     det = _POOL_DETECTOR
-    return list(det.analyze_many(chunk, batch_size=batch_size))
+    return [(tuple(a.scores[i] for i in TEXT_INDICATORS), a.risk, a.flagged,
+             [(h.indicator, h.score, h.start, h.end, h.text, h.rule, h.origin) for h in a.hits])
+            for a in det.analyze_many(chunk, batch_size=batch_size)]
+
+
+def _from_pool(row: tuple) -> Analysis:
+    scores, risk_, flagged, hits = row
+    return Analysis(dict(zip(TEXT_INDICATORS, scores)), risk_, flagged, [Hit(*h) for h in hits])
+
+
 _ZERO = {i: 0.0 for i in TEXT_INDICATORS}
 
 
@@ -165,12 +195,12 @@ class Detector:
     def analyze_many(self, texts: Iterable[str], batch_size: int = 1000, n_process: int = 1) -> Iterator[Analysis]:
         """Analyses in input order; texts go through ``nlp.pipe`` in batches.
 
-        ``n_process > 1`` tags batches in forked worker processes (Linux/macOS ``fork``; where
-        fork is not available it runs in-process). Only do this from a process without other
-        threads running (a CLI ingest, not inside the console app): forking a threaded process
-        can deadlock. At most two batches per worker are in flight, so memory stays bounded.
+        ``n_process > 1`` tags batches in forked worker processes (Linux/macOS ``fork``). Where
+        fork is not available, or other threads run in this process when the pool would be
+        started (forking a threaded process can deadlock), it tags in-process instead. At most
+        two batches per worker are in flight, so memory stays bounded.
         """
-        if n_process > 1 and _fork_context() is not None:
+        if n_process > 1 and self._can_pool(n_process):
             yield from self._analyze_pool(texts, batch_size, n_process)
             return
         it = iter(texts)
@@ -198,7 +228,18 @@ class Detector:
                 pending.append(pool.apply_async(_pool_work, (chunk, batch_size)))
             if not pending:
                 break
-            yield from pending.popleft().get()
+            for row in pending.popleft().get():
+                yield _from_pool(row)
+
+    def _can_pool(self, n_process: int) -> bool:
+        """Whether worker processes may be used: fork is available, and either the pool exists or
+        this process runs no other thread (a thread holding a lock at fork time would leave the
+        child deadlocked; then tagging stays in this process, only slower)."""
+        if _fork_context() is None:
+            return False
+        if self._pool is not None and self._pool_size == n_process:
+            return True
+        return threading.active_count() == 1
 
     def _get_pool(self, n_process: int):
         """Worker processes forked from this one (they inherit the built pipeline), kept for reuse."""
@@ -207,9 +248,14 @@ class Detector:
             return self._pool
         self.close()
         _POOL_DETECTOR = self
-        self._pool = _fork_context().Pool(n_process)
+        self._pool = _fork_context().Pool(n_process, initializer=_worker_init)
         self._pool_size = n_process
         return self._pool
+
+    @property
+    def processes(self) -> int:
+        """How many processes tag right now: the pool's size, or 1 (this process)."""
+        return self._pool_size if self._pool is not None else 1
 
     def close(self) -> None:
         """Stop the worker processes of ``analyze_many(n_process > 1)``, if any."""
