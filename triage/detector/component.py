@@ -316,6 +316,7 @@ class RuleMatcher:
                     owners.append(idx)
         self.n_phrases = len(phrase_rules)
         self.index = _build_index(phrase_rules, group_of_anchor, self.groups, strings)
+        self._filed = frozenset(self.index)
 
     def __call__(self, doc: Doc, norms: list[int] | None = None) -> list[tuple[int, int, int]]:
         """Raw matches ``(rule_index, start, end)``, sorted; ``norms``: the doc's NORM hashes, when known.
@@ -326,14 +327,14 @@ class RuleMatcher:
             norms = doc.to_array(NORM).tolist()
         index = self.index
         found: list[tuple[int, int, int]] = []
+        filed = self._filed.intersection(norms)  # one C-level pass: which words of the post are filed
+        if not filed:
+            return []
         n = len(norms)
         nums = None
         present = None
-        for p, h in enumerate(norms):
-            entry = index.get(h)
-            if entry is None:
-                continue
-            shapes, by_next, by_prev, always = entry
+        for p in [p for p, h in enumerate(norms) if h in filed]:
+            shapes, by_next, by_prev, always = index[norms[p]]
             for k, length, table in shapes:
                 s = p - k
                 if s < 0 or s + length > n:
