@@ -50,14 +50,8 @@ class Tagger:
 
     def _tag_rows(self, store: Store, rows: list[tuple[int, str]], counts: TagCounts) -> None:
         results = []
-        texts = [t for _, t in rows]
-        if self.workers > 1:
-            # chunks small enough that every worker gets some of this batch
-            size = max(1, -(-len(texts) // (2 * self.workers)))
-            analyses = list(self.detector.analyze_many(texts, batch_size=size, n_process=self.workers))
-            self.processes_used = max(self.processes_used, self.detector.processes)
-        else:
-            analyses = self.detector.analyze_many(texts)
+        analyses = list(self.detector.analyze_many([t for _, t in rows], n_process=self.workers))
+        self.processes_used = max(self.processes_used, self.detector.processes)
         for (post_id, _), analysis in zip(rows, analyses):
             # An indicator is present where the detector left evidence (any hit) or scored it at
             # the flag threshold; behaviour change (analytics) and the author profile count these.

@@ -62,10 +62,8 @@ def bench_tagging(texts: Sequence[str], batch_size: int = 1000, repeat: int = 3,
         "ratio": round(det_rate / tok_rate, 3) if tok_rate else None,
     }
     if n_process > 1:
-        chunk = max(1, min(batch_size, -(-n // (4 * n_process))))
-
         def tag_pool():
-            for _a in det.analyze_many(texts, batch_size=chunk, n_process=n_process):
+            for _a in det.analyze_many(texts, batch_size=batch_size, n_process=n_process):
                 pass
 
         tag_pool()  # forks the workers: not timed

@@ -66,13 +66,12 @@ class SeqMatcher:
         self.required = tuple(sorted(
             (w for w in (_required_words((e,)) for e in left + right) if w is not None), key=len))
 
-    def match(self, norms: list[int], nums, p: int, present: set[int] | frozenset[int] = frozenset()) -> tuple[int, int] | None:
+    def match(self, norms: list[int], nums, p: int, present: set[int]) -> tuple[int, int] | None:
         """The token span of a match with the anchor at p, or None. ``present``: the post's words
-        (the walk is skipped when one of ``required`` is missing; empty: no check)."""
-        if present:
-            for words in self.required:
-                if present.isdisjoint(words):
-                    return None
+        (the walk is skipped when one of ``required`` is missing)."""
+        for words in self.required:
+            if present.isdisjoint(words):
+                return None
         r0 = self.r0
         if r0 is not None and (p + 1 >= len(norms) or norms[p + 1] not in r0):
             return None
@@ -97,7 +96,6 @@ def _required_words(elems) -> frozenset[int] | None:
         elif kind == _ALT:
             index, others = val
             words = set(index)
-            got = frozenset(words)
             for branch in others:
                 sub = _required_words(branch)
                 if sub is None:

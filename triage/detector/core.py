@@ -242,6 +242,9 @@ class Detector:
 
     def _analyze_pool(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[Analysis]:
         pool = self._get_pool(n_process)
+        if hasattr(texts, "__len__"):
+            # a short input still gives every worker a share (two chunks each)
+            batch_size = max(1, min(batch_size, -(-len(texts) // (2 * n_process))))
         pending: deque = deque()
         it = iter(texts)
         while True:
@@ -293,7 +296,7 @@ class Detector:
 
     def _analysis(self, doc, text: str, tagged: str | None = None, marks=None, probs: list[float] | None = None) -> Analysis:
         """``text``: the raw input; ``tagged``: what the pipeline saw (``_squeeze``d), mapped back by
-        ``marks``; ``probs``: the model's output row for this doc (by label column)."""
+        ``marks``; ``probs``: the model's output row for this doc (by label column; None without a model)."""
         raw = doc.user_data.get("triage_matches")
         if not raw and not self._model_labels and not self._use_ner:
             return Analysis(scores=dict(_ZERO), risk=0.0, flagged=self.threshold <= 0.0, hits=[])
@@ -315,8 +318,6 @@ class Detector:
         if self._use_ner and doc.ents:
             self._ner_hits(doc, scores, hits, text, marks)
         if self._model_labels:
-            if probs is None:  # a doc made outside analyze_many: run the model on it alone
-                probs = self._textcat.predict([doc]).tolist()[0]
             ctx = interp.doc_contexts
             model_id = self.model_info.model_id
             for label, weight, column in self._model_labels:
