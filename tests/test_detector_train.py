@@ -19,7 +19,7 @@ def tiny_model(tmp_path_factory):
                 # labels only target: must teach nothing about threat (absent = unknown)
                 + [{"text": "purge purge vermin", "cats": {"target": 0}}] * 5
                 + [{"text": "you idiot", "cats": {"target": 1}}] * 5)
-    result = train_textcat(examples, out, epochs=8, blend={"threat": 0.9})
+    result = train_textcat(examples, out, blend={"threat": 0.9})
     return out, result
 
 

@@ -110,14 +110,21 @@ def test_labels_to_export_to_eval_to_train_to_rescore(cli, db_path, tmp_path):
     before = eval_json(cli, out / "dev.jsonl")
 
     # train on the store's labels
-    result = cli("train", "--epochs", "6", "--json")
+    result = cli("train", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     # the same examples and split as the export wrote
     assert (report["examples"], report["train"], report["dev"]) == (
         manifest["counts"]["posts"], manifest["counts"]["train"], manifest["counts"]["dev"])
     assert report["trained_on"] == manifest["counts"]["train"]  # every exported post labels an indicator
-    assert report["labels"] == ["threat", "distress"]
+    # training continues from the model in use: the starter's labels stay (radicalization and
+    # target keep their weights, the analysts did not label them) and distress is added
+    from triage.detector.model import read_info
+    from triage.detector.resources import default_model_dir
+
+    starter = read_info(default_model_dir())
+    assert report["labels"] == starter.labels + ["distress"]
+    assert report["continued_from"] == starter.model_id and report["dropped_labels"] == []
     for ind in ("threat", "distress"):
         cmp = report["comparison"][ind]
         counts = manifest["counts"]["indicators"][ind]
@@ -200,7 +207,7 @@ def test_training_on_the_exported_files_splits_them_back_the_same_way(cli, db_pa
     assert {e.text for e in training.train} == train_texts
     assert (len(training.train), len(training.dev)) == (manifest["counts"]["train"], manifest["counts"]["dev"])
 
-    result = cli("train", out / "train.jsonl", out / "dev.jsonl", "--epochs", "2", "--no-activate")
+    result = cli("train", out / "train.jsonl", out / "dev.jsonl", "--no-activate")
     assert result.exit_code == 0, result.output
     assert f"{manifest['counts']['posts']} labeled examples from 2 file(s): {manifest['counts']['train']} train, " \
            f"{manifest['counts']['dev']} dev" in result.output

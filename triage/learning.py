@@ -32,7 +32,6 @@ from .records import ImportProblem
 MODELS = "models"
 ACTIVE = "ACTIVE"
 STARTER = "starter"  # `triage models activate starter`: back to the shipped model
-DEFAULT_EPOCHS = 10  # analysts' sets are small: a few more passes than the starter model's 6 cost seconds
 MIN_DEV_POSITIVES = 5  # fewer positives than this make an indicator's dev ROC-AUC too noisy to judge by
 RESCORE_MIN_SHIFT = 0.05  # a rescore keeps the old score of posts that moved more than this (or changed flag)
 
@@ -231,8 +230,7 @@ class TrainReport:
     train: int
     dev: int
     trained_on: int  # train examples with at least one indicator label (the others teach nothing)
-    epochs: int
-    losses: list[float]
+    continued_from: str | None  # the model id training started from (the active model), if any
     train_seconds: float
     seconds: float  # the whole run: training, scoring dev twice, saving
     threshold: float
@@ -302,9 +300,9 @@ def _free_name(root: Path, name: str) -> Path:
     return path
 
 
-def train_model(training: TrainingSet, *, epochs: int = DEFAULT_EPOCHS, threshold: float | None = None,
+def train_model(training: TrainingSet, *, threshold: float | None = None,
                 activate: bool | None = None, store=None, analyst: str = "",
-                on_epoch: Callable[[int, float], None] | None = None,
+                on_label: Callable[[int, int, str], None] | None = None,
                 on_stage: Callable[[str], None] | None = None, seed: int = 0) -> TrainReport:
     """Train on ``training.train``, compare with the current detector on ``training.dev``, save.
 
@@ -330,7 +328,12 @@ def train_model(training: TrainingSet, *, epochs: int = DEFAULT_EPOCHS, threshol
     try:
         stage(f"training on {len(usable):,} examples")
         try:
-            result = train_textcat(usable, tmp, epochs=epochs, seed=seed, on_epoch=on_epoch)
+            # continue from the model in use: labels the analysts did not give keep its coverage
+            from .detector.resources import default_model_dir
+
+            in_use = resolve_model("default")
+            base = default_model_dir() if in_use == "default" else in_use
+            result = train_textcat(usable, tmp, base=base, on_label=on_label)
         except ValueError as exc:  # no label with both classes, ...
             raise LearningError(f"cannot train: {exc}") from None
         stage("loading the current and the new detector")
@@ -367,7 +370,7 @@ def train_model(training: TrainingSet, *, epochs: int = DEFAULT_EPOCHS, threshol
     report = TrainReport(
         model_name=final.name, model_dir=final, model_id=result.model_id, labels=result.labels,
         source=training.source, examples=training.examples, train=len(training.train), dev=len(training.dev),
-        trained_on=len(usable), epochs=epochs, losses=result.losses, train_seconds=result.seconds,
+        trained_on=len(usable), continued_from=result.continued_from, train_seconds=result.seconds,
         seconds=time.time() - started, threshold=threshold, current_detector=current.version,
         new_detector=new.version, current_labels=list(current.model_info.labels) if current.model_info else [],
         comparison=comparison, mean_auc_current=cur_mean, mean_auc_new=new_mean,
@@ -477,7 +480,7 @@ def rescore(store, *, threshold: float | None = None, analyst: str = "", tagger=
 
 
 __all__ = [
-    "ACTIVE", "DEFAULT_EPOCHS", "MIN_DEV_POSITIVES", "RESCORE_MIN_SHIFT", "STARTER", "IndicatorComparison",
+    "ACTIVE", "MIN_DEV_POSITIVES", "RESCORE_MIN_SHIFT", "STARTER", "IndicatorComparison",
     "LearningError", "RescoreReport", "SavedModel", "TrainReport", "TrainingSet", "active_model_dir",
     "file_training_set", "find_model", "list_models", "models_dir", "rescore", "resolve_model", "set_active",
     "store_training_set", "train_model",

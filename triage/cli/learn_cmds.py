@@ -10,7 +10,6 @@ import click
 
 from .common import CliContext, db_option, fail, pass_cli
 
-EPOCHS = 10  # triage.learning.DEFAULT_EPOCHS, without importing it (and numpy) when the CLI starts
 
 
 def _num(value: float | None, width: int, digits: int) -> str:
@@ -23,10 +22,11 @@ def render_train_report(report) -> str:
 
     src = report.source
     where = "the store" if src.get("kind") == "store" else f"{len(src.get('files', []))} file(s)"
+    continued = f"continued from model {report.continued_from}, " if report.continued_from else "from scratch, "
     lines = [
         f"{report.examples:,} labeled examples from {where}: {report.train:,} train, {report.dev:,} dev "
         f"(the labeled export's split)",
-        f"trained {', '.join(report.labels)} on {report.trained_on:,} examples, {report.epochs} epochs, "
+        f"trained {', '.join(report.labels)} on {report.trained_on:,} examples, {continued}"
         f"{report.train_seconds:.1f} s",
         "",
         f"dev set, threshold {report.threshold:g}:",
@@ -77,12 +77,11 @@ def render_train_report(report) -> str:
 @click.option("--from-store", is_flag=True, help="Train on the store's labels (the default when no FILE is given).")
 @click.option("--dev-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.2, show_default=True,
               help="Share held out to compare the new model with the current one.")
-@click.option("--epochs", type=click.IntRange(1, 500), default=EPOCHS, show_default=True)
 @click.option("--activate/--no-activate", default=None,
               help="Put the new model to work, or not. Default: when its mean dev ROC-AUC is not worse.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_cli
-def train_cmd(cli: CliContext, files, from_store, dev_fraction, epochs, activate, as_json):
+def train_cmd(cli: CliContext, files, from_store, dev_fraction, activate, as_json):
     """Train the text classifier on the analysts' labels (or labeled FILE.jsonl) and compare it
     with the current model on the same held-out dev posts.
 
@@ -108,19 +107,19 @@ def train_cmd(cli: CliContext, files, from_store, dev_fraction, epochs, activate
     if not training.examples:
         fail("no labeled examples to train on" + ("" if files else " (label posts first, or give FILE.jsonl)"))
     progress = ProgressLine("training")
-    epochs_done = [0]
+    done = [0, 1]
 
-    def on_epoch(epoch: int, loss: float) -> None:
-        epochs_done[0] = epoch + 1
-        progress.update(epoch + 1, epochs, f"loss {loss:.2f}")
+    def on_label(n: int, total: int, label: str) -> None:
+        done[:] = [n, max(total, 1)]
+        progress.update(n, done[1], f"fitting {label}" if label else "")
 
-    def on_stage(text: str) -> None:  # the bar counts epochs; the label says what runs now
+    def on_stage(text: str) -> None:  # the bar counts labels fitted; the label says what runs now
         progress.label = text
-        progress.update(epochs_done[0], epochs, force=True)
+        progress.update(done[0], done[1], force=True)
 
     try:
-        report = train_model(training, epochs=epochs, threshold=cli.config.threshold, activate=activate,
-                             store=store, analyst=cli.analyst, on_epoch=on_epoch, on_stage=on_stage)
+        report = train_model(training, threshold=cli.config.threshold, activate=activate,
+                             store=store, analyst=cli.analyst, on_label=on_label, on_stage=on_stage)
     except LearningError as exc:
         progress.done()
         fail(str(exc))

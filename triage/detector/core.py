@@ -10,7 +10,7 @@ import importlib.util
 import re
 import threading
 from contextlib import contextmanager
-from bisect import bisect_right
+from dataclasses import replace
 from collections import deque
 from itertools import islice
 from pathlib import Path
@@ -19,6 +19,8 @@ from typing import Iterable, Iterator
 from ..indicators import TEXT_INDICATORS
 from . import resources
 from .context import EMPTY, interpret
+from .language import FOREIGN_DAMP, foreign_language
+from .normalize import normalize
 from .patterns import patterns_digest
 from .scoring import (
     DEFAULT_THRESHOLD, MIN_HIT_SCORE, MIN_MODEL_HIT, MODEL_IDIOM_DAMP, risk,
@@ -37,49 +39,11 @@ def _as_text(t) -> str:
     return t if isinstance(t, str) else "" if t is None else str(t)
 
 
-# Runs of spaces/tabs become one space before tagging: spaCy makes extra whitespace a token of
-# its own, which would break "kill   you" apart for the patterns. Line breaks stay (they end a clause).
-_SQUEEZE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u3000]")
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _squeeze(text: str) -> tuple[str, list[tuple[int, int]] | None]:
-    """The text to tag and, when it differs, breakpoints (pos_in_squeezed, shift) to map back to raw offsets.
-
-    Lone surrogates (badly decoded input) would crash the tokenizer: each becomes U+FFFD, one
-    character for one, so offsets do not move."""
-    if text.isascii():
-        if "  " not in text and "\t" not in text:
-            return text, None
-    else:
-        if _SURROGATE.search(text):
-            text = _SURROGATE.sub("\ufffd", text)
-        if "  " not in text and "\t" not in text and not _SQUEEZE.search(text):
-            return text, None
-    out = []
-    marks: list[tuple[int, int]] = []
-    last = 0
-    shift = 0
-    pos = 0
-    for m in _SQUEEZE.finditer(text):
-        out.append(text[last:m.start()])
-        pos += m.start() - last
-        out.append(" ")
-        pos += 1
-        shift += (m.end() - m.start()) - 1
-        marks.append((pos, shift))
-        last = m.end()
-    out.append(text[last:])
-    return "".join(out), marks
-
-
-def _raw_offset(pos: int, marks: list[tuple[int, int]] | None) -> int:
-    if not marks:
-        return pos
-    i = bisect_right(marks, (pos, float("inf"))) - 1
-    return pos + (marks[i][1] if i >= 0 else 0)
+def _raw_span(start: int, end: int, origin: list[int] | None) -> tuple[int, int]:
+    """Character span in the tagged text -> span in the raw text (``normalize``'s origin map)."""
+    if not origin:
+        return start, end
+    return origin[start], origin[end - 1] + 1
 
 
 @contextmanager
@@ -143,6 +107,22 @@ def _from_pool(row: tuple) -> Analysis:
 _ZERO = {i: 0.0 for i in TEXT_INDICATORS}
 
 
+def _vocabulary(patterns):
+    """``known(word)``: whether a lower-case word is one the rules or the word classes spell
+    (normalize uses it to shrink a stretched word to a spelling the detector will match)."""
+    from .lexicon import load_word_classes
+
+    words = set(load_word_classes())
+    for entries in list(patterns.lists.values()) + list(patterns.aliases.values()):
+        for entry in entries:
+            words.update(re.findall(r"[a-z']+", entry.lower()))
+    words.update(patterns.aliases)
+    for rule in patterns.rules:
+        for text in list(getattr(rule, "terms", ()) or ()) + list(getattr(rule, "match", ()) or ()):
+            words.update(re.findall(r"[a-z']+", str(text).lower()))
+    return frozenset(words).__contains__
+
+
 class Detector:
     """Tag posts with the text indicators and a risk score.
 
@@ -199,6 +179,7 @@ class Detector:
                 for lab in self.model_info.labels if lab in TEXT_INDICATORS
             ]
         self._context = self._rules.patterns.context
+        self._known = _vocabulary(self._rules.patterns)
         self._textcat = nlp.get_pipe(model_mod.PIPE_NAME) if self.model_info else None
         self._off_pipe = [model_mod.PIPE_NAME] if self.model_info else []
         if self._textcat is not None:
@@ -232,13 +213,13 @@ class Detector:
             yield from analyses
 
     def _analyze_batch(self, chunk: list[str], batch_size: int) -> list[Analysis]:
-        squeezed = [_squeeze(t) for t in chunk]
+        squeezed = [normalize(t, self._known) for t in chunk]
         # The model runs on the whole batch here rather than as a pipe step: its
         # probabilities stay one matrix instead of being copied into a dict per doc.
         docs = list(self.nlp.pipe([q[0] for q in squeezed], batch_size=batch_size, disable=self._off_pipe))
         probs = self._textcat.predict(docs).tolist() if self._textcat is not None else [None] * len(docs)
-        return [self._analysis(doc, text, tagged, marks, row)
-                for text, (tagged, marks), doc, row in zip(chunk, squeezed, docs, probs)]
+        return [self._analysis(doc, text, tagged, origin, row)
+        for text, (tagged, origin), doc, row in zip(chunk, squeezed, docs, probs)]
 
     def _analyze_pool(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[Analysis]:
         pool = self._get_pool(n_process)
@@ -294,9 +275,9 @@ class Detector:
 
     # ------------------------------------------------------------------ internals
 
-    def _analysis(self, doc, text: str, tagged: str | None = None, marks=None, probs: list[float] | None = None) -> Analysis:
-        """``text``: the raw input; ``tagged``: what the pipeline saw (``_squeeze``d), mapped back by
-        ``marks``; ``probs``: the model's output row for this doc (by label column; None without a model)."""
+    def _analysis(self, doc, text: str, tagged: str | None = None, origin=None, probs: list[float] | None = None) -> Analysis:
+        """``text``: the raw input; ``tagged``: what the pipeline saw (``normalize``d), mapped back by
+        ``origin``; ``probs``: the model's output row for this doc (by label column; None without a model)."""
         raw = doc.user_data.get("triage_matches")
         if not raw and not self._model_labels and not self._use_ner:
             return Analysis(scores=dict(_ZERO), risk=0.0, flagged=self.threshold <= 0.0, hits=[])
@@ -310,13 +291,12 @@ class Detector:
                 cs = doc[h.start].idx
                 last = doc[h.end - 1]
                 ce = last.idx + len(last)
-                if marks:
-                    cs, ce = _raw_offset(cs, marks), _raw_offset(ce - 1, marks) + 1
+                cs, ce = _raw_span(cs, ce, origin)
                 hits.append(Hit(h.indicator, round(h.score, 4), cs, ce, text[cs:ce], h.rule, "rule"))
         else:
             scores = dict(_ZERO)
         if self._use_ner and doc.ents:
-            self._ner_hits(doc, scores, hits, text, marks)
+            self._ner_hits(doc, scores, hits, text, origin)
         if self._model_labels:
             ctx = interp.doc_contexts
             model_id = self.model_info.model_id
@@ -334,18 +314,22 @@ class Detector:
                 scores[label] = 1.0 - (1.0 - r) * (1.0 - wm)
                 if wm >= MIN_MODEL_HIT:
                     hits.append(Hit(label, round(wm, 4), 0, 0, "", f"model:{model_id}", "model"))
+        if hits and max(scores.values()) >= MIN_HIT_SCORE:
+            lang = foreign_language(text)
+            if lang:  # rules and model read English: a foreign post's evidence is weak at best
+                scores = {k: v * FOREIGN_DAMP for k, v in scores.items()}
+                hits = [replace(h, score=round(h.score * FOREIGN_DAMP, 4), rule=f"{h.rule}/lang:{lang}") for h in hits]
         r = risk(scores)
         return Analysis(scores=scores, risk=r, flagged=r >= self.threshold, hits=hits)
 
-    def _ner_hits(self, doc, scores: dict[str, float], hits: list[Hit], text: str | None = None, marks=None) -> None:
+    def _ner_hits(self, doc, scores: dict[str, float], hits: list[Hit], text: str | None = None, origin=None) -> None:
         weight = NER_WEIGHT_WITH_THREAT if scores.get("threat", 0.0) >= 0.3 else NER_WEIGHT
         miss = 1.0 - scores["target"]
         text = doc.text if text is None else text
         for ent in doc.ents:
             if ent.label_ in NER_LABELS:
                 cs, ce = ent.start_char, ent.end_char
-                if marks:
-                    cs, ce = _raw_offset(cs, marks), _raw_offset(ce - 1, marks) + 1
+                cs, ce = _raw_span(cs, ce, origin)
                 hits.append(Hit("target", weight, cs, ce, text[cs:ce], f"ner:{ent.label_}", "ner"))
                 miss *= 1.0 - weight
         scores["target"] = 1.0 - miss

@@ -1,6 +1,13 @@
-"""A faster bag-of-ngrams text classifier architecture for spaCy's textcat_multilabel.
+"""Bag-of-ngrams text classifier architectures for spaCy's textcat_multilabel.
 
-``triage.TextCatBOW.v1`` is spaCy's ``spacy.TextCatBOW.v3`` (hashed ngram features -> sparse
+``triage.TextCatBOW.v2`` (what ``train_textcat`` builds) adds word-class features to v1's
+n-grams: every word in ``data/lexicon/word_classes.toml`` also yields its class, each pair of
+classes up to three words apart, and each class with the word beside it. The n-grams learn a
+corpus's vocabulary; the classes carry what transfers to text the model never saw (measured
+across corpora: see the README's detector table). The model keeps the table it was trained
+with (a thinc attr, saved with the weights), so a later edit of the file changes only new models.
+
+``triage.TextCatBOW.v1`` (models trained before v2) is spaCy's ``spacy.TextCatBOW.v3`` (hashed ngram features -> sparse
 linear layer -> logistic) with two changes:
 
 * features are built on NORM (lower case, "'m" = "am") rather than ORTH, so "KILL" and "kill"
@@ -10,7 +17,8 @@ linear layer -> logistic) with two changes:
   by 1/sqrt(length), so a long post does not win by length alone. Every post goes through the
   model, so its cost per post matters as much as the tokenizer's.
 
-Importing this module registers the architecture (the Detector and ``train_textcat`` do).
+Importing this module registers the architectures (the Detector and ``train_textcat`` do; stock
+spaCy finds them through the ``spacy_architectures`` entry point).
 """
 
 from __future__ import annotations
@@ -92,6 +100,145 @@ def build_norm_bow_classifier(
     fill_defaults = {"b": NEG_VALUE, "W": 0}
     resizable_layer = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults))
     model = chain(norm_ngrams(ngram_size), resizable_layer)
+    model = with_cpu(model, model.ops)
+    model = chain(model, with_cpu(Logistic(), model.ops))
+    if nO is not None:
+        model.set_dim("nO", cast(int, nO))
+    model.set_ref("output_layer", sparse_linear)
+    model.attrs["multi_label"] = not exclusive_classes
+    model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
+    return model
+
+
+# ---------------------------------------------------------------------------------------- v2
+
+_MIX = numpy.uint64(0x9E3779B97F4A7C15)
+_SALT_CLASS = numpy.uint64(0x51A7C1A55E5)
+_SALT_PAIR = numpy.uint64(0x9A12C1A55E5)
+_SALT_NEXT = numpy.uint64(0xC1A55E5_0E27)
+_SALT_PREV = numpy.uint64(0x9E7C1A55E5)
+PAIR_WINDOW = 3  # class pairs up to this many words apart
+_TABLES: dict[int, tuple] = {}
+
+
+def _class_table(word_classes: dict) -> tuple:
+    """(sorted NORM hashes, first class id, second class id) for a ``{word: [class, ...]}`` table;
+    class ids start at 1 (0 = no class). Cached per table object."""
+    from spacy.strings import get_string_id
+
+    cached = _TABLES.get(id(word_classes))
+    if cached is not None and cached[0] is word_classes:
+        return cached[1]
+    names = sorted({c for cs in word_classes.values() for c in cs})
+    ids = {n: i + 1 for i, n in enumerate(names)}
+    rows = sorted((get_string_id(w), ids[cs[0]], ids[cs[1]] if len(cs) > 1 else 0)
+                  for w, cs in word_classes.items() if cs)
+    table = (numpy.array([r[0] for r in rows], dtype="uint64"),
+             numpy.array([r[1] for r in rows], dtype="uint64"),
+             numpy.array([r[2] for r in rows], dtype="uint64"))
+    _TABLES[id(word_classes)] = (word_classes, table)
+    return table
+
+
+def _mix(salt, a, b=None):
+    with numpy.errstate(over="ignore"):
+        k = (a + salt) * _MIX
+        if b is not None:
+            k = (k ^ b) * _MIX
+    return k
+
+
+def class_ngrams(ngram_size: int, word_classes: dict) -> Model:
+    model: Model = Model("norm_class_ngrams", _class_ngrams_forward)
+    model.attrs["ngram_size"] = ngram_size
+    model.attrs["word_classes"] = word_classes
+    return model
+
+
+def _class_ngrams_forward(model: Model, docs, is_train: bool):
+    """Hashed NORM n-grams plus word-class features of a whole batch, computed on the batch at once.
+
+    Keys are gathered with the index of their doc, then stably sorted by it: each doc's keys form
+    one contiguous segment, as ``SparseLinear`` needs."""
+    ops = model.ops
+    n = model.attrs["ngram_size"]
+    arrs = [doc.to_array(NORM).reshape(-1) for doc in docs]
+    n_docs = len(arrs)
+    lens = numpy.fromiter(map(len, arrs), dtype="int64", count=n_docs)
+    if not n_docs or not lens.sum():
+        out = (ops.asarray(numpy.zeros((0,), dtype="uint64"), dtype="uint64"),
+               ops.asarray(numpy.zeros((0,), dtype="f"), dtype="f"),
+               ops.asarray(numpy.zeros(n_docs, dtype="int32"), dtype="int32"))
+        return out, lambda dY: []
+    uni = numpy.concatenate(arrs).astype("uint64", copy=False)
+    doc_of = numpy.repeat(numpy.arange(n_docs), lens)
+    keys = [uni]
+    owners = [doc_of]
+    for k in range(2, n + 1):
+        if len(uni) < k:
+            break
+        grams = ops.ngrams(k, uni)
+        inside = doc_of[: len(grams)] == doc_of[k - 1:]
+        keys.append(numpy.asarray(grams)[inside])
+        owners.append(doc_of[: len(grams)][inside])
+    lk, c1, c2 = _class_table(model.attrs["word_classes"])
+    if len(lk):
+        at = numpy.minimum(numpy.searchsorted(lk, uni), len(lk) - 1)
+        found = lk[at] == uni
+        slots = [numpy.where(found, c1[at], 0), numpy.where(found, c2[at], 0)]
+        for s in slots:
+            sel = s > 0
+            keys.append(_mix(_SALT_CLASS, s[sel]))
+            owners.append(doc_of[sel])
+        for d in range(1, PAIR_WINDOW + 1):
+            if len(uni) <= d:
+                break
+            same = doc_of[:-d] == doc_of[d:]
+            for a in slots:
+                left = a[:-d]
+                has_left = same & (left > 0)
+                if d == 1:  # a class with the word after it, and the word before a class
+                    keys.append(_mix(_SALT_NEXT, left[has_left], uni[d:][has_left]))
+                    owners.append(doc_of[:-d][has_left])
+                    right_cls = a[d:]
+                    sel = same & (right_cls > 0)
+                    keys.append(_mix(_SALT_PREV, right_cls[sel], uni[:-d][sel]))
+                    owners.append(doc_of[:-d][sel])
+                for b in slots:
+                    sel = has_left & (b[d:] > 0)
+                    pair = left[sel] * numpy.uint64(64) + b[d:][sel]
+                    keys.append(_mix(_SALT_PAIR + numpy.uint64(d), pair))
+                    owners.append(doc_of[:-d][sel])
+    all_keys = numpy.concatenate(keys)
+    all_owners = numpy.concatenate(owners)
+    order = numpy.argsort(all_owners, kind="stable")
+    all_keys = all_keys[order]
+    seg_len = numpy.bincount(all_owners, minlength=n_docs)
+    # each doc's feature vector has unit length (as a tf vector normalised by its L2 norm would,
+    # near enough): a long post does not win by length alone
+    vals = numpy.repeat((1.0 / numpy.sqrt(numpy.maximum(seg_len, 1))).astype("f"), seg_len)
+    out = (ops.asarray(all_keys, dtype="uint64"), ops.asarray(vals, dtype="f"),
+           ops.asarray(seg_len.astype("int32"), dtype="int32"))
+    return out, lambda dY: []
+
+
+@registry.architectures("triage.TextCatBOW.v2")
+def build_class_bow_classifier(
+    exclusive_classes: bool = False,
+    ngram_size: int = 2,
+    length: int = 262144,
+    lexicon: str = "",
+    nO: Optional[int] = None,
+) -> Model[List[Doc], Floats2d]:
+    """``lexicon``: a word-class file; "" = the shipped ``data/lexicon/word_classes.toml``. A saved
+    model brings its own table, which replaces the file's when the weights are loaded."""
+    from .lexicon import load_word_classes
+
+    length = 2 ** (length - 1).bit_length()
+    sparse_linear = SparseLinear_v2(nO=nO, length=length)
+    fill_defaults = {"b": NEG_VALUE, "W": 0}
+    resizable_layer = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults))
+    model = chain(class_ngrams(ngram_size, load_word_classes(lexicon or None)), resizable_layer)
     model = with_cpu(model, model.ops)
     model = chain(model, with_cpu(Logistic(), model.ops))
     if nO is not None:
