@@ -51,6 +51,17 @@ def run() -> None:
         sys.exit(130)
     except BrokenPipeError:  # `triage score ... | head`
         sys.exit(0)
+    except Exception as exc:
+        # The detector's set-up errors (a broken pattern or word-class file, an active model that
+        # is gone) reach here from whichever command built a Detector: one line, never a traceback.
+        from ..detector.lexicon import LexiconError
+        from ..detector.patterns import PatternError
+        from ..learning import LearningError
+
+        if isinstance(exc, (PatternError, LexiconError, LearningError)):
+            click.echo(f"triage: {exc}", err=True)
+            sys.exit(2)
+        raise
 
 
 __all__ = ["main", "run", "fail"]
