@@ -23,6 +23,7 @@ import re
 import urllib.parse
 from typing import Iterator
 
+from triage.feed_state import FeedLog
 from triage.http import HttpClient, HttpError, settings_for
 from triage.plugin_api import Collector, CollectorState, Option, PluginError
 from triage.records import ImportProblem, PostRecord
@@ -102,51 +103,58 @@ class FourChanCollector(Collector):
         client = HttpClient(settings_for(state), min_interval=self.options["min_interval"])
         api = self.options["api"].rstrip("/")
         boards = dict(state.cursor.get("boards") or {}) if isinstance(state.cursor, dict) else {}
-        for board in (b.strip("/") for b in self.options["boards"]):
-            mark = dict(boards.get(board) or {})
-            threads = dict(mark.get("threads") or {})
-            listing_url = f"{api}/{board}/threads.json"
-            headers = {"If-Modified-Since": mark["modified"]} if mark.get("modified") else {}
-            resp = client.get(listing_url, headers=headers, accept=(200, 304))
-            if resp.status == 304:
+        log = FeedLog(state, [b.strip("/") for b in self.options["boards"]])
+        for board in log.feeds:
+            yield from log.run(board, self._board(client, api, board, boards, log))
+        log.finish()
+
+    def _board(self, client: HttpClient, api: str, board: str, boards: dict,
+               log: FeedLog) -> Iterator[PostRecord | ImportProblem]:
+        """One board: its thread list, then each changed thread's new posts."""
+        mark = dict(boards.get(board) or {})
+        threads = dict(mark.get("threads") or {})
+        listing_url = f"{api}/{board}/threads.json"
+        headers = {"If-Modified-Since": mark["modified"]} if mark.get("modified") else {}
+        resp = client.get(listing_url, headers=headers, accept=(200, 304))
+        if resp.status == 304:
+            return
+        listed = _listed(resp.json(), listing_url)
+        changed = sorted((lm, no) for no, lm in listed.items() if lm > threads.get(no, {}).get("lm", -1))
+        limit = self.options["max_threads"]
+        complete = not limit or len(changed) <= limit
+        for lm, no in changed[:limit] if limit else changed:
+            thread_url = f"{api}/{board}/thread/{no}.json"
+            got = client.get(thread_url, accept=(200, 404))
+            if got.status == 404:  # pruned since the listing: marked seen, so not asked again
+                threads[no] = {"lm": lm, "last": threads.get(no, {}).get("last", 0)}
                 continue
-            listed = _listed(resp.json(), listing_url)
-            changed = sorted((lm, no) for no, lm in listed.items() if lm > threads.get(no, {}).get("lm", -1))
-            limit = self.options["max_threads"]
-            complete = not limit or len(changed) <= limit
-            for lm, no in changed[:limit] if limit else changed:
-                thread_url = f"{api}/{board}/thread/{no}.json"
-                got = client.get(thread_url, accept=(200, 404))
-                if got.status == 404:  # pruned since the listing: marked seen, so not asked again
-                    threads[no] = {"lm": lm, "last": threads.get(no, {}).get("last", 0)}
+            data = got.json()
+            posts = data.get("posts") if isinstance(data, dict) else None
+            if not isinstance(posts, list):
+                raise HttpError(f"GET {thread_url}: no 'posts' list")
+            last = threads.get(no, {}).get("last", 0)
+            newest = last
+            for i, post in enumerate(posts, 1):
+                number = post.get("no") if isinstance(post, dict) else None
+                if isinstance(number, int) and number <= last:
+                    continue  # stored by an earlier run
+                try:
+                    record = self._record(post, board, int(no))
+                except PostError as exc:
+                    yield EntryProblem(thread_url, i, str(exc))
                     continue
-                data = got.json()
-                posts = data.get("posts") if isinstance(data, dict) else None
-                if not isinstance(posts, list):
-                    raise HttpError(f"GET {thread_url}: no 'posts' list")
-                last = threads.get(no, {}).get("last", 0)
-                newest = last
-                for i, post in enumerate(posts, 1):
-                    number = post.get("no") if isinstance(post, dict) else None
-                    if isinstance(number, int) and number <= last:
-                        continue  # stored by an earlier run
-                    try:
-                        record = self._record(post, board, int(no))
-                    except PostError as exc:
-                        yield EntryProblem(thread_url, i, str(exc))
-                        continue
-                    newest = max(newest, number)
-                    if record is not None:
-                        yield record
-                threads[no] = {"lm": lm, "last": newest}
-                boards[board] = {**mark, "threads": dict(threads)}
-                state.cursor = {"boards": _copy(boards)}  # this thread's posts are yielded
-            # Threads no longer listed are gone for good: forget them.
-            threads = {no: v for no, v in threads.items() if no in listed}
-            # Only a complete pass may skip an unchanged listing next time (If-Modified-Since).
-            modified = resp.headers.get("Last-Modified") if complete else mark.get("modified")
-            boards[board] = {"modified": modified, "threads": threads}
-            state.cursor = {"boards": _copy(boards)}
+                newest = max(newest, number)
+                if record is not None:
+                    yield record
+            threads[no] = {"lm": lm, "last": newest}
+            boards[board] = {**mark, "threads": dict(threads)}
+            log.save({"boards": _copy(boards)})  # this thread's posts are yielded
+        # Threads no longer listed are gone for good: forget them.
+        threads = {no: v for no, v in threads.items() if no in listed}
+        # Only a complete pass may skip an unchanged listing next time (If-Modified-Since).
+        modified = resp.headers.get("Last-Modified") if complete else mark.get("modified")
+        boards[board] = {"modified": modified, "threads": threads}
+        log.save({"boards": _copy(boards)})
 
 
 def _listed(pages, url: str) -> dict[str, int]:

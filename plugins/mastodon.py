@@ -22,6 +22,7 @@ from __future__ import annotations
 import urllib.parse
 from typing import Iterator
 
+from triage.feed_state import FeedLog
 from triage.http import HttpClient, HttpError, settings_for
 from triage.plugin_api import Collector, CollectorState, Option, PluginError
 from triage.records import ImportProblem, PostRecord
@@ -157,20 +158,25 @@ class MastodonCollector(Collector):
         if isinstance(state.cursor, dict):
             cursor = {k: dict(state.cursor.get(k) or {}) for k in cursor}
         self._fetched = 0
-        for timeline in self.options["timelines"]:
-            endpoint, params = self._endpoint(client, timeline, cursor)
-            params["limit"] = max(1, min(40, self.options["page_size"]))
-            if timeline in cursor["timelines"]:
-                yield from self._catch_up(client, state, cursor, timeline, endpoint, params)
-            else:
-                yield from self._first_run(client, state, cursor, timeline, endpoint, params)
+        log = FeedLog(state, self.options["timelines"])
+        for timeline in log.feeds:
+            yield from log.run(timeline, self._timeline(client, state, log, cursor, timeline))
+        log.finish()
+
+    def _timeline(self, client, state, log, cursor, timeline) -> Iterator[PostRecord | ImportProblem]:
+        endpoint, params = self._endpoint(client, timeline, cursor)
+        params["limit"] = max(1, min(40, self.options["page_size"]))
+        if timeline in cursor["timelines"]:
+            yield from self._catch_up(client, state, log, cursor, timeline, endpoint, params)
+        else:
+            yield from self._first_run(client, state, log, cursor, timeline, endpoint, params)
 
     def _yield_page(self, state, resp, page) -> Iterator[PostRecord | ImportProblem]:
         yield from self._records(page, resp.url)
         self._fetched += len(page)
         state.progress(self._fetched)
 
-    def _first_run(self, client, state, cursor, timeline, url, params):
+    def _first_run(self, client, state, log, cursor, timeline, url, params):
         """The newest pages, going back; the cursor is set once all of them are yielded."""
         newest = None
         for _ in range(max(1, self.options["first_pages"])):
@@ -184,9 +190,9 @@ class MastodonCollector(Collector):
             url, params = resp.links["next"], None
         if newest is not None:
             cursor["timelines"][timeline] = newest
-        state.cursor = _copy(cursor)
+        log.save(_copy(cursor))
 
-    def _catch_up(self, client, state, cursor, timeline, endpoint, params):
+    def _catch_up(self, client, state, log, cursor, timeline, endpoint, params):
         """Forward from the cursor, page by page; the cursor follows each yielded page."""
         url, query = endpoint, {**params, "min_id": cursor["timelines"][timeline]}
         for _ in range(max(1, self.options["max_pages"])):
@@ -196,12 +202,12 @@ class MastodonCollector(Collector):
             yield from self._yield_page(state, resp, page)
             newest = _newest(page, cursor["timelines"][timeline])
             cursor["timelines"][timeline] = newest
-            state.cursor = _copy(cursor)  # this page is yielded: the cursor may pass it
+            log.save(_copy(cursor))  # this page is yielded: the cursor may pass it
             if "prev" in resp.links:
                 url, query = resp.links["prev"], None
             else:
                 url, query = endpoint, {**params, "min_id": newest}
-        state.cursor = _copy(cursor)
+        log.save(_copy(cursor))
 
 
 def _newest(page: list, current: str | None) -> str | None:

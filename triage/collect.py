@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from .config import CollectorConfig
-from .http import HttpError, HttpSettings, Interrupted
+from .feed_state import one_line
+from .http import HttpSettings, Interrupted
 from .ingest import RunSummary, run_collector
 from .plugin_api import Collector, CollectorState, PluginError, get_collector
 from .records import ImportProblem, PostRecord
@@ -49,15 +50,6 @@ class CollectorRun:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as the one line a run records. Our own errors say it already; anything
-    else gets its type, since ``KeyError: 'id'`` means nothing without it."""
-    text = " ".join(str(exc).split())
-    if isinstance(exc, (HttpError, SecretError, PluginError, OSError)) and text:
-        return text[:500]
-    return f"{type(exc).__name__}: {text}"[:500] if text else type(exc).__name__
 
 
 def stoppable_sleep(stop: threading.Event) -> Callable[[float], None]:
