@@ -51,7 +51,7 @@ _ID = re.compile(r"^[a-z0-9]{1,16}$")
 _FULLNAME = re.compile(r"^t[1-6]_[a-z0-9]{1,16}$")
 
 
-def _url(kind: str, data: dict) -> str | None:
+def _url(data: dict) -> str | None:
     permalink = f.opt_text(data.get("permalink"), "data.permalink", f.MAX_URL)
     if permalink and permalink.startswith("/"):
         return WEB + permalink
@@ -95,10 +95,9 @@ def thing_record(thing) -> PostRecord | None:
         author_id=author_id,
         created_at=int(created),
         created_raw=str(data["created_utc"]),
-        url=_url(kind, data),
+        url=_url(data),
         reply_to=parent,
         mentions=_USER.findall(text) if "u/" in text else [],
-        place=None,
         raw=f.evidence({"kind": kind, "data": data, **({"subreddit": subreddit} if subreddit else {})}),
     )
 

@@ -69,7 +69,8 @@ def test_a_refused_connection_fails_after_the_retries_in_one_line():
     with pytest.raises(HttpError) as err:
         client(clock, retries=2).get(f"http://127.0.0.1:{port}/api")
     assert str(err.value).startswith(f"GET http://127.0.0.1:{port}/api: ")
-    assert str(err.value).endswith("(after 3 tries)") and "\n" not in str(err.value)
+    assert str(err.value).endswith("Connection refused (after 3 tries)") and "\n" not in str(err.value)
+    assert ": cannot connect: " in str(err.value)
     assert len(clock.sleeps) == 2
 
 
@@ -166,3 +167,21 @@ def test_a_form_post_is_retried_like_a_get():
         resp = client(clock).post_form(f"{srv.url}/token", {"grant_type": "client_credentials"})
     assert resp.json()["form"] == {"grant_type": "client_credentials"}
     assert [r.method for r in srv.requests] == ["POST", "POST"] and len(clock.sleeps) == 1
+
+
+def test_a_server_that_stops_answering_times_out_and_is_asked_again():
+    import time
+
+    calls = []
+
+    def slow_once(req):
+        calls.append(req)
+        if len(calls) == 1:
+            time.sleep(0.6)  # longer than the read timeout below
+        return Reply(200, {"ok": len(calls)})
+
+    clock = FakeClock()
+    with ReplayServer(slow_once) as srv:
+        http = HttpClient(HttpSettings(sleep=clock.sleep, clock=clock.time, timeout=0.2, backoff_base=1.0))
+        assert http.get(f"{srv.url}/x").json() == {"ok": 2}
+    assert len(clock.sleeps) == 1  # one backoff, then the answer

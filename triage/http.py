@@ -248,9 +248,9 @@ class HttpClient:
         except urllib3.exceptions.MaxRetryError as exc:
             if isinstance(exc.reason, urllib3.exceptions.ResponseError):  # too many redirects
                 raise HttpError(f"{self._where(method, url)}: too many redirects") from None
-            raise _Failed(type(exc.reason).__name__ if exc.reason else "connection failed") from None
+            raise _Failed(_reason(exc.reason)) from None
         except urllib3.exceptions.HTTPError as exc:
-            raise _Failed(type(exc).__name__) from None
+            raise _Failed(_reason(exc)) from None
         try:
             length = resp.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > self.settings.max_bytes:
@@ -267,7 +267,7 @@ class HttpClient:
                 chunks.append(chunk)
         except urllib3.exceptions.HTTPError as exc:  # cut mid-body, read timeout, broken gzip
             resp.close()
-            raise _Failed(type(exc).__name__) from None
+            raise _Failed(_reason(exc)) from None
         except HttpError:
             resp.close()
             raise
@@ -326,6 +326,19 @@ class HttpClient:
             raise HttpError(f"{self._where(method, url)}: HTTP {resp.status}{': ' + hint if hint else ''}",
                             resp.status)
         raise AssertionError("unreachable")
+
+
+def _reason(exc: BaseException | None) -> str:
+    """A transport failure in a few words for the run's one-line error."""
+    if isinstance(exc, urllib3.exceptions.NewConnectionError):  # refused, unreachable, unknown name
+        return "cannot connect: " + str(exc).rsplit("connection: ", 1)[-1][:120]
+    if isinstance(exc, urllib3.exceptions.TimeoutError):  # (after NewConnectionError: urllib3 derives it from this)
+        return f"timed out ({type(exc).__name__})"
+    if isinstance(exc, urllib3.exceptions.ProtocolError):
+        return "connection broken mid-answer"
+    if isinstance(exc, urllib3.exceptions.DecodeError):
+        return "broken gzip/deflate data"
+    return type(exc).__name__ if exc is not None else "connection failed"
 
 
 def _error_hint(resp: Response) -> str:
