@@ -26,12 +26,19 @@ only after a page's items are yielded, so the runner commits them before it save
 
 Offset-style cursors (Bluesky search) shift when new items arrive at the top; that only
 repeats items, never skips one, because new items push old ones further back.
+
+A saved ``next`` can go stale while a walk is paused: the server refuses it (HTTP 400), or
+answers an empty page because the post it points after was deleted (Reddit). The walk then
+starts again from the newest item with the same floor (repeats, no gap); if that happens
+again in the same walk, the walk ends there.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
+
+from triage.http import HttpError
 
 
 @dataclass
@@ -56,7 +63,8 @@ def valid_mark(mark) -> dict:
         return {"newest": None, "walk": None}
     walk = mark.get("walk")
     if isinstance(walk, dict) and (walk.get("next") is None or isinstance(walk.get("next"), str)):
-        walk = {"next": walk.get("next"), "top": _time(walk.get("top")), "floor": _time(walk.get("floor"))}
+        walk = {"next": walk.get("next"), "top": _time(walk.get("top")), "floor": _time(walk.get("floor")),
+                "restarted": walk.get("restarted") is True}
     else:
         walk = None
     return {"newest": _time(mark.get("newest")), "walk": walk}
@@ -72,10 +80,20 @@ def walk(mark, fetch: Callable[[str | None, float | None], Page], max_pages: int
     resumed = mark["walk"] is not None
     pages = 0
     while pages < max(1, max_pages):
-        current = mark["walk"] or {"next": None, "top": None, "floor": mark["newest"]}
+        current = mark["walk"] or {"next": None, "top": None, "floor": mark["newest"], "restarted": False}
         floor = current["floor"]
-        page = fetch(current["next"], floor)
+        stale = current["next"] is not None and not current["restarted"]
+        try:
+            page = fetch(current["next"], floor)
+        except HttpError as exc:
+            if not (stale and exc.status == 400):
+                raise
+            page = None
         pages += 1
+        if stale and (page is None or not page.items):
+            # The saved cursor went stale while the walk was paused: again from the newest.
+            mark = {"newest": mark["newest"], "walk": {**current, "next": None, "restarted": True}}
+            continue
         times = [i.when for i in page.items if i.when is not None]
         top = max([t for t in (current["top"], *times) if t is not None], default=None)
         keep = [i.value for i in page.items if floor is None or i.when is None or i.when >= floor]
@@ -88,5 +106,6 @@ def walk(mark, fetch: Callable[[str | None, float | None], Page], max_pages: int
                 return
             resumed = False  # the resumed walk is done: one fresh walk from its top
             continue
-        mark = {"newest": mark["newest"], "walk": {"next": page.next, "top": top, "floor": floor}}
+        mark = {"newest": mark["newest"],
+                "walk": {"next": page.next, "top": top, "floor": floor, "restarted": current["restarted"]}}
         yield keep, mark

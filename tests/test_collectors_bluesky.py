@@ -224,3 +224,15 @@ def test_collectors_json_lists_bluesky_and_reddit_with_their_options(cli):
                                                  "client_secret"}
     assert plugins["reddit"]["options"]["client_secret"]["secret"] is True
     assert plugins["reddit"]["live"] and plugins["bluesky"]["live"]
+
+
+def test_a_cursor_the_server_refuses_after_a_pause_restarts_the_walk_from_the_top(store, server, fake, clock, db_path):
+    fake.add(5)
+    run(store, server, clock, max_pages=1)
+    fake.add(30)
+    run(store, server, clock, max_pages=2)  # paused at cursor "10"
+    server.fail(Reply(400, {"error": "InvalidRequest", "message": "Malformed cursor"}),
+                lambda r: r.path == SEARCH and r.query.get("cursor") == "10")
+    healed = run(store, server, clock, max_pages=25)
+    assert healed.error is None, healed.error
+    assert rkeys(db_path) == list(range(1, 36))

@@ -185,3 +185,12 @@ def test_a_server_that_stops_answering_times_out_and_is_asked_again():
         http = HttpClient(HttpSettings(sleep=clock.sleep, clock=clock.time, timeout=0.2, backoff_base=1.0))
         assert http.get(f"{srv.url}/x").json() == {"ok": 2}
     assert len(clock.sleeps) == 1  # one backoff, then the answer
+
+
+def test_json_nested_beyond_the_parsers_stack_is_one_line_not_a_crash():
+    clock = FakeClock()
+    deep = "[" * 200_000 + "]" * 200_000
+    with ReplayServer(lambda r: Reply(200, deep)) as srv:
+        resp = client(clock).get(f"{srv.url}/x")
+        with pytest.raises(HttpError, match=r"/x: the response is not JSON \(nested too deep\)$"):
+            resp.json()

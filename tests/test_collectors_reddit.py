@@ -219,3 +219,21 @@ def test_a_dead_subreddit_fails_alone_and_users_are_collected(store, server, fak
 def test_bad_options_are_one_line_errors_before_any_request(store, server, clock, options, message):
     result = run(store, server, clock, **options)
     assert result.error == message and not server.requests
+
+
+def test_a_paused_walk_whose_anchor_was_deleted_walks_again_from_the_top(store, server, fake, clock, db_path):
+    for n in range(1, 6):
+        fake.add(submission(n))
+    run(store, server, clock, max_pages=1)
+    for n in range(6, 26):
+        fake.add(submission(n))
+    run(store, server, clock, max_pages=2)  # 25..16 stored; the walk pauses after t3_1c00016
+    assert store.collector_cursor("rd")["feeds"]["r/news/new"]["walk"]["next"] == "t3_1c00016"
+    fake.things = [t for t in fake.things if t["data"]["name"] != "t3_1c00016"]  # removed by the mods
+    healed = run(store, server, clock, max_pages=25)
+    assert healed.error is None
+    assert ids(db_path) == t3(*range(1, 26))  # 6..15 were not skipped
+    afters = [r.query.get("after") for r in server.requests if r.path == "/r/news/new"]
+    stale = afters.index("t3_1c00016")
+    assert afters[stale + 1] is None  # the stale anchor answered an empty page: the top again
+    assert store.collector_cursor("rd")["feeds"]["r/news/new"]["walk"] is None
