@@ -237,3 +237,25 @@ def test_a_paused_walk_whose_anchor_was_deleted_walks_again_from_the_top(store, 
     stale = afters.index("t3_1c00016")
     assert afters[stale + 1] is None  # the stale anchor answered an empty page: the top again
     assert store.collector_cursor("rd")["feeds"]["r/news/new"]["walk"] is None
+
+
+def test_secret_list_names_the_reddit_credentials_even_when_the_defaults_are_used(cli, monkeypatch):
+    import os
+    from pathlib import Path
+
+    config = Path(os.environ["TRIAGE_CONFIG"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[[collectors]]\nname = "subs"\nplugin = "reddit"\n[collectors.options]\nsubreddits = ["news"]\n')
+    monkeypatch.delenv("TRIAGE_SECRET_REDDIT_CLIENT_SECRET")
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        out = cli("secret", "list").stdout
+    finally:
+        keyring.set_keyring(previous)
+    lines = {line.split()[0]: line.split()[1] for line in out.splitlines()}
+    assert lines == {"reddit-client-id": "env", "reddit-client-secret": "no"}  # "no backend"
+    assert CLIENT_ID not in out
