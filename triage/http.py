@@ -157,6 +157,7 @@ class HttpClient:
         for name, value in (secret_headers or {}).items():
             self.set_secret_header(name, value)
         self._pools: dict[str | None, urllib3.PoolManager] = {}
+        self._proxies = urllib.request.getproxies()  # read once: it scans the whole environment
         self._last_request = 0.0
         self._not_before = 0.0  # set when X-RateLimit-Remaining hit zero
         self.requests = 0  # counted for tests and progress lines
@@ -225,7 +226,7 @@ class HttpClient:
     def _pool(self, url: str) -> urllib3.PoolManager:
         """One pool per proxy (usually none): connections to a host are kept and reused."""
         parts = urllib.parse.urlsplit(url)
-        proxy = urllib.request.getproxies().get(parts.scheme)
+        proxy = self._proxies.get(parts.scheme)
         if proxy and urllib.request.proxy_bypass(parts.hostname or ""):
             proxy = None
         if proxy not in self._pools:
