@@ -29,12 +29,9 @@ from triage.records import ImportProblem, PostRecord
 from triage.secrets import get_secret
 from triage.timeparse import TimestampError, parse_timestamp
 
+from . import api_fields as f
 from .html_text import html_to_text
 from .problems import EntryProblem
-
-
-class StatusError(ValueError):
-    pass
 
 
 def _id_key(value: str) -> tuple[int, str]:
@@ -53,46 +50,61 @@ def base_url(instance: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def status_record(status: dict, source: str) -> PostRecord | None:
-    """One status as a post (None: nothing to read, e.g. a bare media post)."""
-    if not isinstance(status, dict):
-        raise StatusError("not an object")
-    original = status.get("reblog") if isinstance(status.get("reblog"), dict) else status
-    sid = original.get("id")
-    if not isinstance(sid, str) or not sid:
-        raise StatusError("no 'id'")
-    account = original.get("account")
-    if not isinstance(account, dict) or not isinstance(account.get("acct"), str):
-        raise StatusError(f"status {sid}: no 'account.acct'")
+def status_record(status, source: str) -> PostRecord | None:
+    """One status as a post (None: nothing to read, e.g. a bare media post). Every field read is
+    checked (``api_fields``); a bad one raises ``FieldError`` naming the status and the field."""
+    status = f.obj(status, "status")
+    reblog = f.opt_obj(status.get("reblog"), "reblog")
+    original, at = (reblog, "reblog.") if reblog is not None else (status, "")
+    sid = f.text(original.get("id"), f"{at}id", 64)
+    if not sid:
+        raise f.FieldError(f"'{at}id': empty")
     try:
-        created_at, created_raw = parse_timestamp(original.get("created_at"))
+        return _status(original, at, sid, source, status)
+    except f.FieldError as exc:
+        raise f.FieldError(f"status {sid}: {exc}") from None
+
+
+def _status(original: dict, at: str, sid: str, source: str, raw: dict) -> PostRecord | None:
+    account = f.obj(original.get("account"), f"{at}account")
+    acct = f.text(account.get("acct"), f"{at}account.acct", 320)  # user@host: 30 + 1 + 253 at most
+    if not acct:
+        raise f.FieldError(f"'{at}account.acct': empty")
+    try:
+        created_at, created_raw = parse_timestamp(f.text(original.get("created_at"), f"{at}created_at", 64))
     except TimestampError as exc:
-        raise StatusError(f"status {sid}: 'created_at': {exc}") from None
-    text = html_to_text(original.get("content") or "")
-    warning = original.get("spoiler_text")
-    if isinstance(warning, str) and warning.strip():
+        raise f.FieldError(f"'{at}created_at': {exc}") from None
+    text = html_to_text(f.opt_text(original.get("content"), f"{at}content") or "")
+    warning = f.opt_text(original.get("spoiler_text"), f"{at}spoiler_text")
+    if warning and warning.strip():
         text = f"{warning.strip()}\n\n{text}".strip()
     if not text:
         return None
-    mentions = [m for m in original.get("mentions") or () if isinstance(m, dict) and isinstance(m.get("acct"), str)]
-    reply_account = original.get("in_reply_to_account_id")
-    reply_to_author = next((m["acct"] for m in mentions if m.get("id") == reply_account), None) if reply_account else None
+    mentions = []
+    for n, mention in enumerate(f.items(original.get("mentions"), f"{at}mentions")):
+        mention = f.obj(mention, f"{at}mentions[{n}]")
+        mentions.append((f.opt_text(mention.get("id"), f"{at}mentions[{n}].id", 64),
+                         f.text(mention.get("acct"), f"{at}mentions[{n}].acct", 320)))
+    tags = [f.text(f.obj(tag, f"{at}tags[{n}]").get("name"), f"{at}tags[{n}].name", f.MAX_NAME)
+            for n, tag in enumerate(f.items(original.get("tags"), f"{at}tags"))]
+    reply_account = f.opt_text(original.get("in_reply_to_account_id"), f"{at}in_reply_to_account_id", 64)
     return PostRecord(
         source=source,
         external_id=sid,
         text=text,
-        author_handle=account["acct"],
-        author_id=str(account.get("id") or "") or None,
-        author_name=account.get("display_name") or None,
+        author_handle=acct,
+        author_id=f.opt_text(account.get("id"), f"{at}account.id", 64),
+        author_name=f.opt_text(account.get("display_name"), f"{at}account.display_name", f.MAX_NAME),
         created_at=created_at,
         created_raw=created_raw,
-        url=original.get("url") or original.get("uri"),
-        reply_to=original.get("in_reply_to_id") or None,
-        reply_to_author=reply_to_author,
-        mentions=[m["acct"] for m in mentions],
-        hashtags=[t["name"] for t in original.get("tags") or () if isinstance(t, dict) and isinstance(t.get("name"), str)],
-        lang=original.get("language") if isinstance(original.get("language"), str) else None,
-        raw=status,
+        url=f.opt_text(original.get("url"), f"{at}url", f.MAX_URL) or f.opt_text(
+            original.get("uri"), f"{at}uri", f.MAX_URL),
+        reply_to=f.opt_text(original.get("in_reply_to_id"), f"{at}in_reply_to_id", 64),
+        reply_to_author=next((a for i, a in mentions if i == reply_account), None) if reply_account else None,
+        mentions=[a for _, a in mentions],
+        hashtags=tags,
+        lang=f.opt_text(original.get("language"), f"{at}language", 16),
+        raw=f.evidence(raw),
     )
 
 
@@ -145,7 +157,7 @@ class MastodonCollector(Collector):
         for i, status in enumerate(reversed(page), 1):  # oldest first: the store keeps arrival order
             try:
                 record = status_record(status, self.source)
-            except StatusError as exc:
+            except f.FieldError as exc:
                 yield EntryProblem(url, len(page) - i + 1, str(exc))
                 continue
             if record is not None:

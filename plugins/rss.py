@@ -28,6 +28,7 @@ from triage.plugin_api import Collector, CollectorState, Option, PluginError
 from triage.records import ImportProblem, PostRecord
 from triage.timeparse import TimestampError, parse_timestamp
 
+from . import api_fields as f
 from .html_text import html_to_text
 from .problems import EntryProblem
 
@@ -81,6 +82,7 @@ class RssCollector(Collector):
         text = title if not body or body == title else (f"{title}\n\n{body}" if title else body)
         if not text.strip():
             return None
+        f.text(text, "title and content")  # feedparser gives text: only its size is left to check
         created_at, created_raw = _entry_time(entry, now)
         key = entry.get("id") or entry.get("link")
         if not key:  # no guid, no link: the content names it, so a re-fetch maps to the same post
@@ -97,7 +99,7 @@ class RssCollector(Collector):
             url=entry.get("link"),
             hashtags=[t["term"] for t in entry.get("tags") or () if isinstance(t, dict) and t.get("term")],
             lang=feed.get("language"),
-            raw=_plain(entry),
+            raw=f.evidence(_plain(entry), "entry"),
         )
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
@@ -126,7 +128,7 @@ class RssCollector(Collector):
         for i, entry in enumerate(parsed.entries, 1):
             try:
                 record = self._record(entry, parsed.feed, source, now)
-            except EntryError as exc:
+            except (EntryError, f.FieldError) as exc:
                 yield EntryProblem(url, i, str(exc))
                 continue
             if record is not None:
