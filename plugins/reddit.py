@@ -156,7 +156,7 @@ class RedditCollector(Collector):
         secret = get_secret(self.options["client_secret"])
         basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
         with HttpClient(client.settings, headers={"User-Agent": client.headers["User-Agent"]},
-                        secret_headers={"Authorization": f"Basic {basic}"}) as auth:
+                        secret_headers={"Authorization": f"Basic {basic}"}, secret_values=(client_id, secret)) as auth:
             resp = auth.post_form(self.options["token_url"], {"grant_type": "client_credentials"})
             data = resp.json()
         token = data.get("access_token") if isinstance(data, dict) else None

@@ -114,3 +114,27 @@ def test_collectors_shows_each_feeds_state_and_a_healed_feed_clears_its_error(cl
         assert healed.exit_code == 0, healed.stderr
         state = json.loads(cli("collectors", "--json").stdout)["collectors"][0]["state"]
         assert all(f["last_error"] is None for f in state["feeds"])
+
+
+def test_a_plugins_error_is_cut_only_after_its_secrets_are_blanked_out(store, monkeypatch):
+    """A secret that straddles the 500-character cut of a run's error leaves no part behind."""
+    from triage.plugin_api import Collector, Option
+
+    secret = "s3cr3t-" + "a1b2c3d4" * 6
+
+    class Leaky(Collector):
+        name = "leaky"
+        options_schema = {"token": Option(str, default="leaky-token", secret=True)}
+
+        def collect(self, state):
+            yield from ()
+            raise RuntimeError("x" * 460 + f" bad token {secret} end")  # the secret starts at 485
+
+    monkeypatch.setenv("TRIAGE_SECRET_LEAKY_TOKEN", secret)
+    monkeypatch.setattr(collect, "build_collector", lambda cfg: Leaky(cfg.options))
+    result = collect.run_one(store, CollectorConfig("leaky", "leaky", {}), analyst="t")
+    assert result.error.startswith("RuntimeError: xxx") and len(result.error) <= 500
+    for start in range(0, len(secret) - 6):
+        assert secret[start:start + 6] not in result.error
+    stored = store.conn.execute("SELECT last_error FROM collector_state WHERE name = 'leaky'").fetchone()[0]
+    assert stored == result.error

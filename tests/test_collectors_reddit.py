@@ -259,3 +259,26 @@ def test_secret_list_names_the_reddit_credentials_even_when_the_defaults_are_use
     lines = {line.split()[0]: line.split()[1] for line in out.splitlines()}
     assert lines == {"reddit-client-id": "env", "reddit-client-secret": "no"}  # "no backend"
     assert CLIENT_ID not in out
+
+
+def test_credentials_echoed_by_the_token_endpoint_reach_neither_the_feeds_status_nor_the_run(store, server, fake,
+                                                                                            clock):
+    for n in range(1, 4):
+        fake.add(submission(n))
+    token_calls = []
+
+    def second_token_request(r):
+        if r.path != "/api/v1/access_token":
+            return False
+        token_calls.append(r)
+        return len(token_calls) == 2
+
+    server.fail(Reply(401, {"message": "Unauthorized", "error": 401}), lambda r: r.path == "/r/news/comments")
+    server.fail(Reply(400, {"error": f"invalid_client: id {CLIENT_ID} with secret {CLIENT_SECRET} refused"}),
+                second_token_request)
+    result = run(store, server, clock)
+    assert result.summary.added == 3  # r/news/new was read
+    assert "r/news/comments: POST " in result.error and "invalid_client" in result.error
+    status = json.dumps(store.collector_cursor("rd"))
+    stored = json.dumps([list(r) for r in store.conn.execute("SELECT * FROM audit")]) + status + result.error
+    assert CLIENT_ID not in stored and CLIENT_SECRET not in stored and "***" in status

@@ -27,16 +27,20 @@ from .records import PostRecord
 from .secrets import SecretError
 
 STATUS_KEY = "status"
-_MAX_ERROR = 300
+_FEED_ERROR = 300
 
 
-def one_line(exc: BaseException) -> str:
+MAX_ERROR = 500
+
+
+def one_line(exc: BaseException, limit: int | None = MAX_ERROR) -> str:
     """An exception as the one line a run records. Our own errors say it already; anything
-    else gets its type, since ``KeyError: 'id'`` means nothing without it."""
+    else gets its type, since ``KeyError: 'id'`` means nothing without it. Give ``limit=None``
+    when secrets are still to be blanked out: redact the whole line first, then cut it."""
     text = " ".join(str(exc).split())
-    if isinstance(exc, (HttpError, SecretError, PluginError, FeedsFailed, OSError)) and text:
-        return text[:500]
-    return f"{type(exc).__name__}: {text}"[:500] if text else type(exc).__name__
+    if not (isinstance(exc, (HttpError, SecretError, PluginError, FeedsFailed, OSError)) and text):
+        text = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return text if limit is None else text[:limit]
 
 
 class FeedsFailed(RuntimeError):
@@ -77,7 +81,10 @@ class FeedLog:
         except Interrupted:
             raise
         except Exception as exc:  # noqa: BLE001 - any failure of one feed is that feed's recorded error
-            message = one_line(exc)[:_MAX_ERROR]
+            # The status is stored with the cursor: the runner's fence blanks the collector's
+            # secrets out of the whole message before it is cut.
+            redact = self.state.extra.get("redact") or (lambda text: text)
+            message = redact(one_line(exc, limit=None))[:_FEED_ERROR]
             entry.update(last_error=message, last_error_at=self.clock(), read=read)
             self.failed.append((feed, message))
         else:

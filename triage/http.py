@@ -147,15 +147,16 @@ class _Failed(Exception):
 
 class HttpClient:
     def __init__(self, settings: HttpSettings | None = None, *, min_interval: float = 0.0,
-                 headers: dict[str, str] | None = None, secret_headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, secret_headers: dict[str, str] | None = None,
+                 secret_values: Iterable[str] = ()):
         self.settings = settings or HttpSettings()
         self.min_interval = min_interval
         self.headers = {"User-Agent": self.settings.user_agent, "Accept": "application/json",
                         "Accept-Encoding": "gzip, deflate", **(headers or {})}
-        self.secret_headers: dict[str, str] = {}
-        self._secrets: list[str] = []
-        for name, value in (secret_headers or {}).items():
-            self.set_secret_header(name, value)
+        self.secret_headers: dict[str, str] = dict(secret_headers or {})
+        # Values a server might echo back that are not headers (an OAuth client id and secret).
+        self._secret_values = {v for v in secret_values if v}
+        self._secrets = self._redacted()
         self._pools: dict[str | None, urllib3.PoolManager] = {}
         self._proxies = urllib.request.getproxies()  # read once: it scans the whole environment
         self._last_request = 0.0
@@ -166,8 +167,13 @@ class HttpClient:
         """Send ``name: value`` with every request, drop it on a redirect to another host, and
         keep the value (and the bare token of ``Bearer <token>``) out of every message."""
         self.secret_headers[name] = value
+        self._secrets = self._redacted()
+
+    def _redacted(self) -> list[str]:
+        """What ``_redact`` blanks out, longest first (so a token inside a header goes whole)."""
         parts = {part for v in self.secret_headers.values() if v for part in (v, v.split(" ", 1)[-1])}
-        self._secrets = sorted((p for p in parts if len(p) >= 4), key=len, reverse=True)
+        parts |= self._secret_values
+        return sorted((p for p in parts if len(p) >= 4), key=len, reverse=True)
 
     def close(self) -> None:
         for pool in self._pools.values():
