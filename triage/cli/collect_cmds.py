@@ -93,8 +93,10 @@ def collectors_cmd(cli: CliContext, as_json):
                       f"cursor {'saved' if st['has_cursor'] else 'none'}")
         missing = "" if c["installed"] else " (plugin not installed)"
         click.echo(f"  {c['name']:<20} {c['plugin']}{missing}, every {c['schedule']} s: {sanitize(status)}")
-        for feed in (st or {}).get("feeds") or ():
-            click.echo(f"    {clip(feed['feed'], 60):<60} {_feed_line(feed)}")
+        feeds = (st or {}).get("feeds") or ()
+        width = max((len(clip(f["feed"], 60)) for f in feeds), default=0)
+        for feed in feeds:
+            click.echo(f"    {clip(feed['feed'], 60):<{width}}  {_feed_line(feed)}")
 
 
 def _feed_line(feed: dict) -> str:
