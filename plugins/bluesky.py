@@ -238,7 +238,7 @@ class BlueskyCollector(Collector):
         kind, _, arg = feed.partition(":")
         fetch = (lambda cursor, floor: self._search(client, arg, cursor, floor)) if kind == "query" else (
             lambda cursor, floor: self._author(client, arg, cursor))
-        for values, mark in walk(marks.get(feed), fetch, self.options["max_pages"]):
+        for values, mark in walk(marks.get(feed), fetch, self.options["max_pages"], client.settings.clock):
             for where, view, item in values:
                 try:
                     record = post_record(view, item)

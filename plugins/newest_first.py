@@ -35,10 +35,14 @@ again in the same walk, the walk ends there.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from triage.http import HttpError
+
+
+_FUTURE_SLACK = 86_400.0
 
 
 @dataclass
@@ -70,13 +74,17 @@ def valid_mark(mark) -> dict:
     return {"newest": _time(mark.get("newest")), "walk": walk}
 
 
-def walk(mark, fetch: Callable[[str | None, float | None], Page], max_pages: int) -> Iterator[tuple[list, dict]]:
+def walk(mark, fetch: Callable[[str | None, float | None], Page], max_pages: int,
+         clock: Callable[[], float] = time.time) -> Iterator[tuple[list, dict]]:
     """Yield ``(values of one page to collect, the mark to save once they are yielded)``.
 
     ``fetch(cursor, floor)`` gets one page: the newest when ``cursor`` is None; ``floor`` lets
     a listing that can filter by time (Bluesky's ``since``) stop early.
     """
     mark = valid_mark(mark)
+    # A time past tomorrow is a lie (a client's clock, junk): it must not become the floor,
+    # or every later walk would wait for that date. Such an item is kept, out of the order.
+    latest = clock() + _FUTURE_SLACK
     resumed = mark["walk"] is not None
     pages = 0
     while pages < max(1, max_pages):
@@ -94,6 +102,9 @@ def walk(mark, fetch: Callable[[str | None, float | None], Page], max_pages: int
             # The saved cursor went stale while the walk was paused: again from the newest.
             mark = {"newest": mark["newest"], "walk": {**current, "next": None, "restarted": True}}
             continue
+        for item in page.items:
+            if item.when is not None and item.when > latest:
+                item.when = None
         times = [i.when for i in page.items if i.when is not None]
         top = max([t for t in (current["top"], *times) if t is not None], default=None)
         keep = [i.value for i in page.items if floor is None or i.when is None or i.when >= floor]

@@ -209,7 +209,7 @@ class RedditCollector(Collector):
 
     def _feed(self, client: HttpClient, feed: str, marks: dict, log: FeedLog) -> Iterator[PostRecord | ImportProblem]:
         fetch = lambda after, floor: self._listing(client, feed, after)  # noqa: E731 - listings cannot filter by time
-        for values, mark in walk(marks.get(feed), fetch, self.options["max_pages"]):
+        for values, mark in walk(marks.get(feed), fetch, self.options["max_pages"], client.settings.clock):
             for (url, n), child in values:
                 try:
                     record = thing_record(child)

@@ -236,3 +236,17 @@ def test_a_cursor_the_server_refuses_after_a_pause_restarts_the_walk_from_the_to
     healed = run(store, server, clock, max_pages=25)
     assert healed.error is None, healed.error
     assert rkeys(db_path) == list(range(1, 36))
+
+
+def test_a_post_dated_far_in_the_future_does_not_become_the_floor(store, server, fake, clock, db_path):
+    """A lying indexedAt (or a junk AppView) must not make every later walk wait for year 2099."""
+    fake.add(3)
+    liar = post(4)
+    liar["indexedAt"] = liar["record"]["createdAt"] = "2099-01-01T00:00:00.000Z"
+    fake.put(liar)
+    first = run(store, server, clock)
+    assert first.error is None and first.summary.added == 4  # the liar is kept, as evidence
+    assert store.collector_cursor("sky")["feeds"]["query:post"]["newest"] == 1714564800 + 3 * 60
+    fake.add(2)  # 5 and 6 arrive later
+    second = run(store, server, clock)
+    assert second.error is None and rkeys(db_path) == [1, 2, 3, 4, 5, 6]
