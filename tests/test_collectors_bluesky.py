@@ -250,3 +250,15 @@ def test_a_post_dated_far_in_the_future_does_not_become_the_floor(store, server,
     fake.add(2)  # 5 and 6 arrive later
     second = run(store, server, clock)
     assert second.error is None and rkeys(db_path) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_damaged_stored_mark_starts_that_feed_afresh(store, server, fake, clock, db_path):
+    from triage.store import collectors as state_db
+
+    fake.add(6)
+    state_db.save_cursor(store, "sky", "bluesky", {"feeds": {"query:post": {"newest": "soon", "walk": {"next": 7}}},
+                                                   "status": ["junk"]})
+    result = run(store, server, clock, max_pages=5)
+    assert result.error is None and rkeys(db_path) == list(range(1, 7))
+    cursor = store.collector_cursor("sky")
+    assert cursor["feeds"]["query:post"]["walk"] is None and cursor["status"]["query:post"]["last_error"] is None
