@@ -152,6 +152,10 @@ def main() -> None:
 
     rows += import_bench.run(sizes)
 
+    from . import collect_bench
+
+    rows += collect_bench.run()  # the live collectors' HTTP transport (HTTPS on 127.0.0.1)
+
     try:
         from triage.detector.bench import bench_tagging
 

@@ -23,18 +23,16 @@ import re
 import urllib.parse
 from typing import Iterator
 
+from triage.feed_state import FeedLog
 from triage.http import HttpClient, HttpError, settings_for
 from triage.plugin_api import Collector, CollectorState, Option, PluginError
 from triage.records import ImportProblem, PostRecord
 
+from . import api_fields as f
 from .html_text import html_to_text
 from .problems import EntryProblem
 
 _BOARD = re.compile(r"^[a-z0-9]{1,10}$")
-
-
-class PostError(ValueError):
-    pass
 
 
 def _quote_target(com: str, board: str) -> str | None:
@@ -43,11 +41,11 @@ def _quote_target(com: str, board: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _handle(post: dict, thread: int) -> str:
-    if isinstance(post.get("trip"), str) and post["trip"]:
-        return post["trip"]
-    if isinstance(post.get("id"), str) and post["id"]:
-        return f"ID:{post['id']}@{thread}"
+def _handle(trip: str | None, poster_id: str | None, thread: int) -> str:
+    if trip:
+        return trip
+    if poster_id:
+        return f"ID:{poster_id}@{thread}"
     return "Anonymous"
 
 
@@ -71,82 +69,96 @@ class FourChanCollector(Collector):
             raise PluginError("4chan: min_interval below 1 s breaks the API's rules")
 
     def _record(self, post, board: str, thread: int) -> PostRecord | None:
-        if not isinstance(post, dict) or not isinstance(post.get("no"), int):
-            raise PostError("no post number")
-        no = post["no"]
-        if not isinstance(post.get("time"), int):
-            raise PostError(f"post {no}: no 'time'")
-        com = post.get("com") if isinstance(post.get("com"), str) else ""
-        subject = html_to_text(post["sub"]) if isinstance(post.get("sub"), str) else ""
+        """One post of a thread; every field read is checked (``api_fields``)."""
+        post = f.obj(post, "post")
+        no = f.integer(post.get("no"), "no", 1)
+        try:
+            return self._post(post, no, board, thread)
+        except f.FieldError as exc:
+            raise f.FieldError(f"post {no}: {exc}") from None
+
+    def _post(self, post: dict, no: int, board: str, thread: int) -> PostRecord | None:
+        at = f.integer(post.get("time"), "time", 0, 2**40)
+        com = f.opt_text(post.get("com"), "com") or ""
+        subject = html_to_text(f.opt_text(post.get("sub"), "sub", f.MAX_NAME) or "")
         body = html_to_text(com)
         text = f"{subject}\n\n{body}".strip() if subject else body
         if not text:
             return None  # an image with no words
         quoted = _quote_target(com, board) if "quotelink" in com else None
-        resto = post.get("resto") or 0
+        resto = f.integer(post.get("resto", 0), "resto")
+        now = f.opt_text(post.get("now"), "now", 64)
         return PostRecord(
             source=f"4chan:{board}",
             external_id=str(no),
             text=text,
-            author_handle=_handle(post, thread),
-            author_name=post.get("name") if isinstance(post.get("name"), str) else None,
-            created_at=post["time"],
-            created_raw=post.get("now") if isinstance(post.get("now"), str) else str(post["time"]),
+            author_handle=_handle(f.opt_text(post.get("trip"), "trip", 64), f.opt_text(post.get("id"), "id", 64),
+                                  thread),
+            author_name=f.opt_text(post.get("name"), "name", f.MAX_NAME),
+            created_at=at,
+            created_raw=now or str(at),
             url=f"{self.options['site'].rstrip('/')}/{board}/thread/{thread}#p{no}",
             reply_to=quoted or (str(resto) if resto else None),
-            place=post.get("country_name") if isinstance(post.get("country_name"), str) else None,
-            raw={"board": board, "thread": thread, "post": post},
+            place=f.opt_text(post.get("country_name"), "country_name", f.MAX_NAME),
+            raw=f.evidence({"board": board, "thread": thread, "post": post}),
         )
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
         client = HttpClient(settings_for(state), min_interval=self.options["min_interval"])
         api = self.options["api"].rstrip("/")
         boards = dict(state.cursor.get("boards") or {}) if isinstance(state.cursor, dict) else {}
-        for board in (b.strip("/") for b in self.options["boards"]):
-            mark = dict(boards.get(board) or {})
-            threads = dict(mark.get("threads") or {})
-            listing_url = f"{api}/{board}/threads.json"
-            headers = {"If-Modified-Since": mark["modified"]} if mark.get("modified") else {}
-            resp = client.get(listing_url, headers=headers, accept=(200, 304))
-            if resp.status == 304:
+        log = FeedLog(state, [b.strip("/") for b in self.options["boards"]])
+        for board in log.feeds:
+            yield from log.run(board, self._board(client, api, board, boards, log))
+        log.finish()
+
+    def _board(self, client: HttpClient, api: str, board: str, boards: dict,
+               log: FeedLog) -> Iterator[PostRecord | ImportProblem]:
+        """One board: its thread list, then each changed thread's new posts."""
+        mark = dict(boards.get(board) or {})
+        threads = dict(mark.get("threads") or {})
+        listing_url = f"{api}/{board}/threads.json"
+        headers = {"If-Modified-Since": mark["modified"]} if mark.get("modified") else {}
+        resp = client.get(listing_url, headers=headers, accept=(200, 304))
+        if resp.status == 304:
+            return
+        listed = _listed(resp.json(), listing_url)
+        changed = sorted((lm, no) for no, lm in listed.items() if lm > threads.get(no, {}).get("lm", -1))
+        limit = self.options["max_threads"]
+        complete = not limit or len(changed) <= limit
+        for lm, no in changed[:limit] if limit else changed:
+            thread_url = f"{api}/{board}/thread/{no}.json"
+            got = client.get(thread_url, accept=(200, 404))
+            if got.status == 404:  # pruned since the listing: marked seen, so not asked again
+                threads[no] = {"lm": lm, "last": threads.get(no, {}).get("last", 0)}
                 continue
-            listed = _listed(resp.json(), listing_url)
-            changed = sorted((lm, no) for no, lm in listed.items() if lm > threads.get(no, {}).get("lm", -1))
-            limit = self.options["max_threads"]
-            complete = not limit or len(changed) <= limit
-            for lm, no in changed[:limit] if limit else changed:
-                thread_url = f"{api}/{board}/thread/{no}.json"
-                got = client.get(thread_url, accept=(200, 404))
-                if got.status == 404:  # pruned since the listing: marked seen, so not asked again
-                    threads[no] = {"lm": lm, "last": threads.get(no, {}).get("last", 0)}
+            data = got.json()
+            posts = data.get("posts") if isinstance(data, dict) else None
+            if not isinstance(posts, list):
+                raise HttpError(f"GET {thread_url}: no 'posts' list")
+            last = threads.get(no, {}).get("last", 0)
+            newest = last
+            for i, post in enumerate(posts, 1):
+                number = post.get("no") if isinstance(post, dict) else None
+                if isinstance(number, int) and number <= last:
+                    continue  # stored by an earlier run
+                try:
+                    record = self._record(post, board, int(no))
+                except f.FieldError as exc:
+                    yield EntryProblem(thread_url, i, str(exc))
                     continue
-                data = got.json()
-                posts = data.get("posts") if isinstance(data, dict) else None
-                if not isinstance(posts, list):
-                    raise HttpError(f"GET {thread_url}: no 'posts' list")
-                last = threads.get(no, {}).get("last", 0)
-                newest = last
-                for i, post in enumerate(posts, 1):
-                    number = post.get("no") if isinstance(post, dict) else None
-                    if isinstance(number, int) and number <= last:
-                        continue  # stored by an earlier run
-                    try:
-                        record = self._record(post, board, int(no))
-                    except PostError as exc:
-                        yield EntryProblem(thread_url, i, str(exc))
-                        continue
-                    newest = max(newest, number)
-                    if record is not None:
-                        yield record
-                threads[no] = {"lm": lm, "last": newest}
-                boards[board] = {**mark, "threads": dict(threads)}
-                state.cursor = {"boards": _copy(boards)}  # this thread's posts are yielded
-            # Threads no longer listed are gone for good: forget them.
-            threads = {no: v for no, v in threads.items() if no in listed}
-            # Only a complete pass may skip an unchanged listing next time (If-Modified-Since).
-            modified = resp.headers.get("Last-Modified") if complete else mark.get("modified")
-            boards[board] = {"modified": modified, "threads": threads}
-            state.cursor = {"boards": _copy(boards)}
+                newest = max(newest, number)
+                if record is not None:
+                    yield record
+            threads[no] = {"lm": lm, "last": newest}
+            boards[board] = {**mark, "threads": dict(threads)}
+            log.save({"boards": _copy(boards)})  # this thread's posts are yielded
+        # Threads no longer listed are gone for good: forget them.
+        threads = {no: v for no, v in threads.items() if no in listed}
+        # Only a complete pass may skip an unchanged listing next time (If-Modified-Since).
+        modified = resp.headers.get("Last-Modified") if complete else mark.get("modified")
+        boards[board] = {"modified": modified, "threads": threads}
+        log.save({"boards": _copy(boards)})
 
 
 def _listed(pages, url: str) -> dict[str, int]:

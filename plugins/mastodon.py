@@ -22,18 +22,16 @@ from __future__ import annotations
 import urllib.parse
 from typing import Iterator
 
+from triage.feed_state import FeedLog
 from triage.http import HttpClient, HttpError, settings_for
 from triage.plugin_api import Collector, CollectorState, Option, PluginError
 from triage.records import ImportProblem, PostRecord
 from triage.secrets import get_secret
 from triage.timeparse import TimestampError, parse_timestamp
 
+from . import api_fields as f
 from .html_text import html_to_text
 from .problems import EntryProblem
-
-
-class StatusError(ValueError):
-    pass
 
 
 def _id_key(value: str) -> tuple[int, str]:
@@ -52,46 +50,61 @@ def base_url(instance: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def status_record(status: dict, source: str) -> PostRecord | None:
-    """One status as a post (None: nothing to read, e.g. a bare media post)."""
-    if not isinstance(status, dict):
-        raise StatusError("not an object")
-    original = status.get("reblog") if isinstance(status.get("reblog"), dict) else status
-    sid = original.get("id")
-    if not isinstance(sid, str) or not sid:
-        raise StatusError("no 'id'")
-    account = original.get("account")
-    if not isinstance(account, dict) or not isinstance(account.get("acct"), str):
-        raise StatusError(f"status {sid}: no 'account.acct'")
+def status_record(status, source: str) -> PostRecord | None:
+    """One status as a post (None: nothing to read, e.g. a bare media post). Every field read is
+    checked (``api_fields``); a bad one raises ``FieldError`` naming the status and the field."""
+    status = f.obj(status, "status")
+    reblog = f.opt_obj(status.get("reblog"), "reblog")
+    original, at = (reblog, "reblog.") if reblog is not None else (status, "")
+    sid = f.text(original.get("id"), f"{at}id", 64)
+    if not sid:
+        raise f.FieldError(f"'{at}id': empty")
     try:
-        created_at, created_raw = parse_timestamp(original.get("created_at"))
+        return _status(original, at, sid, source, status)
+    except f.FieldError as exc:
+        raise f.FieldError(f"status {sid}: {exc}") from None
+
+
+def _status(original: dict, at: str, sid: str, source: str, raw: dict) -> PostRecord | None:
+    account = f.obj(original.get("account"), f"{at}account")
+    acct = f.text(account.get("acct"), f"{at}account.acct", 320)  # user@host: 30 + 1 + 253 at most
+    if not acct:
+        raise f.FieldError(f"'{at}account.acct': empty")
+    try:
+        created_at, created_raw = parse_timestamp(f.text(original.get("created_at"), f"{at}created_at", 64))
     except TimestampError as exc:
-        raise StatusError(f"status {sid}: 'created_at': {exc}") from None
-    text = html_to_text(original.get("content") or "")
-    warning = original.get("spoiler_text")
-    if isinstance(warning, str) and warning.strip():
+        raise f.FieldError(f"'{at}created_at': {exc}") from None
+    text = html_to_text(f.opt_text(original.get("content"), f"{at}content") or "")
+    warning = f.opt_text(original.get("spoiler_text"), f"{at}spoiler_text")
+    if warning and warning.strip():
         text = f"{warning.strip()}\n\n{text}".strip()
     if not text:
         return None
-    mentions = [m for m in original.get("mentions") or () if isinstance(m, dict) and isinstance(m.get("acct"), str)]
-    reply_account = original.get("in_reply_to_account_id")
-    reply_to_author = next((m["acct"] for m in mentions if m.get("id") == reply_account), None) if reply_account else None
+    mentions = []
+    for n, mention in enumerate(f.items(original.get("mentions"), f"{at}mentions")):
+        mention = f.obj(mention, f"{at}mentions[{n}]")
+        mentions.append((f.opt_text(mention.get("id"), f"{at}mentions[{n}].id", 64),
+                         f.text(mention.get("acct"), f"{at}mentions[{n}].acct", 320)))
+    tags = [f.text(f.obj(tag, f"{at}tags[{n}]").get("name"), f"{at}tags[{n}].name", f.MAX_NAME)
+            for n, tag in enumerate(f.items(original.get("tags"), f"{at}tags"))]
+    reply_account = f.opt_text(original.get("in_reply_to_account_id"), f"{at}in_reply_to_account_id", 64)
     return PostRecord(
         source=source,
         external_id=sid,
         text=text,
-        author_handle=account["acct"],
-        author_id=str(account.get("id") or "") or None,
-        author_name=account.get("display_name") or None,
+        author_handle=acct,
+        author_id=f.opt_text(account.get("id"), f"{at}account.id", 64),
+        author_name=f.opt_text(account.get("display_name"), f"{at}account.display_name", f.MAX_NAME),
         created_at=created_at,
         created_raw=created_raw,
-        url=original.get("url") or original.get("uri"),
-        reply_to=original.get("in_reply_to_id") or None,
-        reply_to_author=reply_to_author,
-        mentions=[m["acct"] for m in mentions],
-        hashtags=[t["name"] for t in original.get("tags") or () if isinstance(t, dict) and isinstance(t.get("name"), str)],
-        lang=original.get("language") if isinstance(original.get("language"), str) else None,
-        raw=status,
+        url=f.opt_text(original.get("url"), f"{at}url", f.MAX_URL) or f.opt_text(
+            original.get("uri"), f"{at}uri", f.MAX_URL),
+        reply_to=f.opt_text(original.get("in_reply_to_id"), f"{at}in_reply_to_id", 64),
+        reply_to_author=next((a for i, a in mentions if i == reply_account), None) if reply_account else None,
+        mentions=[a for _, a in mentions],
+        hashtags=tags,
+        lang=f.opt_text(original.get("language"), f"{at}language", 16),
+        raw=f.evidence(raw),
     )
 
 
@@ -144,7 +157,7 @@ class MastodonCollector(Collector):
         for i, status in enumerate(reversed(page), 1):  # oldest first: the store keeps arrival order
             try:
                 record = status_record(status, self.source)
-            except StatusError as exc:
+            except f.FieldError as exc:
                 yield EntryProblem(url, len(page) - i + 1, str(exc))
                 continue
             if record is not None:
@@ -157,20 +170,25 @@ class MastodonCollector(Collector):
         if isinstance(state.cursor, dict):
             cursor = {k: dict(state.cursor.get(k) or {}) for k in cursor}
         self._fetched = 0
-        for timeline in self.options["timelines"]:
-            endpoint, params = self._endpoint(client, timeline, cursor)
-            params["limit"] = max(1, min(40, self.options["page_size"]))
-            if timeline in cursor["timelines"]:
-                yield from self._catch_up(client, state, cursor, timeline, endpoint, params)
-            else:
-                yield from self._first_run(client, state, cursor, timeline, endpoint, params)
+        log = FeedLog(state, self.options["timelines"])
+        for timeline in log.feeds:
+            yield from log.run(timeline, self._timeline(client, state, log, cursor, timeline))
+        log.finish()
+
+    def _timeline(self, client, state, log, cursor, timeline) -> Iterator[PostRecord | ImportProblem]:
+        endpoint, params = self._endpoint(client, timeline, cursor)
+        params["limit"] = max(1, min(40, self.options["page_size"]))
+        if timeline in cursor["timelines"]:
+            yield from self._catch_up(client, state, log, cursor, timeline, endpoint, params)
+        else:
+            yield from self._first_run(client, state, log, cursor, timeline, endpoint, params)
 
     def _yield_page(self, state, resp, page) -> Iterator[PostRecord | ImportProblem]:
         yield from self._records(page, resp.url)
         self._fetched += len(page)
         state.progress(self._fetched)
 
-    def _first_run(self, client, state, cursor, timeline, url, params):
+    def _first_run(self, client, state, log, cursor, timeline, url, params):
         """The newest pages, going back; the cursor is set once all of them are yielded."""
         newest = None
         for _ in range(max(1, self.options["first_pages"])):
@@ -184,9 +202,9 @@ class MastodonCollector(Collector):
             url, params = resp.links["next"], None
         if newest is not None:
             cursor["timelines"][timeline] = newest
-        state.cursor = _copy(cursor)
+        log.save(_copy(cursor))
 
-    def _catch_up(self, client, state, cursor, timeline, endpoint, params):
+    def _catch_up(self, client, state, log, cursor, timeline, endpoint, params):
         """Forward from the cursor, page by page; the cursor follows each yielded page."""
         url, query = endpoint, {**params, "min_id": cursor["timelines"][timeline]}
         for _ in range(max(1, self.options["max_pages"])):
@@ -196,12 +214,12 @@ class MastodonCollector(Collector):
             yield from self._yield_page(state, resp, page)
             newest = _newest(page, cursor["timelines"][timeline])
             cursor["timelines"][timeline] = newest
-            state.cursor = _copy(cursor)  # this page is yielded: the cursor may pass it
+            log.save(_copy(cursor))  # this page is yielded: the cursor may pass it
             if "prev" in resp.links:
                 url, query = resp.links["prev"], None
             else:
                 url, query = endpoint, {**params, "min_id": newest}
-        state.cursor = _copy(cursor)
+        log.save(_copy(cursor))
 
 
 def _newest(page: list, current: str | None) -> str | None:

@@ -22,11 +22,13 @@ from typing import Iterator
 
 import feedparser
 
+from triage.feed_state import FeedLog
 from triage.http import HttpClient, settings_for
 from triage.plugin_api import Collector, CollectorState, Option, PluginError
 from triage.records import ImportProblem, PostRecord
 from triage.timeparse import TimestampError, parse_timestamp
 
+from . import api_fields as f
 from .html_text import html_to_text
 from .problems import EntryProblem
 
@@ -80,6 +82,7 @@ class RssCollector(Collector):
         text = title if not body or body == title else (f"{title}\n\n{body}" if title else body)
         if not text.strip():
             return None
+        f.text(text, "title and content")  # feedparser gives text: only its size is left to check
         created_at, created_raw = _entry_time(entry, now)
         key = entry.get("id") or entry.get("link")
         if not key:  # no guid, no link: the content names it, so a re-fetch maps to the same post
@@ -96,34 +99,39 @@ class RssCollector(Collector):
             url=entry.get("link"),
             hashtags=[t["term"] for t in entry.get("tags") or () if isinstance(t, dict) and t.get("term")],
             lang=feed.get("language"),
-            raw=_plain(entry),
+            raw=f.evidence(_plain(entry), "entry"),
         )
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
         client = HttpClient(settings_for(state), headers={"Accept": ACCEPT})
         cursor = dict(state.cursor.get("feeds") or {}) if isinstance(state.cursor, dict) else {}
+        log = FeedLog(state, self.options["feeds"])
         for url in self.options["feeds"]:
-            seen = cursor.get(url) or {}
-            conditional = {k: v for k, v in (("If-None-Match", seen.get("etag")),
-                                             ("If-Modified-Since", seen.get("modified"))) if v}
-            resp = client.get(url, headers=conditional, accept=(200, 304))
-            if resp.status == 304:
+            yield from log.run(url, self._feed(client, url, cursor, log))
+            state.progress(self.options["feeds"].index(url) + 1, len(self.options["feeds"]))
+        log.finish()
+
+    def _feed(self, client: HttpClient, url: str, cursor: dict, log: FeedLog) -> Iterator[PostRecord | ImportProblem]:
+        seen = cursor.get(url) or {}
+        conditional = {k: v for k, v in (("If-None-Match", seen.get("etag")),
+                                         ("If-Modified-Since", seen.get("modified"))) if v}
+        resp = client.get(url, headers=conditional, accept=(200, 304))
+        if resp.status == 304:
+            return
+        parsed = feedparser.parse(resp.body, response_headers={
+            "content-location": resp.url, "content-type": resp.headers.get("Content-Type", "")})
+        if not parsed.entries and parsed.get("bozo"):
+            yield ImportProblem(url, 1, f"not a readable feed: {parsed.get('bozo_exception')}")
+            return
+        source = self.options["source"] or f"rss:{urllib.parse.urlsplit(url).netloc}"
+        now = int(time.time())
+        for i, entry in enumerate(parsed.entries, 1):
+            try:
+                record = self._record(entry, parsed.feed, source, now)
+            except (EntryError, f.FieldError) as exc:
+                yield EntryProblem(url, i, str(exc))
                 continue
-            parsed = feedparser.parse(resp.body, response_headers={
-                "content-location": resp.url, "content-type": resp.headers.get("Content-Type", "")})
-            if not parsed.entries and parsed.get("bozo"):
-                yield ImportProblem(url, 1, f"not a readable feed: {parsed.get('bozo_exception')}")
-                continue
-            source = self.options["source"] or f"rss:{urllib.parse.urlsplit(url).netloc}"
-            now = int(time.time())
-            for i, entry in enumerate(parsed.entries, 1):
-                try:
-                    record = self._record(entry, parsed.feed, source, now)
-                except EntryError as exc:
-                    yield EntryProblem(url, i, str(exc))
-                    continue
-                if record is not None:
-                    yield record
-            cursor[url] = {"etag": resp.headers.get("ETag"), "modified": resp.headers.get("Last-Modified")}
-            state.cursor = {"feeds": dict(cursor)}  # every entry of this feed is yielded
-            state.progress(len(cursor), len(self.options["feeds"]))
+            if record is not None:
+                yield record
+        cursor[url] = {"etag": resp.headers.get("ETag"), "modified": resp.headers.get("Last-Modified")}
+        log.save({"feeds": dict(cursor)})  # every entry of this feed is yielded

@@ -19,6 +19,7 @@ from triage.store.collectors import collector_states
 from .formatting import fmt_time
 
 COLUMNS = ("name", "plugin", "schedule", "last run", "last ok", "runs", "posts added", "status")
+MAX_FEED_LINES = 6  # per-feed lines under the table; `triage collectors` lists every feed
 
 
 class CollectorsScreen(Screen):
@@ -101,7 +102,23 @@ class CollectorsScreen(Screen):
             detail.append("last error: " + sanitize(st.last_error), style="bold")
         elif st:
             detail.append(f"cursor saved: {'yes' if st.has_cursor else 'no'}")
+        for feed in (st.feeds if st else [])[:MAX_FEED_LINES]:
+            detail.append("\n")
+            detail.append_text(self._feed_line(feed))
+        if st and len(st.feeds) > MAX_FEED_LINES:
+            detail.append(f"\n… {len(st.feeds) - MAX_FEED_LINES} more feeds (`triage collectors` lists them all)")
         self.query_one("#collector-detail", Static).update(detail)
+
+    def _feed_line(self, feed) -> Text:
+        """One feed of the collector: ✓ ok with when and how many posts, or ✗ failed with why."""
+        zone = self.app.zone
+        name = clip(feed.feed, 48)
+        if feed.last_error:
+            when = fmt_time(int(feed.last_error_at), zone) if feed.last_error_at else "—"
+            return Text(f"✗ {name}  failed {when}: {clip(feed.last_error, 120)}", style="bold")
+        when = fmt_time(int(feed.last_ok_at), zone) if feed.last_ok_at else "—"
+        read = f", {feed.read:,} read" if feed.read is not None else ""
+        return Text(f"✓ {name}  ok {when}{read}")
 
     def action_cursor(self, delta: int) -> None:
         table = self.query_one(DataTable)

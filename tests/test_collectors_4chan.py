@@ -84,7 +84,7 @@ def test_threads_become_posts_at_one_request_a_second(store, server):
     assert rows["470001120"][1] == ">>470001050\n>nothing else works\nthis cold is killing me lol"
     assert rows["470001120"][2:4] == ("!Qx7pL2mN9k", "470001050")  # a tripcode is the handle; the quote the reply
     assert [str(p) for p in result.summary.problems] == [
-        f"{server.url}/k/thread/470002000.json: entry 2: post 470002010: no 'time'"]
+        f"{server.url}/k/thread/470002000.json: entry 2: post 470002010: 'time': expected a whole number, got null"]
     cursor = store.collector_cursor("chan")["boards"]["k"]
     assert cursor["threads"] == {"470001000": {"lm": 1715680000, "last": 470001120},
                                  "470002000": {"lm": 1715680500, "last": 470002000},
@@ -121,3 +121,25 @@ def test_threads_that_leave_the_board_leave_the_cursor(store, server, board):
     board.modified = "Tue, 14 May 2024 12:00:00 GMT"
     run(store, server, clock)
     assert set(store.collector_cursor("chan")["boards"]["k"]["threads"]) == {"470001000", "470002000"}
+
+
+def test_every_field_is_checked_and_a_bad_post_is_one_line_among_kept_ones(store, server, board):
+    thread = board.threads[470002000]["posts"]
+    base = {"now": "05/14/24(Tue)06:00:00", "name": "Anonymous", "time": 1715680000, "resto": 470002000}
+    thread += [
+        {**base, "no": 470002020, "com": ["not", "text"]},
+        {**base, "no": 470002021, "com": "z" * 120_000},
+        {**base, "no": 470002022, "com": "ok", "country_name": {"x": 1}},
+        {**base, "no": "470002023", "com": "number as text"},
+        {**base, "no": 470002024, "com": "fine, kept"},
+    ]
+    result = run(store, server, FakeClock())
+    assert result.error is None
+    kept = {r[0] for r in store.conn.execute("SELECT external_id FROM posts WHERE source = '4chan:k'")}
+    assert "470002024" in kept and not kept & {"470002020", "470002021", "470002022", "470002023"}
+    assert [str(p).split(": entry ", 1)[1] for p in result.summary.problems][1:] == [
+        "3: post 470002020: 'com': expected text, got a list",
+        "4: post 470002021: 'com': 120,000 characters, over the 100,000 allowed",
+        "5: post 470002022: 'country_name': expected text, got an object",
+        "6: 'no': expected a whole number, got text",
+    ]

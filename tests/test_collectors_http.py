@@ -69,7 +69,8 @@ def test_a_refused_connection_fails_after_the_retries_in_one_line():
     with pytest.raises(HttpError) as err:
         client(clock, retries=2).get(f"http://127.0.0.1:{port}/api")
     assert str(err.value).startswith(f"GET http://127.0.0.1:{port}/api: ")
-    assert str(err.value).endswith("(after 3 tries)") and "\n" not in str(err.value)
+    assert str(err.value).endswith("Connection refused (after 3 tries)") and "\n" not in str(err.value)
+    assert ": cannot connect: " in str(err.value)
     assert len(clock.sleeps) == 2
 
 
@@ -112,3 +113,84 @@ def test_a_token_never_follows_a_redirect_to_another_host_nor_shows_in_errors():
         with pytest.raises(HttpError) as err:
             client(clock, secret_headers={"Authorization": f"Bearer {token}"}).get(f"{srv.url}/x")
     assert token not in str(err.value) and "***" in str(err.value)
+
+
+def test_one_kept_alive_connection_carries_a_whole_run_and_gzip_is_decoded():
+    clock = FakeClock()
+    page = [{"id": str(i), "text": "the same words again " * 10} for i in range(300)]
+    with ReplayServer(lambda r: Reply(200, page), gzip_bodies=True) as srv:
+        http = client(clock)
+        for n in range(5):
+            assert http.get(f"{srv.url}/page", {"n": n}).json() == page
+    assert len({r.peer for r in srv.requests}) == 1  # five requests, one connection
+    assert all("gzip" in r.headers["accept-encoding"] for r in srv.requests)
+
+
+def test_a_gzip_bomb_is_refused_by_its_decoded_size_not_its_wire_size():
+    import gzip
+
+    bomb = gzip.compress(b"0" * 5_000_000)  # ~5 kB on the wire
+    clock = FakeClock()
+    with ReplayServer(lambda r: Reply(200, bomb, {"Content-Encoding": "gzip"})) as srv:
+        http = HttpClient(HttpSettings(sleep=clock.sleep, clock=clock.time, max_bytes=1_000_000))
+        with pytest.raises(HttpError, match="response larger than 1,000,000 bytes"):
+            http.get(f"{srv.url}/x")
+
+
+def test_a_long_error_reason_is_redacted_before_it_is_cut():
+    """A token that straddles the cut point must not leave its first half in the message."""
+    token = "tok-" + "9f3c2a7e" * 8  # 68 characters
+    reason = "x" * 130 + f" invalid token {token} given"  # the token starts before the 160-char cut
+    clock = FakeClock()
+    with ReplayServer(lambda r: Reply(401, {"error": reason})) as srv:
+        with pytest.raises(HttpError) as err:
+            client(clock, secret_headers={"Authorization": f"Bearer {token}"}).get(f"{srv.url}/x")
+    message = str(err.value)
+    assert "***" in message
+    for start in range(0, len(token) - 8):
+        assert token[start:start + 8] not in message
+
+
+def test_the_servers_reason_reaches_the_message_sanitized():
+    clock = FakeClock()
+    with ReplayServer(lambda r: Reply(400, {"error": "InvalidRequest", "message": "bad \x1b]0;pwned\x07 query"})) as srv:
+        with pytest.raises(HttpError) as err:
+            client(clock).get(f"{srv.url}/xrpc/app.bsky.feed.searchPosts", {"q": "x"})
+    assert "\x1b" not in str(err.value) and "\x07" not in str(err.value)
+    assert str(err.value).endswith("HTTP 400: InvalidRequest bad ␛]0;pwned␇ query")
+
+
+def test_a_form_post_is_retried_like_a_get():
+    clock = FakeClock()
+    with ReplayServer(lambda r: Reply(200, {"access_token": "t", "form": r.method_body})) as srv:
+        srv.fail(Reply(503, "busy"))
+        resp = client(clock).post_form(f"{srv.url}/token", {"grant_type": "client_credentials"})
+    assert resp.json()["form"] == {"grant_type": "client_credentials"}
+    assert [r.method for r in srv.requests] == ["POST", "POST"] and len(clock.sleeps) == 1
+
+
+def test_a_server_that_stops_answering_times_out_and_is_asked_again():
+    import time
+
+    calls = []
+
+    def slow_once(req):
+        calls.append(req)
+        if len(calls) == 1:
+            time.sleep(0.6)  # longer than the read timeout below
+        return Reply(200, {"ok": len(calls)})
+
+    clock = FakeClock()
+    with ReplayServer(slow_once) as srv:
+        http = HttpClient(HttpSettings(sleep=clock.sleep, clock=clock.time, timeout=0.2, backoff_base=1.0))
+        assert http.get(f"{srv.url}/x").json() == {"ok": 2}
+    assert len(clock.sleeps) == 1  # one backoff, then the answer
+
+
+def test_json_nested_beyond_the_parsers_stack_is_one_line_not_a_crash():
+    clock = FakeClock()
+    deep = "[" * 200_000 + "]" * 200_000
+    with ReplayServer(lambda r: Reply(200, deep)) as srv:
+        resp = client(clock).get(f"{srv.url}/x")
+        with pytest.raises(HttpError, match=r"/x: the response is not JSON \(nested too deep\)$"):
+            resp.json()

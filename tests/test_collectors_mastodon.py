@@ -114,6 +114,10 @@ def test_statuses_become_posts_with_plain_text_mentions_tags_and_replies(store, 
     fake.add(1, content="", reblog=original)  # a boost of status 1
     fake.add(1, content="", media_attachments=[{"id": "9", "type": "image"}])  # bare media: skipped
     fake.add(1, account=None)  # malformed
+    fake.add(1, in_reply_to_id=12345)  # 12: an id must be a string
+    fake.add(1, content="<p>" + "y" * 150_000 + "</p>")  # 13: past the length limit
+    fake.add(1, tags=[{"name": {"nested": ["junk"]}}])  # 14
+    fake.add(1, account={**fake.statuses[0]["account"], "display_name": ["\x1b]0;x\x07"]})  # 15
     result = run(store, server, clock, page_size=40)
     host = server.url.split("//")[1]
     rows = {r[0]: r for r in store.conn.execute(
@@ -129,8 +133,15 @@ def test_statuses_become_posts_with_plain_text_mentions_tags_and_replies(store, 
     assert rows[sid(8)][2] == "Content warning: rant\n\ncw body"
     assert rows[sid(1)][8] == "2024-05-01T12:07:00.000Z"
     assert sid(9) not in rows and sid(10) not in rows  # the boost is status 1; bare media has no text
-    assert [str(p) for p in result.summary.problems] == [
-        f"{server.url}/api/v1/timelines/public?limit=40: entry 1: status {sid(11)}: no 'account.acct'"]
+    page = f"{server.url}/api/v1/timelines/public?limit=40"
+    assert [str(p) for p in result.summary.problems] == [  # oldest first, as stored; never the value
+        f"{page}: entry 5: status {sid(11)}: 'account': expected an object, got null",
+        f"{page}: entry 4: status {sid(12)}: 'in_reply_to_id': expected text, got a number",
+        f"{page}: entry 3: status {sid(13)}: 'content': 150,007 characters, over the 100,000 allowed",
+        f"{page}: entry 2: status {sid(14)}: 'tags[0].name': expected text, got an object",
+        f"{page}: entry 1: status {sid(15)}: 'account.display_name': expected text, got a list",
+    ]
+    assert sid(16) not in rows and len(rows) == 8
 
 
 def test_hashtag_and_account_timelines_keep_separate_cursors(store, server, fake, clock, db_path):

@@ -89,3 +89,20 @@ def test_a_feed_url_that_is_not_http_is_refused(store, server):
     result = collect.run_one(store, CollectorConfig("bad", "rss", {"feeds": ["file:///etc/passwd"]}),
                              analyst="tester")
     assert result.error == "rss: feed 'file:///etc/passwd' is not an http(s) URL"
+
+
+def test_an_entry_past_the_size_limit_is_one_line_and_the_others_are_kept(store):
+    big = "<p>" + "w " * 60_000 + "</p>"
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title>'
+            '<item><guid>a</guid><title>small one</title><description>fine</description></item>'
+            f'<item><guid>b</guid><title>huge one</title><description><![CDATA[{big}]]></description></item>'
+            '<item><guid>c</guid><title>after it</title><description>also fine</description></item>'
+            '</channel></rss>')
+    clock = FakeClock()
+    with ReplayServer(lambda r: Reply(200, feed, {"Content-Type": "application/rss+xml"})) as srv:
+        result = collect.run_one(store, CollectorConfig("big", "rss", {"feeds": [f"{srv.url}/big.rss"]}),
+                                 analyst="t", http=HttpSettings(sleep=clock.sleep, clock=clock.time))
+    assert result.error is None
+    assert sorted(r[0].rsplit("/", 1)[-1] for r in store.conn.execute("SELECT external_id FROM posts")) == ["a", "c"]
+    assert [str(p) for p in result.summary.problems] == [
+        f"{srv.url}/big.rss: entry 2: 'title and content': 120,009 characters, over the 100,000 allowed"]

@@ -297,3 +297,37 @@ async def test_a_post_over_the_size_cap_is_kept_marked_and_shown_truncated(store
         assert "post truncated for display: 300,007 characters in all" in post_view
     conn = sqlite3.connect(store_file)
     assert conn.execute("SELECT length(text) FROM posts WHERE source = 'big'").fetchone()[0] == len(huge)
+
+
+async def test_collectors_screen_shows_each_feeds_state_after_a_run_with_a_dead_feed(store_file):
+    """A live collector with one dead feed among two: the run records the failure, and the
+    detail under the table shows which feed failed and which was read."""
+    from pathlib import Path
+
+    from triage.config import CollectorConfig
+
+    from .fixtures.collectors.replay import Reply, ReplayServer
+
+    rss = (Path(__file__).parent / "fixtures" / "collectors" / "feeds" / "local_news.rss").read_bytes()
+
+    def answer(req):
+        if req.path == "/news.rss":
+            return Reply(200, rss, {"Content-Type": "application/rss+xml"})
+        return Reply(404, "<h1>gone</h1>", {"Content-Type": "text/html"})
+
+    with ReplayServer(answer) as srv:
+        dead, good = f"{srv.url}/gone.rss", f"{srv.url}/news.rss"
+        app = make_app(store_file, collectors=[CollectorConfig("news", "rss", {"feeds": [dead, good]}, 900)])
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot, app)
+            await pilot.press("c")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            text = screen_text(app)
+    lines = [line.strip(" │") for line in text.splitlines()]
+    assert any(line.startswith(f"✗ {dead}  failed ") and line.endswith(f"GET {dead}: HTTP 404") for line in lines), text
+    assert any(line.startswith(f"✓ {good}  ok ") and line.endswith(" read") for line in lines), text
+    assert any("1 of 2 feeds failed" in line for line in lines), text

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from .config import CollectorConfig
-from .http import HttpError, HttpSettings, Interrupted
+from .feed_state import MAX_ERROR, one_line
+from .http import HttpSettings, Interrupted
 from .ingest import RunSummary, run_collector
 from .plugin_api import Collector, CollectorState, PluginError, get_collector
 from .records import ImportProblem, PostRecord
@@ -51,15 +52,6 @@ class CollectorRun:
         return self.error is None
 
 
-def one_line(exc: BaseException) -> str:
-    """An exception as the one line a run records. Our own errors say it already; anything
-    else gets its type, since ``KeyError: 'id'`` means nothing without it."""
-    text = " ".join(str(exc).split())
-    if isinstance(exc, (HttpError, SecretError, PluginError, OSError)) and text:
-        return text[:500]
-    return f"{type(exc).__name__}: {text}"[:500] if text else type(exc).__name__
-
-
 def stoppable_sleep(stop: threading.Event) -> Callable[[float], None]:
     """A sleep that a stop ends at once (rate-limit waits can be minutes long)."""
 
@@ -83,6 +75,7 @@ class _Guarded(Collector):
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
         state.extra.setdefault("http", self.http)
         state.extra.setdefault("stop", self.stop)
+        state.extra.setdefault("redact", lambda text: _without_secrets(text, self.inner))
         stream = None
         try:
             stream = iter(self.inner.collect(state))
@@ -94,7 +87,7 @@ class _Guarded(Collector):
         except Interrupted:
             self.run.stopped = True
         except Exception as exc:  # noqa: BLE001 - any plugin failure becomes the run's recorded error
-            self.run.error = one_line(exc)
+            self.run.error = one_line(exc, limit=None)  # cut in run_one, once secrets are blanked out
         finally:
             if hasattr(stream, "close"):
                 stream.close()
@@ -178,9 +171,9 @@ def run_one(
                 on_batch=lambda c: state_db.save_cursor(store, cfg.name, cfg.plugin, c),
             )
         except Exception as exc:  # noqa: BLE001 - e.g. the tagger; committed batches and their cursor stay
-            run.error = one_line(exc)
-        if run.error:
-            run.error = _without_secrets(run.error, collector)
+            run.error = one_line(exc, limit=None)
+        if run.error:  # blank out the secrets of the whole message, then cut it
+            run.error = _without_secrets(run.error, collector)[:MAX_ERROR]
     store.save_collector_run(cfg.name, cfg.plugin, cursor, run.summary.added, run.error)
     if tagger is not None and run.summary.added:
         from .analytics.refresh import refresh_analytics

@@ -130,7 +130,7 @@ def secret_names(collector_configs, plugins: dict) -> dict[str, list[str]]:
         if cls is None:
             continue
         for key, spec in cls.options_schema.items():
-            value = cfg.options.get(key)
+            value = cfg.options.get(key, spec.default)  # a default name (reddit-client-id) counts too
             if spec.secret and isinstance(value, str) and value:
                 out.setdefault(value, []).append(cfg.name)
     return out

@@ -10,6 +10,7 @@ import time
 
 import click
 
+from ..sanitize import clip, sanitize
 from .common import CliContext, db_option, fail, pass_cli
 
 EXIT_SKIPPED = 3  # as `triage import`: the run finished but skipped bad records
@@ -91,7 +92,19 @@ def collectors_cmd(cli: CliContext, as_json):
                       else "ok") + f"; {st['runs']} runs, {st['posts_added']:,} posts added, "
                       f"cursor {'saved' if st['has_cursor'] else 'none'}")
         missing = "" if c["installed"] else " (plugin not installed)"
-        click.echo(f"  {c['name']:<20} {c['plugin']}{missing}, every {c['schedule']} s: {status}")
+        click.echo(f"  {c['name']:<20} {c['plugin']}{missing}, every {c['schedule']} s: {sanitize(status)}")
+        feeds = (st or {}).get("feeds") or ()
+        width = max((len(clip(f["feed"], 60)) for f in feeds), default=0)
+        for feed in feeds:
+            click.echo(f"    {clip(feed['feed'], 60):<{width}}  {_feed_line(feed)}")
+
+
+def _feed_line(feed: dict) -> str:
+    """One feed's state: ok (when, posts read) or its error (when, the one-line reason)."""
+    if feed["last_error"]:
+        return f"FAILED {_when(feed['last_error_at'])}: {clip(feed['last_error'], 200)}"
+    read = f", {feed['read']:,} read" if feed["read"] is not None else ""
+    return f"ok {_when(feed['last_ok_at'])}{read}"
 
 
 def _summary_line(run) -> str:
@@ -157,7 +170,7 @@ def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag
             printed += 1
             if printed <= MAX_PRINTED_PROBLEMS:
                 progress.done()
-                click.echo(str(problem), err=True)
+                click.echo(sanitize(str(problem)), err=True)
 
         result = collect.run_one(
             store, cfg, analyst=cli.analyst, tagger=tagger, stop=stop, batch_size=batch_size, alert=alert,
@@ -170,7 +183,7 @@ def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag
         if not quiet:
             click.echo(stamp + _summary_line(result))
         if result.error:
-            click.echo(f"triage: error: collector {cfg.name}: {result.error}", err=True)
+            click.echo(f"triage: error: collector {cfg.name}: {sanitize(result.error)}", err=True)
         for message in result.alert_errors[:10]:
             click.echo(f"triage: warning: {message}", err=True)
         return result

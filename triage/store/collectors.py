@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Sequence
 
 
@@ -24,6 +24,46 @@ def save_cursor(store, name: str, plugin: str, cursor) -> None:
 
 
 @dataclass
+class FeedStatus:
+    """One feed (feed URL, board, timeline, query, listing) of a live collector, as its last
+    run left it: kept in the cursor under "status" by ``triage.feed_state.FeedLog``."""
+
+    feed: str
+    last_ok_at: float | None
+    last_error: str | None
+    last_error_at: float | None
+    read: int | None  # posts read from it in its last run
+
+    @property
+    def ok(self) -> bool:
+        return self.last_error is None
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def feed_statuses(cursor_json: str | None) -> list[FeedStatus]:
+    """The per-feed status in a stored cursor (empty for collectors that keep none)."""
+    try:
+        cursor = json.loads(cursor_json) if cursor_json else None
+    except ValueError:
+        return []
+    status = cursor.get("status") if isinstance(cursor, dict) else None
+    if not isinstance(status, dict):
+        return []
+    out = []
+    for feed, entry in status.items():
+        if not isinstance(entry, dict):
+            continue
+        error = entry.get("last_error")
+        read = entry.get("read")
+        out.append(FeedStatus(str(feed), _number(entry.get("last_ok_at")), error if isinstance(error, str) else None,
+                              _number(entry.get("last_error_at")), read if isinstance(read, int) else None))
+    return out
+
+
+@dataclass
 class CollectorStatus:
     name: str
     plugin: str
@@ -33,6 +73,7 @@ class CollectorStatus:
     runs: int
     posts_added: int
     has_cursor: bool
+    feeds: list[FeedStatus] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -40,10 +81,11 @@ class CollectorStatus:
 
 def collector_states(conn: sqlite3.Connection) -> dict[str, CollectorStatus]:
     rows = conn.execute(
-        "SELECT name, plugin, last_run_at, last_ok_at, last_error, runs, posts_added, cursor IS NOT NULL "
+        "SELECT name, plugin, last_run_at, last_ok_at, last_error, runs, posts_added, cursor "
         "FROM collector_state ORDER BY name"
     ).fetchall()
-    return {r[0]: CollectorStatus(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, bool(r[7])) for r in rows}
+    return {r[0]: CollectorStatus(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, r[7] is not None,
+                                  feed_statuses(r[7])) for r in rows}
 
 
 @dataclass
