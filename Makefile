@@ -11,7 +11,8 @@ PIP    := $(BIN)/python -m pip
 # The pinned set: two stations that install from this file get the same build.
 CONSTRAINTS := constraints.txt
 
-.PHONY: all venv demo test test-fast bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
+
+.PHONY: all venv demo test test-fast eval bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
 
 all: venv
 
@@ -40,6 +41,12 @@ test: $(STAMP) test-tools
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+
+# Cross-corpus evaluation of the detector: for each development corpus, train on the others and
+# score that one. Needs the development data (DEVDATA, default ../shared/devdata; not shipped).
+DEVDATA ?= ../shared/devdata
+eval: $(STAMP)
+	$(BIN)/python scripts/cross_corpus_eval.py --devdata $(DEVDATA)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

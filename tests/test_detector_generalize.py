@@ -31,7 +31,7 @@ NOT_THREATS = [
     "I will personally fight whoever invented reply-all lol",
 ]
 THREATS = [
-    "kill you all tomorrow",
+    "kill you all tomorrow",  # no subject, no "will": the evasion example
     "i will shoot everyone at school on friday",
     "im going to stab you",
     "i will kill you and your family",
