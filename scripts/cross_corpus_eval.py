@@ -38,6 +38,8 @@ def main() -> int:
     ap.add_argument("--devdata", default=str(ROOT.parent / "shared" / "devdata"))
     ap.add_argument("--json", dest="json_out")
     ap.add_argument("--only", nargs="*", help="corpora to score (default: all)")
+    ap.add_argument("--models", help="keep each fold's model in this directory and reuse it on the next run "
+                                     "(for iterating on the rules; delete it after changing the model or its data)")
     args = ap.parse_args()
     devdata = Path(args.devdata)
     if not devdata.is_dir():
@@ -56,10 +58,11 @@ def main() -> int:
             continue
         examples, problems = read_labeled(path)
         train_files = [f for f in SOURCES if f != f"{name}.jsonl"]
-        rows = training_rows(devdata, train_files)
         with tempfile.TemporaryDirectory() as tmp:
-            train_textcat(rows, tmp, labels=LABELS, blend=BLEND)
-            fold = Detector(model=tmp)
+            fold_dir = Path(args.models) / f"without-{name}" if args.models else Path(tmp)
+            if not (fold_dir / "config.cfg").is_file():
+                train_textcat(training_rows(devdata, train_files), fold_dir, labels=LABELS, blend=BLEND)
+            fold = Detector(model=str(fold_dir))
             texts = [e.text for e in examples]
             both = list(fold.analyze_many(texts))
             alone = list(rules.analyze_many(texts))

@@ -180,6 +180,8 @@ class Detector:
             ]
         self._context = self._rules.patterns.context
         self._known = _vocabulary(self._rules.patterns)
+        self._english_hashes = None  # NORM hashes of language.ENGLISH_WORDS, made on first use
+        self._word_weights: dict[int, list[float]] = {}  # NORM hash -> the model's unigram weight per label
         self._textcat = nlp.get_pipe(model_mod.PIPE_NAME) if self.model_info else None
         self._off_pipe = [model_mod.PIPE_NAME] if self.model_info else []
         if self._textcat is not None:
@@ -313,14 +315,61 @@ class Detector:
                 r = scores[label]
                 scores[label] = 1.0 - (1.0 - r) * (1.0 - wm)
                 if wm >= MIN_MODEL_HIT:
-                    hits.append(Hit(label, round(wm, 4), 0, 0, "", f"model:{model_id}", "model"))
+                    words = self._model_words(doc, column)
+                    hits.append(Hit(label, round(wm, 4), 0, 0, "", f"model:{model_id} ({words})" if words
+                                    else f"model:{model_id}", "model"))
         if hits and max(scores.values()) >= MIN_HIT_SCORE:
-            lang = foreign_language(text)
+            lang = foreign_language(text, self._english_words(doc))
             if lang:  # rules and model read English: a foreign post's evidence is weak at best
                 scores = {k: v * FOREIGN_DAMP for k, v in scores.items()}
                 hits = [replace(h, score=round(h.score * FOREIGN_DAMP, 4), rule=f"{h.rule}/lang:{lang}") for h in hits]
         r = risk(scores)
         return Analysis(scores=scores, risk=r, flagged=r >= self.threshold, hits=hits)
+
+    def _english_words(self, doc) -> int:
+        """How many tokens of the post are unmistakably English words (language.ENGLISH_WORDS)."""
+        from spacy.attrs import NORM
+
+        if self._english_hashes is None:
+            from spacy.strings import get_string_id
+
+            from .language import ENGLISH_WORDS
+
+            self._english_hashes = frozenset(get_string_id(w) for w in ENGLISH_WORDS)
+        english = self._english_hashes
+        return sum(1 for h in doc.to_array(NORM).tolist() if h in english)
+
+    def _model_words(self, doc, column: int, top: int = 3) -> str:
+        """The words of a post that weighed most for one model label (its unigram weights), for
+        the analyst to see why a model-only score stands. Only asked for posts the model reports;
+        each word's weights are looked up once and kept."""
+        import numpy
+
+        from .fit import murmur3_32_uint64
+
+        cache = self._word_weights
+        norms = [t.norm for t in doc]
+        missing = [n for n in set(norms) if n not in cache]
+        if missing:
+            if len(cache) > 500_000:
+                cache.clear()
+            linear = self._textcat.model.get_ref("output_layer")
+            length = linear.get_dim("length")
+            weights = numpy.asarray(linear.get_param("W")).reshape(-1, length)
+            keys = numpy.array(missing, dtype=numpy.uint64)
+            per_word = sum(weights[:, (murmur3_32_uint64(keys, seed) % numpy.uint32(length)).astype(numpy.int64)]
+                           for seed in (0, 1))
+            for j, n in enumerate(missing):
+                cache[n] = per_word[:, j].tolist()
+        ranked = sorted(range(len(norms)), key=lambda i: -cache[norms[i]][column])
+        seen: list[str] = []
+        for i in ranked:
+            if cache[norms[i]][column] <= 0 or len(seen) == top:
+                break
+            word = doc[i].lower_
+            if word.isalnum() and word not in seen:
+                seen.append(word)
+        return ", ".join(seen)
 
     def _ner_hits(self, doc, scores: dict[str, float], hits: list[Hit], text: str | None = None, origin=None) -> None:
         weight = NER_WEIGHT_WITH_THREAT if scores.get("threat", 0.0) >= 0.3 else NER_WEIGHT

@@ -22,6 +22,13 @@ MIN_CONFIDENCE = 0.9  # below this the post counts as English
 MIN_WORDS = 3  # "lol", "gg ez": too short to tell
 FOREIGN_DAMP = 0.3
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# Words that are English and nothing else among the languages above: a post holding two of them
+# is English enough, and the identifier (the costly part) is not asked.
+ENGLISH_WORDS = frozenset(
+    "the and you i to that this it with my your they what was have just not of for are we he she will "
+    "would me but all if when from don't i'm it's can't im dont is be at on do get got our their them "
+    "been has had were there here about out up".split()
+)
 _identifier = None
 
 
@@ -34,8 +41,12 @@ def _get():
     return _identifier
 
 
-def foreign_language(text: str) -> str | None:
-    """The post's language code when it is confidently not English, else None."""
+def foreign_language(text: str, english_words: int | None = None) -> str | None:
+    """The post's language code when it is confidently not English, else None. ``english_words``:
+    how many of the post's words are in ENGLISH_WORDS, when the caller has counted them (the
+    detector does, on the tokens it has); two or more settle it."""
+    if english_words is not None and english_words >= 2:
+        return None
     if len(_WORD.findall(text)) < MIN_WORDS:
         return None
     lang, confidence = _get().classify(text)

@@ -41,11 +41,13 @@ _INVISIBLE_RANGES = (
 )
 INVISIBLE = re.compile(f"[{_INVISIBLE_RANGES}]")
 _SPACE = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-# A piece that may need work: whitespace to squeeze, or a non-space run holding something odd.
-_WORK = re.compile(
-    rf"[ \t{_SPACE}]{{2,}}|[\t{_SPACE}]"
-    r"|\S*?(?:[^\x00-\x7f]|([A-Za-z])\1\1|[A-Za-z][01345789!|$]+[A-Za-z]|(?<![^\s\"'(])\$[A-Za-z])\S*"
+# Where work may be needed: whitespace to squeeze, or a character or spelling that starts a
+# trick. One linear pass over the text; a hit is widened to its whitespace-separated piece.
+_TRIGGER = re.compile(
+    rf"(?P<ws>[ \t{_SPACE}]{{2,}}|[\t{_SPACE}])"
+    r"|[^\x00-\x7f]|([A-Za-z])\2\2|[A-Za-z][01345789!|$]+[A-Za-z]|(?<![^\s\"'(])\$[A-Za-z]"
 )
+_PIECE_END = re.compile(r"\s")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Letters of other scripts drawn like Latin ones (Cyrillic, Greek, a few IPA/Latin-extended).
@@ -72,28 +74,36 @@ def normalize(text: str, known: Callable[[str], bool] | None = None) -> tuple[st
     whether the detector knows a lower-case word (it picks how far a stretched word shrinks)."""
     if _SURROGATE.search(text):  # badly decoded input would crash the tokenizer; one for one
         text = _SURROGATE.sub("\ufffd", text)
-    if text.isascii() and "  " not in text and "\t" not in text and not _WORK.search(text):
+    m = _TRIGGER.search(text)
+    if m is None:
         return text, None
     out: list[str] = []
     origin: list[int] = []
     last = 0
     changed = False
-    for m in _WORK.finditer(text):
-        piece = m.group()
-        start = m.start()
-        if piece[0] in " \t" or piece.isspace():
+    while m is not None:
+        if m.group("ws"):
+            start, end = m.start(), m.end()
             new, offsets = " ", [start]
         else:
+            start = m.start()
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            stop = _PIECE_END.search(text, m.end())
+            end = stop.start() if stop else len(text)
+            piece = text[start:end]
             new, offsets = _piece(piece, known)
-            if new == piece:
-                continue
             offsets = [start + o for o in offsets]
+            if new == piece:
+                m = _TRIGGER.search(text, end)
+                continue
         changed = True
         out.append(text[last:start])
         origin.extend(range(last, start))
         out.append(new)
         origin.extend(offsets)
-        last = m.end()
+        last = end
+        m = _TRIGGER.search(text, end)
     if not changed:
         return text, None
     out.append(text[last:])
