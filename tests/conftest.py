@@ -57,3 +57,13 @@ class Cli:
 @pytest.fixture
 def cli(db_path) -> Cli:
     return Cli(db_path)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The demo store as `triage demo` builds it (real detector and analytics), once per run."""
+    from triage.cli.demo_cmd import build_demo_store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo_store(path, "tester", echo=lambda *_: None)
+    return path
