@@ -156,3 +156,34 @@ def test_demo_top_five_are_the_escalating_authors_and_no_everyday_or_news_accoun
     for r in records[:5]:
         assert "energy_burst" in r["warning_behaviours"] and r["evidence"], r["author"]
         assert r["components"]["escalation"] > 0 and r["components"]["change_weeks"], r["author"]
+
+
+@pytest.mark.slow
+def test_import_alert_cmd_fires_when_an_author_crosses_the_concern_threshold(cli, tmp_path):
+    """The real detector on one planted escalating author's posts (data/demo): their concern
+    crosses the threshold during the import, and the alert command hears of it on stdin."""
+    import sys
+
+    from .conftest import REPO
+
+    posts = tmp_path / "hollowfen.jsonl"
+    with open(REPO / "data" / "demo" / "posts.jsonl", encoding="utf-8") as src, open(posts, "w") as dst:
+        for line in src:
+            if json.loads(line)["author"] == "hollowfen":
+                dst.write(line)
+    out = tmp_path / "alerts.jsonl"
+    cmd = f"{sys.executable} -c \"import sys; open({str(out)!r}, 'a').write(sys.stdin.read() + '\\n')\""
+    result = cli("import", posts, "--alert-cmd", cmd, "--alert-threshold", "0.99")
+    assert result.exit_code == 0, result.output
+    alerts = [json.loads(line) for line in out.read_text().splitlines()]
+    authors = [a for a in alerts if a.get("kind") == "author"]
+    assert len(authors) == 1, alerts
+    alert = authors[0]
+    assert alert["author"] == "hollowfen" and alert["source"] == "mastodon"
+    assert alert["concern"] >= CONCERN_THRESHOLD and alert["warning_behaviours"] and alert["evidence"]
+    assert alert["changed"] and alert["file"] == str(posts)
+    assert not any("text" in a for a in alerts)  # where to look, never what was said
+    assert "alert(s) sent" in result.output
+    # A second import of the same file changes nothing: no author crosses again.
+    cli("import", posts, "--alert-cmd", cmd)
+    assert len(out.read_text().splitlines()) == len(alerts)
