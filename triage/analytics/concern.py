@@ -295,7 +295,7 @@ class ConcernRefresh:
 
 
 def refresh_concern(store, threshold: float = CONCERN_THRESHOLD,
-                    clock: Callable[[], float] = time.time) -> ConcernRefresh:
+                    clock: Callable[[], float] | None = None) -> ConcernRefresh:
     """Recompute every author's concern and store it, with the flagged-queue lifts. Returns who
     crossed ``threshold`` since the last refresh (the alert command's business)."""
     started = time.perf_counter()
@@ -306,7 +306,7 @@ def refresh_concern(store, threshold: float = CONCERN_THRESHOLD,
     conn = store.conn
     before = cq.previous(conn)
     assessed = compute_concern(conn)
-    now = clock()
+    now = (clock or time.time)()
     rows, lifts = [], {}
     for c in assessed:
         old, changed_at = before.get(c.author_id, (0.0, None))
