@@ -25,8 +25,8 @@ flagged queue (``concern_lifts``) and ``--alert-cmd`` fires when they cross it.
 
 from __future__ import annotations
 
-import dataclasses
 import time
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
@@ -43,6 +43,7 @@ WEIGHTS = {  # W_i: how much one indicator, fully shown, says about a person
     "radicalization": 0.3, "violence_history": 0.3, "isolation": 0.25, "distress": 0.2,
 }
 PROXIMITY_INDICATORS = ("plan", "weapons", "target")
+PROXIMITY_MIN_SCORE = 0.3  # a weaker plan/weapons/target hit adds under 0.13: its words are not read
 VIOLENT = ("threat", "plan", "weapons", "target", "fixation_past_attacks")
 W_PROXIMITY = 0.7
 W_ESCALATION = 0.6
@@ -52,6 +53,7 @@ BENIGN_DROP = 0.1
 MAX_LABELS_COUNTED = 3
 CONCERN_THRESHOLD = 0.5
 LIFT_POSTS = 3  # an author of concern's strongest posts that enter the flagged queue
+DETAIL_FLOOR = 0.1  # warning behaviours are looked for from this concern up
 TREND_INDICATORS = ("threat", "plan", "weapons", "fixation_past_attacks")
 TREND_MIN_RECENT = 3
 TREND_RECENT_DAYS = 28
@@ -141,8 +143,11 @@ class _Post:
     created_at: int
     disposition: str | None
     direct: bool
-    scores: dict[str, float] = field(default_factory=dict)  # text indicators only
+    scores: dict[str, float] = field(default_factory=dict)  # text indicators only: best hit score
+    weights: dict[str, float] = field(default_factory=dict)  # ... as weight(score)
     change_score: float = 0.0  # behavior_change mark (analytics)
+
+    strong: bool = False  # a hit at or above STRONG_HIT
 
 
 def _spread(scores: dict[str, list[float]]) -> tuple[dict[str, float], float]:
@@ -156,20 +161,33 @@ def _spread(scores: dict[str, list[float]]) -> tuple[dict[str, float], float]:
 def _worst_window(posts: Sequence[_Post], reference: int) -> tuple[dict[str, float], float]:
     """Per-indicator evidence and spread over the author's worst WINDOW_DAYS (ending at one of
     their posts), times the recency of that window's end. Indicators that come together within
-    weeks say more than the same ones scattered over a year of everyday posts."""
-    timed = sorted((p for p in posts if p.scores), key=lambda p: p.created_at)
+    weeks say more than the same ones scattered over a year of everyday posts.
+
+    The window slides over the posts (oldest first) keeping each indicator's weights sorted, so
+    an author with thousands of posts costs a pass, not a pass per window."""
+    timed = [p for p in posts if p.scores]
+    span = WINDOW_DAYS * 86400
     best: tuple[float, dict[str, float]] = (0.0, {})
+    window: dict[str, list[float]] = {}  # indicator -> weights in the window, ascending
+    strong = 0
     start = 0
     for end, last in enumerate(timed):
-        while timed[start].created_at < last.created_at - WINDOW_DAYS * 86400:
+        for ind, w in last.weights.items():
+            insort(window.setdefault(ind, []), w)
+        strong += last.strong
+        while timed[start].created_at < last.created_at - span:
+            for ind, w in timed[start].weights.items():
+                weights = window[ind]
+                del weights[bisect_left(weights, w)]
+            strong -= timed[start].strong
             start += 1
-        scores: dict[str, list[float]] = {}
-        strong = 0
-        for p in timed[start:end + 1]:
-            for ind, s in p.scores.items():
-                scores.setdefault(ind, []).append(weight(s))
-            strong += max(p.scores.values()) >= STRONG_HIT
-        indicators, spread = _spread(scores)
+        # A window that the next one holds whole is never the worst: the next has every post
+        # it has, and is more recent. Only the last window before a post drops out is scored,
+        # and at most one a day (a busy author's windows differ by hours: same picture).
+        if end + 1 < len(timed) and (timed[end + 1].created_at - span <= timed[start].created_at
+                                     or timed[end + 1].created_at // 86400 == last.created_at // 86400):
+            continue
+        indicators, spread = _spread({i: ws[-3:] for i, ws in window.items() if ws})
         # One loud post is not a pattern: each further strong post halves what is left to doubt.
         r = recency(last.created_at, reference) * (1.0 - 0.5 ** strong)
         if spread * r > best[0]:
@@ -202,8 +220,8 @@ def assess(author_id: int, posts: Sequence[_Post], reference: int, changes: Sequ
     indicators, spread = _worst_window(evidence, reference)
     prox: list[tuple[float, int]] = []
     for p in evidence:
-        near = [weight(p.scores[i]) for i in PROXIMITY_INDICATORS if i in p.scores]
-        if near:
+        near = [p.weights[i] for i in PROXIMITY_INDICATORS if i in p.weights]
+        if near and max(p.scores.get(i, 0.0) for i in PROXIMITY_INDICATORS) >= PROXIMITY_MIN_SCORE:
             violent = [i for i in VIOLENT if i in p.scores]
             text = texts.get(p.post_id, ("", None))[0]
             if len(violent) >= 2 or names_a_time(text):
@@ -223,6 +241,8 @@ def assess(author_id: int, posts: Sequence[_Post], reference: int, changes: Sequ
     breakdown = ConcernBreakdown(indicators, round(spread, 4), round(proximity, 4), [pid for _, pid in prox[:10]],
                                  round(escalation, 4), sorted({c.week for c in changes}), trend, round(base, 4),
                                  labels.get(ESCALATE, 0), labels.get(BENIGN, 0), concern, reference)
+    if concern < DETAIL_FLOOR:  # most authors with a hit: a stray word, nothing to list
+        return AuthorConcern(author_id, concern, breakdown, [], trend=trend)
     marked: dict[str, list[int]] = {}
     by_time = sorted((p for p in evidence if p.change_score), key=lambda p: (-p.change_score, -p.created_at))
     for c in changes:
@@ -237,23 +257,24 @@ def assess(author_id: int, posts: Sequence[_Post], reference: int, changes: Sequ
                          lift_posts=[pid for _, _, pid in strength[:LIFT_POSTS]])
 
 
-def _group(rows: Iterable[cq.EvidenceRow]) -> Iterable[tuple[int, list[_Post]]]:
-    """(author id, their posts with hits) from evidence rows ordered by author and post."""
-    author, posts, current = None, [], None
+def _group(rows: Iterable[cq.EvidenceRow]) -> list[tuple[int, list[_Post]]]:
+    """(author id, their posts with hits, oldest first), authors in id order."""
+    posts: dict[int, _Post] = {}
+    by_author: dict[int, list[_Post]] = {}
     for row in rows:
-        if row.author_id != author:
-            if author is not None:
-                yield author, posts
-            author, posts, current = row.author_id, [], None
-        if current is None or current.post_id != row.post_id:
-            current = _Post(row.post_id, row.created_at, row.disposition, row.direct)
-            posts.append(current)
+        post = posts.get(row.post_id)
+        if post is None:
+            post = posts[row.post_id] = _Post(row.post_id, row.created_at, row.disposition, bool(row.direct))
+            by_author.setdefault(row.author_id, []).append(post)
         if row.origin == aq.CHANGE_HIT_ORIGIN and row.indicator == aq.CHANGE_INDICATOR:
-            current.change_score = max(current.change_score, row.score)
-        elif row.indicator in WEIGHTS:
-            current.scores[row.indicator] = max(current.scores.get(row.indicator, 0.0), row.score)
-    if author is not None:
-        yield author, posts
+            post.change_score = max(post.change_score, row.score)
+        elif row.indicator in WEIGHTS and row.score > post.scores.get(row.indicator, 0.0):
+            post.scores[row.indicator] = row.score
+            post.weights[row.indicator] = weight(row.score)
+            post.strong = post.strong or row.score >= STRONG_HIT
+    for author_posts in by_author.values():
+        author_posts.sort(key=lambda p: (p.created_at, p.post_id))
+    return sorted(by_author.items())
 
 
 def compute_concern(conn) -> list[AuthorConcern]:
@@ -269,8 +290,9 @@ def compute_concern(conn) -> list[AuthorConcern]:
     rules = load_rules()
     grouped = list(_group(cq.evidence_rows(conn, NOISE_FLOOR)))
     # Only posts that carry a proximity indicator have their words read.
-    wanted = [p.post_id for _, posts in grouped for p in posts
-              if p.disposition != BENIGN and any(i in p.scores for i in PROXIMITY_INDICATORS)]
+    wanted = [p.post_id for _, posts in grouped for p in posts if p.disposition != BENIGN
+              and max((p.scores.get(i, 0.0) for i in PROXIMITY_INDICATORS), default=0.0) >= PROXIMITY_MIN_SCORE
+              and sum(i in p.scores for i in VIOLENT) < 2]  # two violent indicators qualify without words
     texts = cq.post_texts(conn, wanted)
     latest = cq.latest_post_times(conn, [a for a, _ in grouped])
     out = []
@@ -318,7 +340,7 @@ def refresh_concern(store, threshold: float = CONCERN_THRESHOLD,
                 result.crossed.append(c.author_id)
             for pid in c.lift_posts:
                 lifts[pid] = (c.author_id, c.concern)
-        rows.append(cq.ConcernWrite(c.author_id, c.concern, dataclasses.asdict(c.breakdown),
+        rows.append(cq.ConcernWrite(c.author_id, c.concern, dict(vars(c.breakdown)),  # asdict deep-copies: slow
                                     [[b.name, b.evidence] for b in c.behaviours], c.flagged, c.latest_at, c.trend,
                                     changed_at))
     with store.transaction() as tx:

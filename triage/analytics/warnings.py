@@ -140,12 +140,19 @@ def find_behaviours(rules: Iterable[WarningRule], posts: Sequence[PostEvidence],
     for rule in rules:
         if rule.with_any and not shown.intersection(rule.with_any):
             continue
+        if not shown.intersection(rule.indicators) and not any(changes.get(k) for k in rule.changes):
+            continue  # most authors show one or two indicators: most rules end here
         scored: list[tuple[float, int, int]] = []
-        for p in posts:
+        floor = max(rule.min_score, 1e-9)
+        for p in posts:  # a plain loop: this runs for every post of every author at each refresh
             if rule.direct and not p.direct:
                 continue
-            best = max((p.scores.get(i, 0.0) for i in rule.indicators), default=0.0)
-            if best >= rule.min_score and best > 0:
+            best = 0.0
+            for ind in rule.indicators:
+                score = p.scores.get(ind)
+                if score is not None and score > best:
+                    best = score
+            if best >= floor:
                 scored.append((best, p.post_id, p.created_at))
         enough = (len(scored) >= rule.min_posts
                   and len({_week(t) for _, _, t in scored}) >= rule.min_weeks)

@@ -44,22 +44,22 @@ class EvidenceRow(NamedTuple):
     post_id: int
     created_at: int
     indicator: str
-    score: float  # the post's strongest hit of this indicator
+    score: float
     origin: str  # rule | model | ner | analytics (behavior_change marks)
     disposition: str | None
-    direct: bool  # a reply or a post that @mentions someone: said *to* someone
+    direct: int  # 1: a reply or a post that @mentions someone (said *to* someone)
 
 
 def evidence_rows(conn: sqlite3.Connection, min_score: float) -> Iterator[EvidenceRow]:
-    """Every (post, indicator) with a hit at or above ``min_score``, grouped by author."""
+    """Every hit at or above ``min_score`` with its post's author, time, label and whether it was
+    said to someone, in hit-index order (the caller groups: a sort of every hit by author would
+    cost more than the grouping)."""
     rows = conn.execute(
-        "SELECT p.author_id, h.post_id, p.created_at, h.indicator, MAX(h.score), MAX(h.origin), p.disposition, "
+        "SELECT p.author_id, h.post_id, p.created_at, h.indicator, h.score, h.origin, p.disposition, "
         "(p.reply_to IS NOT NULL OR p.reply_to_author IS NOT NULL OR "
         " (p.mentions IS NOT NULL AND p.mentions NOT IN ('', '[]'))) "
-        "FROM hits h JOIN posts p ON p.id = h.post_id WHERE h.score >= ? "
-        "GROUP BY h.post_id, h.indicator ORDER BY p.author_id, h.post_id", (min_score,))
-    for r in rows:
-        yield EvidenceRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))
+        "FROM hits h JOIN posts p ON p.id = h.post_id WHERE h.score >= ?", (min_score,))
+    return map(EvidenceRow._make, rows)
 
 
 def post_texts(conn: sqlite3.Connection, post_ids: Iterable[int], max_chars: int = 2000) -> dict[int, tuple[str, str | None]]:
@@ -71,7 +71,6 @@ def post_texts(conn: sqlite3.Connection, post_ids: Iterable[int], max_chars: int
         for pid, text, place in conn.execute(
                 f"SELECT id, substr(text, 1, {int(max_chars)}), place FROM posts WHERE id IN ({_marks(chunk)})", chunk):
             out[pid] = (text or "", place)
-        
     return out
 
 
@@ -87,8 +86,8 @@ def labels_per_author(conn: sqlite3.Connection) -> dict[int, dict[str, int]]:
     """author id -> {disposition: posts} over the current labels (idx_posts_label)."""
     out: dict[int, dict[str, int]] = {}
     for author, disposition, n in conn.execute(
-            "SELECT author_id, disposition, COUNT(*) FROM posts WHERE disposition IS NOT NULL "
-            "GROUP BY author_id, disposition"):
+            "SELECT author_id, disposition, COUNT(*) FROM posts INDEXED BY idx_posts_label "
+            "WHERE disposition IS NOT NULL GROUP BY author_id, disposition"):
         out.setdefault(author, {})[disposition] = n
     return out
 
