@@ -71,12 +71,6 @@ class AuthorProfile:
         concern = body.pop("concern") or {}
         return {
             "author": body.pop("author") | {"ref": self.author.ref},
-            "source": self.author.source,
-            "concern": concern.get("concern", 0.0),
-            "warning_behaviours": concern.get("warning_behaviours", []),
-            "evidence": concern.get("evidence", []),
-            "changed": concern.get("changed"),
-            "concern_detail": concern,
             "posts": body.pop("posts"),
             "hours_utc": self.hours.utc,
             "hours_local": self.hours_local,
@@ -84,6 +78,13 @@ class AuthorProfile:
             "offset_confidence": self.offset.confidence,
             "change_points": self.change_points,
             "timeline": body.pop("timeline"),
+            # The fields of `triage concern --json`, at the top level too.
+            "source": self.author.source,
+            "concern": concern.get("concern", 0.0),
+            "warning_behaviours": concern.get("warning_behaviours", []),
+            "evidence": concern.get("evidence", []),
+            "changed": concern.get("changed"),
+            "concern_detail": concern,
             **body,
         }
 
