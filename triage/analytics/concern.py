@@ -1,22 +1,25 @@
 """Author concern: the person, not one post. Computed at every analytics refresh and stored
 (``author_concern``), so the console and the CLI read it instead of recomputing it.
 
-For one author, with r(t) = 0.5 ** (age in days / HALF_LIFE_DAYS), the age measured back from the
-store's newest post (an archive replayed next year scores as it did), and x = hit score * r(post
-time) for every post of theirs with a hit at or above MIN_HIT_SCORE (posts an analyst labeled
-benign left out):
+For one author, over their posts with a hit above NOISE_FLOOR (posts an analyst labeled benign
+left out), with ages measured back from the store's newest post (an archive replayed next year
+scores as it did):
 
-    e_i        = 1 - (1 - x1)(1 - x2/2)(1 - x3/4)       per indicator i, x1 >= x2 >= x3 its best posts:
-                                                          repeats of one indicator add less and less
-    spread     = 1 - prod_i (1 - W_i * e_i)              several distinct indicators weigh more
-    proximity  = 1 - (1 - y1)(1 - y2/2)(1 - y3/4)        y = best plan/weapons/target hit * r, over
-                                                          posts that also name a date or time, or carry
-                                                          a second violent indicator
+    weight(s)  = (s - NOISE_FLOOR) / (1 - NOISE_FLOOR)     how far a hit stands above the noise
+    r(t)       = 0.5 ** (age in days / HALF_LIFE_DAYS)     recent weighs more than old
+    e_i        = 1 - (1 - x1)(1 - x2/2)(1 - x3/4)          per indicator i, x = weight of its best hit in a
+                                                           post, best three posts: repeats add less and less
+    spread     = max over windows of WINDOW_DAYS ending at a post of
+                 [1 - prod_i (1 - W_i * e_i)] * r(window end) * (1 - 0.5 ** strong posts in it)
+    proximity  = [1 - (1 - y1)(1 - y2/2)(1 - y3/4)] * (1 - 0.5 ** n)
+                 y = weight(best plan/weapons/target hit, >= PROXIMITY_MIN_SCORE) * r, over the n posts
+                 that also name a date or time, or carry a second violent indicator
     escalation = max(best change strength * r(change week), TREND_UP if the trend is up)
     base       = 1 - (1 - spread)(1 - W_PROXIMITY * proximity)(1 - W_ESCALATION * escalation)
     concern    = 1 - (1 - base)(1 - ESCALATE_LIFT) ** escalated          (posts labeled escalate, <= 3)
     concern    = concern * (1 - BENIGN_DROP) ** benign                     (posts labeled benign, <= 3)
 
+The README ("Author concern") says why each part is there.
 Deterministic (no wall clock in the figure), and every figure keeps its parts
 (``ConcernBreakdown``) so the author screen and ``--json`` can show what it is made of.
 Authors at or above CONCERN_THRESHOLD are *of concern*: their strongest posts enter the
