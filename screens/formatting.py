@@ -10,7 +10,7 @@ from rich.text import Text
 
 from triage.indicators import BY_ID, INDICATOR_LIST
 from triage.sanitize import clip, sanitize, sanitize_with_offsets
-from triage.analytics.concern import CONCERN_THRESHOLD
+from triage.concern_levels import CONCERN_THRESHOLD
 from triage.store.queries import ContextLine, PostDetail, QueueRow
 
 # Styles carry state with attributes too (bold/underline/reverse), never by colour alone.

@@ -33,6 +33,7 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
+from ..concern_levels import CONCERN_THRESHOLD
 from ..store import analytics_queries as aq
 from ..store import concern_queries as cq
 from .proximity import names_a_time
@@ -54,7 +55,6 @@ TREND_UP = 0.15
 ESCALATE_LIFT = 0.35
 BENIGN_DROP = 0.1
 MAX_LABELS_COUNTED = 3
-CONCERN_THRESHOLD = 0.5
 LIFT_POSTS = 3  # an author of concern's strongest posts that enter the flagged queue
 DETAIL_FLOOR = 0.1  # warning behaviours are looked for from this concern up
 TREND_INDICATORS = ("threat", "plan", "weapons", "fixation_past_attacks")
