@@ -153,8 +153,17 @@ class _Post:
     strong: bool = False  # a hit at or above STRONG_HIT
 
 
-def _spread(scores: dict[str, list[float]]) -> tuple[dict[str, float], float]:
-    indicators = {i: round(diminishing(xs), 4) for i, xs in scores.items()}
+def _top3(ascending: list[float]) -> float:
+    """``diminishing`` of a list already sorted ascending (the sliding window's): no sort."""
+    miss = 1.0
+    for weight_, v in zip(_DIMINISH, reversed(ascending[-3:])):
+        miss *= 1.0 - weight_ * v
+    return 1.0 - miss
+
+
+def _spread(window: dict[str, list[float]]) -> tuple[dict[str, float], float]:
+    """Per-indicator evidence and the spread over them, from each indicator's ascending weights."""
+    indicators = {i: _top3(ws) for i, ws in window.items() if ws}
     miss = 1.0
     for ind, e in indicators.items():
         miss *= 1.0 - WEIGHTS.get(ind, 0.0) * e
@@ -190,12 +199,12 @@ def _worst_window(posts: Sequence[_Post], reference: int) -> tuple[dict[str, flo
         if end + 1 < len(timed) and (timed[end + 1].created_at - span <= timed[start].created_at
                                      or timed[end + 1].created_at // 86400 == last.created_at // 86400):
             continue
-        indicators, spread = _spread({i: ws[-3:] for i, ws in window.items() if ws})
+        indicators, spread = _spread(window)
         # One loud post is not a pattern: each further strong post halves what is left to doubt.
         r = recency(last.created_at, reference) * (1.0 - 0.5 ** strong)
         if spread * r > best[0]:
-            best = (spread * r, {i: round(e * r, 4) for i, e in indicators.items()})
-    return best[1], best[0]
+            best = (spread * r, {i: e * r for i, e in indicators.items()})
+    return {i: round(e, 4) for i, e in best[1].items()}, best[0]
 
 
 def _trend(posts: Sequence[_Post], reference: int) -> str:

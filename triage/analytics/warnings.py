@@ -154,8 +154,8 @@ def find_behaviours(rules: Iterable[WarningRule], posts: Sequence[PostEvidence],
                     best = score
             if best >= floor:
                 scored.append((best, p.post_id, p.created_at))
-        enough = (len(scored) >= rule.min_posts
-                  and len({_week(t) for _, _, t in scored}) >= rule.min_weeks)
+        enough = len(scored) >= rule.min_posts and (
+            rule.min_weeks <= 1 or len({_week(t) for _, _, t in scored}) >= rule.min_weeks)
         evidence = [pid for _, pid, _ in sorted(scored, key=lambda x: (-x[0], -x[2]))] if enough else []
         for kind in rule.changes:
             evidence += [pid for pid in changes.get(kind, []) if pid not in evidence]
