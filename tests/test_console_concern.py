@@ -133,3 +133,22 @@ class TestSnapshots:
             await settle(pilot, pilot.app)
 
         assert snap_compare(make_app(pieces_db), terminal_size=size, run_before=open_reply)
+
+
+async def test_hostile_handles_reach_the_concern_screen_as_plain_text(tmp_path):
+    from triage.screens.concern_screen import ConcernScreen
+
+    from .console_store import build_console_store
+
+    path = build_console_store(tmp_path / "hostile.db")
+    with Store.open(path) as store:
+        refresh_concern(store)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ConcernScreen)
+        shown = screen_text(app)
+        assert "@[bold red]mallory[/]" in shown  # markup shown as the characters it is
+        assert "\x1b" not in shown and "\u202e" not in shown and "⟨RLO⟩" in shown
