@@ -98,6 +98,28 @@ def test_an_author_of_concern_is_never_buried_under_the_flag_threshold(pieces_db
         assert len(flagged()) == 3
 
 
+def test_a_retag_decides_again_whose_flag_a_lifted_post_carries(pieces_db):
+    from triage.store import TagResult
+
+    with Store.open(pieces_db) as store:
+        refresh_concern(store, threshold=0.3, clock=lambda: 1000.0)
+        post = store.conn.execute("SELECT post_id FROM concern_lifts").fetchone()[0]
+        hits = [tuple(r) + ("rule",) for r in store.conn.execute(
+            'SELECT indicator, score, start, "end", text, rule FROM hits WHERE post_id = ?', (post,))]
+        # A retag that leaves it under the threshold clears the flag; the next refresh lifts it again.
+        store.write_tags([TagResult(post, 0.45, False, ["plan", "target"], hits)], "test-2")
+        refresh_concern(store, threshold=0.3, clock=lambda: 2000.0 + 10**10)
+        assert store.conn.execute("SELECT flagged FROM posts WHERE id = ?", (post,)).fetchone()[0] == 1
+        assert cq.lifted(store.conn, post) is not None
+        # A retag that flags it on its own makes the flag the detector's: a falling concern keeps it.
+        store.write_tags([TagResult(post, 0.8, True, ["plan", "target"], hits)], "test-3")
+        store.conn.execute("UPDATE posts SET tagged_at = ? WHERE id = ?", (3000 + 10**10, post))
+        refresh_concern(store, threshold=0.3, clock=lambda: 4000.0 + 10**10)
+        assert cq.lifted(store.conn, post) is None
+        refresh_concern(store, threshold=0.99, clock=lambda: 5000.0 + 10**10)
+        assert store.conn.execute("SELECT flagged FROM posts WHERE id = ?", (post,)).fetchone()[0] == 1
+
+
 def test_warning_behaviour_rules_are_checked_with_file_and_key():
     rules = load_rules()
     assert [r.name for r in rules] == ["pathway", "fixation", "identification", "novel_aggression", "energy_burst",

@@ -144,9 +144,14 @@ def apply_lifts(conn: sqlite3.Connection, wanted: dict[int, tuple[int, float]], 
     lifted = 0
     for pid, (author, concern) in wanted.items():
         if pid in old:
-            # Still wanted; a retag may have unflagged it meanwhile.
-            conn.execute("UPDATE posts SET flagged = 1 WHERE id = ? AND flagged = 0", (pid,))
-            conn.execute("UPDATE concern_lifts SET concern = ?, lifted_at = ? WHERE post_id = ?", (concern, now, pid))
+            row = conn.execute("SELECT flagged, COALESCE(tagged_at, 0) FROM posts WHERE id = ?", (pid,)).fetchone()
+            if row is not None and row[1] > old[pid]:  # retagged since it was lifted
+                if row[0]:  # the detector flags it now: the flag is the detector's, not ours
+                    conn.execute("DELETE FROM concern_lifts WHERE post_id = ?", (pid,))
+                else:  # the retag cleared our flag: put it back
+                    conn.execute("UPDATE posts SET flagged = 1 WHERE id = ?", (pid,))
+                    conn.execute("UPDATE concern_lifts SET concern = ?, lifted_at = ? WHERE post_id = ?",
+                                 (concern, now, pid))
             continue
         cur = conn.execute("UPDATE posts SET flagged = 1 WHERE id = ? AND flagged = 0", (pid,))
         if cur.rowcount:
