@@ -32,22 +32,18 @@ def _record(i: int, handle: str, day: int, text: str, reply_to: str | None = Non
                       raw=json.dumps({"i": i}))
 
 
-def build_pieces_store(path: Path) -> Path:
-    """@quiet_pieces leaks in four pieces; @loud_idiom says one loud thing; @walker posts nothing
-    of note; @friend replies to the last piece (a thread for the post view)."""
-    rows = [("quiet_pieces", d, t, h) for d, t, h in PIECES]
-    rows.append(("loud_idiom", *LOUD))
-    rows += [("loud_idiom", d, f"lovely walk by the river, day {d}", {}) for d in (2, 8, 14, 27)]
-    rows += [("walker", d, f"weekend plans number {d}: hiking", {}) for d in range(0, 28, 3)]
+def build_tagged_store(path: Path, rows, replies=()) -> Path:
+    """A store of (handle, day, text, {indicator: (phrase, score)}) rows with those hits, and
+    replies (handle, day, text, index of the row replied to)."""
     records, hits = [], []
     for i, (handle, day, text, h) in enumerate(rows):
         records.append(_record(i, handle, day, text))
         hits.append(h)
-    last_piece = next(i for i, r in enumerate(rows) if r[0] == "quiet_pieces" and r[1] == PIECES[-1][0])
-    records.append(_record(len(rows), "friend", 27, "mate are you ok? call me", reply_to=f"c{last_piece}"))
-    hits.append({})
+    for handle, day, text, parent in replies:
+        records.append(_record(len(records), handle, day, text, reply_to=f"c{parent}"))
+        hits.append({})
     with Store.open(path) as store:
-        result = store.add_posts(records, collected_at=BASE + 40 * DAY)
+        result = store.add_posts(records, collected_at=BASE + 400 * DAY)
         tags = []
         for post_id, rec, h in zip(result.new_ids(), records, hits):
             rows_ = []
@@ -58,3 +54,14 @@ def build_pieces_store(path: Path) -> Path:
             tags.append(TagResult(post_id, score, score >= THRESHOLD, sorted(h), rows_))
         store.write_tags(tags, "test-1")
     return path
+
+
+def build_pieces_store(path: Path) -> Path:
+    """@quiet_pieces leaks in four pieces; @loud_idiom says one loud thing; @walker posts nothing
+    of note; @friend replies to the last piece (a thread for the post view)."""
+    rows = [("quiet_pieces", d, t, h) for d, t, h in PIECES]
+    rows.append(("loud_idiom", *LOUD))
+    rows += [("loud_idiom", d, f"lovely walk by the river, day {d}", {}) for d in (2, 8, 14, 27)]
+    rows += [("walker", d, f"weekend plans number {d}: hiking", {}) for d in range(0, 28, 3)]
+    last_piece = next(i for i, r in enumerate(rows) if r[0] == "quiet_pieces" and r[1] == PIECES[-1][0])
+    return build_tagged_store(path, rows, [("friend", 27, "mate are you ok? call me", last_piece)])

@@ -208,3 +208,38 @@ def test_import_alert_cmd_fires_when_an_author_crosses_the_concern_threshold(cli
     # A second import of the same file changes nothing: no author crosses again.
     cli("import", posts, "--alert-cmd", cmd)
     assert len(out.read_text().splitlines()) == len(alerts)
+
+
+def _concern_of(path, rows) -> dict[str, float]:
+    from .concern_store import build_tagged_store
+
+    build_tagged_store(path, rows)
+    with Store.open(path) as store:
+        refresh_concern(store)
+        return {r.handle: r.concern for r in cq.ranked(store.conn)}
+
+
+def test_the_formula_prefers_distinct_recent_and_proximate_evidence(tmp_path):
+    grievance = {"isolation": ("they laugh at me", 0.6)}
+    concern = _concern_of(tmp_path / "f.db", [
+        # three distinct indicators against one indicator three times, same scores, same days
+        ("distinct", 300, "they laugh at me", grievance),
+        ("distinct", 302, "the Marlow guy had it right", {"fixation_past_attacks": ("the Marlow guy", 0.6)}),
+        ("distinct", 304, "bought a rifle today", {"weapons": ("bought a rifle", 0.6)}),
+        *[("repeats", d, "they laugh at me", grievance) for d in (300, 302, 304)],
+        # the same three posts, a year earlier
+        ("old", 0, "they laugh at me", grievance),
+        ("old", 2, "the Marlow guy had it right", {"fixation_past_attacks": ("the Marlow guy", 0.6)}),
+        ("old", 4, "bought a rifle today", {"weapons": ("bought a rifle", 0.6)}),
+        # a target with a date against the same target without one
+        *[("dated", d, f"the depot on the {d % 28 + 1}th", {"target": ("the depot", 0.6)}) for d in (300, 302)],
+        *[("undated", d, "the depot is busy", {"target": ("the depot", 0.6)}) for d in (300, 302)],
+        # the same three distinct posts, scattered over a year instead of one week
+        ("scattered", 100, "they laugh at me", grievance),
+        ("scattered", 200, "the Marlow guy had it right", {"fixation_past_attacks": ("the Marlow guy", 0.6)}),
+        ("scattered", 304, "bought a rifle today", {"weapons": ("bought a rifle", 0.6)}),
+    ])
+    assert concern["distinct"] > concern["repeats"]
+    assert concern["distinct"] > concern["old"]
+    assert concern["dated"] > concern["undated"]
+    assert concern["distinct"] > concern["scattered"]
