@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from triage.analytics.concern import CONCERN_THRESHOLD, compute_concern, refresh_concern
+from triage.analytics.concern import CONCERN_THRESHOLD, refresh_concern
 from triage.analytics.warnings import WarningRulesError, load_rules, parse_rules
 from triage.store import Store
 from triage.store import concern_queries as cq

@@ -51,6 +51,13 @@ def run() -> None:
         sys.exit(130)
     except BrokenPipeError:  # `triage score ... | head`
         sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - only known data-file errors become one line; others propagate
+        from ..analytics.warnings import WarningRulesError
+
+        if isinstance(exc, WarningRulesError):  # an edited data/warning_behaviours.toml
+            click.echo(f"triage: error: {exc}", err=True)
+            sys.exit(1)
+        raise
 
 
 __all__ = ["main", "run", "fail"]
