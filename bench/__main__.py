@@ -112,11 +112,15 @@ def analytics_figures(db: Path, label: str) -> list[dict]:
         profile = ab.bench_author_profile(store, handle)
         over = ab.bench_overview(store)
         trend = ab.bench_trends(store)
+        concern = ab.bench_concern(store)
+        authors = store.conn.execute("SELECT COUNT(*) FROM author_concern").fetchone()[0]
     return [
         row(f"analytics refresh after the last import ({label})", refreshed * 1000, "ms"),
         row(f"author profile, {count:,}-post author, median", profile * 1000, "ms", target="<= 100 ms"),
         row("overview (cached aggregates), median", over * 1000, "ms", target="<= 300 ms"),
         row(f"trends over the {label}", trend * 1000, "ms", target="<= 2000 ms"),
+        row(f"author concern refresh, {authors:,} authors with evidence", concern * 1000, "ms",
+            target="<= 10000 ms"),
     ]
 
 

@@ -64,6 +64,12 @@ class TriageApp(App):
 
         self.push_screen(OverviewScreen())
 
+    def open_concern(self) -> None:
+        """Authors of concern, highest first."""
+        from .concern_screen import ConcernScreen
+
+        self.push_screen(ConcernScreen())
+
     def on_unmount(self) -> None:
         self.store.close()
         self.reader.close()

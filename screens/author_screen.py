@@ -13,6 +13,7 @@ from textual_plotext import PlotextPlot
 
 from triage.analytics import AuthorProfile, author_profile
 from triage.analytics.authors import authors_by_id
+from triage.analytics.concern import CONCERN_THRESHOLD, ConcernBreakdown
 from triage.indicators import BY_ID, INDICATOR_LIST
 from triage.sanitize import clip, sanitize
 
@@ -46,6 +47,26 @@ def profile_header(p: AuthorProfile, zone) -> Text:
         out.append("⚑ behaviour change " + sanitize(change.describe()) + "\n", style="bold")
     if not p.changes:
         out.append("no behaviour change detected\n", style="dim")
+    out.append_text(concern_text(p.concern))
+    return out
+
+
+def concern_text(concern: dict | None) -> Text:
+    """The author's concern, what it is made of, and the warning behaviours with their evidence."""
+    out = Text()
+    if not concern:
+        out.append("concern: none (no evidence in their posts, or `triage analyze` has not run)\n", style="dim")
+        return out
+    of_concern = concern["concern"] >= CONCERN_THRESHOLD
+    out.append(f"concern {concern['concern']:.2f}" + (" · OF CONCERN" if of_concern else ""),
+               style="bold" if of_concern else "")
+    out.append(f" · trend {concern['trend']} · last rose {concern['changed'] or '—'}\n")
+    breakdown = ConcernBreakdown(**concern["components"])
+    for line in breakdown.lines()[:-1]:
+        out.append("  " + line + "\n", style="dim")
+    for name, ids in concern["behaviour_evidence"].items():
+        out.append(f"  {name.replace('_', ' ')}", style="bold")
+        out.append(": posts " + ", ".join(f"#{i}" for i in ids[:6]) + (" …" if len(ids) > 6 else "") + "\n")
     return out
 
 

@@ -10,7 +10,8 @@ from rich.text import Text
 
 from triage.indicators import BY_ID, INDICATOR_LIST
 from triage.sanitize import clip, sanitize, sanitize_with_offsets
-from triage.store.queries import PostDetail, QueueRow
+from triage.concern_levels import CONCERN_THRESHOLD
+from triage.store.queries import ContextLine, PostDetail, QueueRow
 
 # Styles carry state with attributes too (bold/underline/reverse), never by colour alone.
 EVIDENCE_STYLE = "bold reverse"
@@ -48,7 +49,8 @@ OVERSIZE_MARK = "✂ "  # a post longer than max_post_chars: kept whole, shown t
 def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_chars: int | None = None) -> Text:
     """One queue line: mark, risk, label, badges, time, source, author, start of text."""
     risk = f"{row.score:4.2f}" if row.score is not None else "  — "
-    head = (f"{'●' if marked else ' '}{risk} {disposition_mark(row.disposition)} {badge_string(row.indicators)} "
+    concern = f"{row.concern:4.2f}" if row.concern else "  · "
+    head = (f"{'●' if marked else ' '}{risk} {concern} {disposition_mark(row.disposition)} {badge_string(row.indicators)} "
             f"{fmt_time(row.created_at, zone)} ")
     source = clip(row.source, 9).ljust(9)
     author = clip("@" + row.handle, 14).ljust(14)
@@ -63,7 +65,7 @@ def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_ch
     return line
 
 
-QUEUE_HEADER = " risk L TPRWFGVBDI time        source    author         text"
+QUEUE_HEADER = " risk auth L TPRWFGVBDI time        source    author         text"
 
 
 def post_text(detail: PostDetail, max_chars: int) -> Text:
@@ -91,6 +93,19 @@ def post_text(detail: PostDetail, max_chars: int) -> Text:
     return text
 
 
+def context_line(line: ContextLine, zone: tzinfo, indent: str = "  ", width: int = 78,
+                 handle: bool = True) -> Text:
+    """One post of the context (thread, the author's other flagged posts) on one line of at
+    most ``width`` cells: id, risk, ⚑ when flagged, time, author, start of the text."""
+    risk = f"{line.score:4.2f}" if line.score is not None else "  — "
+    out = Text(f"{indent}#{line.id} {risk}{'⚑' if line.flagged else ' '} {fmt_time(line.created_at, zone)} ",
+               no_wrap=True, overflow="ellipsis")
+    if handle:
+        out.append(clip("@" + line.handle, 16) + " ", style="bold")
+    out.append(clip(" ".join(line.snippet.split()), max(10, width - out.cell_len)))
+    return out
+
+
 def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int) -> Text:
     out = Text()
     out.append(f"#{detail.id} ", style="bold")
@@ -102,7 +117,16 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int) -> Text:
     out.append(sanitize("@" + detail.author_handle), style="bold")
     if detail.author_name:
         out.append(" (" + sanitize(detail.author_name) + ")")
-    out.append(f"  · {detail.author_posts} posts\n")
+    out.append(f"  · {detail.author_posts} posts")
+    if detail.concern is not None:
+        c = detail.concern
+        out.append(f"  · concern {c.concern:.2f}", style="bold" if c.concern >= CONCERN_THRESHOLD else "")
+        if c.behaviours:
+            out.append(" (" + ", ".join(b.replace("_", " ") for b in c.behaviours) + ")")
+    out.append("\n")
+    if detail.concern is not None and detail.concern.lifted:
+        out.append("in the flagged queue for its author's concern (its own risk is under the threshold)\n",
+                   style="bold")
     utc = fmt_time(detail.created_at, timezone.utc, with_year=True)
     local = fmt_time(detail.created_at, zone, with_year=True)
     out.append(f"time   {utc} UTC · {local} {datetime.fromtimestamp(detail.created_at, zone).strftime('%Z')}")
@@ -119,6 +143,12 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int) -> Text:
     if detail.rescore is not None:  # a version carries a model id read from the model's own metadata file
         out.append(sanitize(detail.rescore.describe(zone)) + "\n", style="dim")
     out.append("\n")
+    if detail.thread:
+        out.append("in reply to (t: open)\n", style="bold underline")
+        for depth, line in enumerate(detail.thread):
+            out.append_text(context_line(line, zone, indent="  " + "  " * min(depth, 4)))
+            out.append("\n")
+        out.append("\n")
     out.append_text(post_text(detail, max_chars))
     out.append("\n\n")
     out.append("indicators\n", style="bold underline")
@@ -142,6 +172,12 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int) -> Text:
         if ind not in {h.indicator for h in detail.hits}:
             out.append(f"  {BY_ID[ind].badge} {ind:<22} analyst: {'added (confirmed)' if verdict else 'rejected'}\n",
                        style="bold")
+    if detail.author_flagged:
+        out.append(f"\nother flagged posts by {sanitize('@' + detail.author_handle)} (t: open)\n",
+                   style="bold underline")
+        for line in detail.author_flagged:
+            out.append_text(context_line(line, zone, handle=False))
+            out.append("\n")
     if detail.history:
         out.append("\nhistory\n", style="bold underline")
         for item in detail.history:

@@ -69,6 +69,7 @@ class OverviewScreen(Screen):
         Binding("j", "cursor(1)", "Down", show=False, id="overview.down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="overview.up"),
         Binding("r", "reload", "Reload", id="overview.reload"),
+        Binding("w", "concern", "Concern", id="overview.concern"),
         Binding("question_mark", "help", "Help", id="overview.help"),
         Binding("q,escape", "back", "Back", id="overview.back"),
     ]
@@ -113,6 +114,9 @@ class OverviewScreen(Screen):
             query = '"' + term.replace('"', '""') + '"'  # a phrase: the term as it is, never FTS syntax
             app.push_screen(QueueScreen(QueueFilter(flagged_only=False, label_state="any", search=query,
                                                     sort="time"), title=f"trending {sanitize(value)}"))
+
+    def action_concern(self) -> None:
+        self.app.open_concern()
 
     def action_help(self) -> None:
         from .help_screen import HelpScreen

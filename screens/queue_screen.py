@@ -59,6 +59,8 @@ class QueueScreen(Screen):
         Binding("e", "export", "Export", id="queue.export"),
         Binding("c", "collectors", "Collectors", show=False, id="queue.collectors"),
         Binding("o", "overview", "Overview", id="queue.overview"),
+        Binding("w", "concern", "Concern", id="queue.concern"),
+        Binding("t", "context", "Context", show=False, id="queue.context"),
         Binding("r", "refresh", "Refresh", show=False, id="queue.refresh"),
         Binding("l", "toggle_layout", "Layout", show=False, id="queue.layout"),
         Binding("tab", "focus_post", "Read post", show=False, id="queue.focus_post"),
@@ -414,6 +416,16 @@ class QueueScreen(Screen):
 
     def action_overview(self) -> None:
         self.app.open_overview()
+
+    def action_concern(self) -> None:
+        self.app.open_concern()
+
+    def action_context(self) -> None:
+        if self.detail is None:
+            return
+        from .context_screen import ContextScreen
+
+        self.app.push_screen(ContextScreen(self.detail))
 
     def action_collectors(self) -> None:
         from .collectors_screen import CollectorsScreen

@@ -23,6 +23,7 @@ SHOTS = [
     ("help-100x30", (100, 30), ["question_mark"]),
     ("overview-100x40", (100, 40), ["o"]),
     ("author-100x40", (100, 40), ["author:hollowfen"]),
+    ("concern-100x30", (100, 30), ["w"]),
 ]
 
 

@@ -57,3 +57,18 @@ class Cli:
 @pytest.fixture
 def cli(db_path) -> Cli:
     return Cli(db_path)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The demo store as `triage demo` builds it (real detector and analytics), once per run."""
+    import time
+    from unittest import mock
+
+    from triage.cli.demo_cmd import build_demo_store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    # Pinned clock: "when the concern last rose" shows in the author screen's snapshots.
+    with mock.patch.object(time, "time", lambda: 1_795_000_000.0):
+        build_demo_store(path, "tester", echo=lambda *_: None)
+    return path

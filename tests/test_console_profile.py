@@ -10,15 +10,6 @@ from triage.screens.app import TriageApp
 from .test_console import screen_text
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory):
-    from triage.cli.demo_cmd import build_demo_store
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    build_demo_store(path, "tester", echo=lambda *_: None)
-    return path
-
-
 def author_id(db, handle: str) -> int:
     import sqlite3
 

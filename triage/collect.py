@@ -115,29 +115,56 @@ def _without_secrets(text: str, collector: Collector) -> str:
 class AlertCommand:
     """``--alert-cmd``: a shell command run once per newly flagged post at or above the
     threshold, with a small JSON object on stdin (id, score, source, external_id, url,
-    indicators, collector) — never the post text, and nothing interpolated into the command."""
+    indicators, collector) — never the post text, and nothing interpolated into the command.
+    It also runs once per author whose concern crossed the concern threshold in this run
+    (``kind: "author"``: author, source, concern, warning_behaviours, evidence, changed)."""
 
     def __init__(self, command: str, threshold: float | None = None, timeout: float = ALERT_TIMEOUT):
         self.command = command
         self.threshold = threshold
         self.timeout = timeout
+        self.sent = 0
+        self.errors: list[str] = []
 
-    def send(self, store: Store, run: CollectorRun) -> None:
-        for brief in state_db.post_briefs(store.conn, run.summary.new_flagged_ids):
+    def _run(self, what: str, payload: dict) -> bool:
+        data = json.dumps(payload, ensure_ascii=False)
+        try:
+            done = subprocess.run(self.command, shell=True, input=data.encode(), timeout=self.timeout,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            self.errors.append(f"alert for {what}: {one_line(exc)}")
+            return False
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            self.errors.append(f"alert for {what}: exit {done.returncode} {tail[0][:200]}".rstrip())
+            return False
+        self.sent += 1
+        return True
+
+    def send_posts(self, store: Store, post_ids, origin: dict) -> int:
+        """One alert per flagged post at or above the threshold; ``origin`` ({"collector": name}
+        or {"file": path}) is added to each. Returns how many went out."""
+        sent = 0
+        for brief in state_db.post_briefs(store.conn, post_ids):
             if self.threshold is not None and (brief.score or 0.0) < self.threshold:
                 continue
-            payload = json.dumps({**brief.as_dict(), "collector": run.name}, ensure_ascii=False)
-            try:
-                done = subprocess.run(self.command, shell=True, input=payload.encode(), timeout=self.timeout,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                run.alert_errors.append(f"alert for post {brief.id}: {one_line(exc)}")
-                continue
-            if done.returncode != 0:
-                tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-                run.alert_errors.append(f"alert for post {brief.id}: exit {done.returncode} {tail[0][:200]}".rstrip())
-            else:
-                run.alerts += 1
+            sent += self._run(f"post {brief.id}", {**brief.as_dict(), **origin})
+        return sent
+
+    def send_authors(self, store: Store, author_ids, origin: dict) -> int:
+        """One alert per author who crossed the concern threshold (see ``analytics.concern``)."""
+        from .analytics.concern_report import concern_records
+
+        sent = 0
+        for record in concern_records(store.conn, author_ids):
+            sent += self._run(f"author {record['author_id']}", {"kind": "author", **record, **origin})
+        return sent
+
+    def send(self, store: Store, run: CollectorRun, crossed=()) -> None:
+        before = len(self.errors)
+        run.alerts += self.send_posts(store, run.summary.new_flagged_ids, {"collector": run.name})
+        run.alerts += self.send_authors(store, crossed, {"collector": run.name})
+        run.alert_errors.extend(self.errors[before:])
 
 
 def run_one(
@@ -175,12 +202,14 @@ def run_one(
         if run.error:  # blank out the secrets of the whole message, then cut it
             run.error = _without_secrets(run.error, collector)[:MAX_ERROR]
     store.save_collector_run(cfg.name, cfg.plugin, cursor, run.summary.added, run.error)
+    crossed: list[int] = []
     if tagger is not None and run.summary.added:
         from .analytics.refresh import refresh_analytics
 
-        refresh_analytics(store)  # new posts move trends, the overview and behaviour change
-    if alert is not None and run.summary.new_flagged_ids:
-        alert.send(store, run)
+        # New posts move trends, the overview, behaviour change and author concern.
+        crossed = refresh_analytics(store).concern.crossed
+    if alert is not None and (run.summary.new_flagged_ids or crossed):
+        alert.send(store, run, crossed)
     s = run.summary
     store.log(analyst, "collect", cfg.name, {
         "plugin": cfg.plugin, "read": s.read, "added": s.added, "bad": s.problem_count, "flagged": s.flagged,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..store import analytics_queries as aq
 from .authors import AuthorRef, authors_by_id, resolve_author
+from .concern_report import concern_records
 from .changes import ChangePoint, detect_changes, weekly_series
 from .hours import HourHistogram, hour_histogram_from_slots, utc_hour_histogram
 from .identity import IdentityCandidate, linked_component, suggest_identities
@@ -52,6 +53,7 @@ class AuthorProfile:
     domains: list[DomainCount] = field(default_factory=list)
     places: list[PlaceCount] = field(default_factory=list)
     identities: list[IdentityCandidate] = field(default_factory=list)  # possible same person elsewhere
+    concern: dict | None = None  # stored author concern (concern_report.record), None before a refresh
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -66,6 +68,7 @@ class AuthorProfile:
     def to_json(self) -> dict:
         """Plain JSON for scripts: the documented keys first, then everything else."""
         body = dataclasses.asdict(self)
+        concern = body.pop("concern") or {}
         return {
             "author": body.pop("author") | {"ref": self.author.ref},
             "posts": body.pop("posts"),
@@ -75,6 +78,13 @@ class AuthorProfile:
             "offset_confidence": self.offset.confidence,
             "change_points": self.change_points,
             "timeline": body.pop("timeline"),
+            # The fields of `triage concern --json`, at the top level too.
+            "source": self.author.source,
+            "concern": concern.get("concern", 0.0),
+            "warning_behaviours": concern.get("warning_behaviours", []),
+            "evidence": concern.get("evidence", []),
+            "changed": concern.get("changed"),
+            "concern_detail": concern,
             **body,
         }
 
@@ -131,10 +141,13 @@ def author_profile(store_or_conn, author: AuthorRef | str, source: str | None = 
     clock.lap("content")
     identities = suggest_identities(conn, accounts)
     clock.lap("identities")
+    concern = next(iter(concern_records(conn, [author.id])), None)
+    clock.lap("concern")
     return AuthorProfile(
         author=author, accounts=accounts, posts=summary.posts, flagged=summary.flagged,
         first_at=summary.first_at, last_at=summary.last_at, max_score=max(summary.top_scores, default=0.0),
         risk=author_risk(summary.top_scores, [c.strength for c in changes]),
         timeline=timeline, hours=hours, offset=offset, changes=changes, interlocutors=talk, hashtags=tags,
-        links=links, domains=domains, places=where, identities=identities, timings_ms=clock.marks,
+        links=links, domains=domains, places=where, identities=identities, concern=concern,
+        timings_ms=clock.marks,
     )

@@ -44,6 +44,18 @@ def _offset_lines(p: AuthorProfile) -> list[str]:
     return lines
 
 
+def _concern_lines(concern: dict) -> list[str]:
+    from .concern import CONCERN_THRESHOLD, ConcernBreakdown
+
+    of = " (of concern)" if concern["concern"] >= CONCERN_THRESHOLD else ""
+    lines = [_section("author concern"), f"  concern {concern['concern']:.2f}{of} · trend {concern['trend']} · "
+             f"last rose {concern['changed'] or '-'}"]
+    lines += ["  " + clip(line, WIDTH - 2) for line in ConcernBreakdown(**concern["components"]).lines()[:-1]]
+    for name, ids in concern["behaviour_evidence"].items():
+        lines.append(clip(f"  {name.replace('_', ' ')}: posts " + ", ".join(f"#{i}" for i in ids), WIDTH))
+    return lines
+
+
 def profile_text(p: AuthorProfile, colour: bool = True) -> str:
     a = p.author
     name = f'  "{clip(a.display_name, 30)}"' if a.display_name else ""
@@ -56,6 +68,8 @@ def profile_text(p: AuthorProfile, colour: bool = True) -> str:
     if p.changes:
         out.append(_section("behaviour change"))
         out += ["  " + clip(c.describe(), WIDTH - 2) for c in p.changes]
+    if p.concern:
+        out += _concern_lines(p.concern)
     if p.posts:
         out.append(_section("indicator timeline"))
         out.append(charts.timeline_chart(p.timeline, colour=colour))

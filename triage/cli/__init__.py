@@ -52,13 +52,15 @@ def run() -> None:
     except BrokenPipeError:  # `triage score ... | head`
         sys.exit(0)
     except Exception as exc:
-        # The detector's set-up errors (a broken pattern or word-class file, an active model that
-        # is gone) reach here from whichever command built a Detector: one line, never a traceback.
+        # Set-up errors in the shipped data files (a broken pattern, word-class or warning-behaviour
+        # file) and an active model that is gone reach here from whichever command read them: one
+        # line, never a traceback. Anything else propagates.
+        from ..analytics.warnings import WarningRulesError
         from ..detector.lexicon import LexiconError
         from ..detector.patterns import PatternError
         from ..learning import LearningError
 
-        if isinstance(exc, (PatternError, LexiconError, LearningError)):
+        if isinstance(exc, (PatternError, LexiconError, LearningError, WarningRulesError)):
             click.echo(f"triage: {exc}", err=True)
             sys.exit(2)
         raise

@@ -222,6 +222,25 @@ def overview_cmd(cli: CliContext, as_json):
     _answer(store, lambda: overview(store), as_json, overview_text)
 
 
+@click.command("concern")
+@db_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1), help="Authors to list.")
+@json_option
+@pass_cli
+def concern_cmd(cli: CliContext, limit, as_json):
+    """Authors of concern, highest first: concern 0-1, warning behaviours, evidence posts, when it
+    last rose. Computed at every analytics refresh (import, collect, analyze)."""
+    from ..analytics.concern_report import concern_text, ranked_records
+
+    store = cli.open_store(readonly=True, must_exist=True)
+    records = ranked_records(store.conn, limit)
+    store.close()
+    if as_json:
+        click.echo(json.dumps(records, indent=2, ensure_ascii=True))
+    else:
+        click.echo(concern_text(records))
+
+
 @click.command("analyze")
 @db_option
 @pass_cli
@@ -242,7 +261,9 @@ def analyze_cmd(cli: CliContext):
     click.echo(f"indexed {counts.interactions:,} interactions, {counts.posts_counted:,} posts' terms, "
                f"{counts.authors_indexed:,} authors; behaviour change: {changes.authors_changed:,} of "
                f"{changes.authors_checked:,} authors checked, {changes.changes:,} change points, "
-               f"{changes.posts_marked:,} posts marked ({counts.seconds + changes.seconds:.1f} s)")
+               f"{changes.posts_marked:,} posts marked; concern: {result.concern.of_concern:,} author(s) of "
+               f"concern, {result.concern.lifted:,} posts lifted into the flagged queue ({result.seconds:.1f} s)")
 
 
-COMMANDS = (author_cmd, trends_cmd, graph_cmd, link_cmd, unlink_cmd, sentiment_cmd, overview_cmd, analyze_cmd)
+COMMANDS = (author_cmd, trends_cmd, graph_cmd, link_cmd, unlink_cmd, sentiment_cmd, overview_cmd, concern_cmd,
+            analyze_cmd)

@@ -46,9 +46,15 @@ def _importer_for(path: Path, fmt: str, mapping: str, source: str | None):
 @click.option("--strict", is_flag=True, help="Stop at the first bad record (what was committed stays).")
 @click.option("--no-tag", is_flag=True, help="Store only; tag later with `triage tag`.")
 @click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--alert-cmd", default=None, metavar="CMD",
+              help="Shell command run per newly flagged post and per author crossing the concern threshold, "
+                   "with JSON on stdin.")
+@click.option("--alert-threshold", type=click.FloatRange(0, 1), default=None,
+              help="Alert only for flagged posts with at least this score (default: every flagged post).")
 @click.option("--quiet", "-q", is_flag=True, help="No summary lines.")
 @pass_cli
-def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, batch_size, quiet):
+def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, batch_size, alert_cmd, alert_threshold,
+               quiet):
     """Import posts from FILES (streamed, committed in batches, idempotent).
 
     Bad records are reported as FILE:LINE: REASON and skipped; the exit status is then 3.
@@ -57,6 +63,13 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
     from ..progress import ProgressLine
     from ..store import StoreError
 
+    if alert_cmd and no_tag:
+        fail("--alert-cmd needs tagging: drop --no-tag")
+    alert = None
+    if alert_cmd:
+        from ..collect import AlertCommand
+
+        alert = AlertCommand(alert_cmd, alert_threshold)
     collectors = [(Path(f), _importer_for(Path(f), fmt, mapping, source)) for f in files]
     store = cli.open_store()
     tagger = None
@@ -95,6 +108,8 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
             fail(f"importing {path}: {exc}")
         progress.done()
         any_problem |= summary.problem_count > 0
+        if alert is not None:
+            alert.send_posts(store, summary.new_flagged_ids, {"file": str(path)})
         store.log(cli.analyst, "import", str(path.resolve()), {
             "format": collector.name, "read": summary.read, "added": summary.added,
             "bad": summary.problem_count, "size": path.stat().st_size,
@@ -110,14 +125,21 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
             click.echo(f"{line} ({summary.seconds:.1f} s, {rate:,.0f} posts/s)")
     if tagger is not None:
         tagger.close()
-        _refresh_analytics(cli, store, quiet)
+        crossed = _refresh_analytics(cli, store, quiet)
+        if alert is not None:
+            alert.send_authors(store, crossed, {"file": ", ".join(str(f) for f in files)})
+            for message in alert.errors[:10]:
+                click.echo(f"triage: warning: {message}", err=True)
+            if not quiet and alert.sent:
+                click.echo(f"{alert.sent} alert(s) sent")
     store.close()
     if any_problem:
         raise SystemExit(EXIT_SKIPPED)
 
 
-def _refresh_analytics(cli: CliContext, store, quiet: bool = False) -> None:
-    """Keep trends, the overview and behaviour-change marks in step with the posts and tags."""
+def _refresh_analytics(cli: CliContext, store, quiet: bool = False) -> list[int]:
+    """Keep trends, the overview, behaviour-change marks and author concern in step with the
+    posts and tags. Returns the authors whose concern crossed the threshold."""
     from ..analytics.refresh import refresh_analytics
     from ..progress import ProgressLine
 
@@ -128,6 +150,10 @@ def _refresh_analytics(cli: CliContext, store, quiet: bool = False) -> None:
     if not quiet and result.changes.changes:
         click.echo(f"behaviour change: {result.changes.authors_changed:,} author(s), "
                    f"{result.changes.posts_marked:,} posts marked")
+    if not quiet and result.concern.crossed:
+        click.echo(f"author concern: {len(result.concern.crossed):,} author(s) rose to the concern threshold "
+                   "(`triage concern`)")
+    return result.concern.crossed
 
 
 @click.command("stats")

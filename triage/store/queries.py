@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from ..detector.types import Hit  # plain dataclasses: importing them loads no spaCy
 
+from . import concern_queries as cq
+from .context_queries import AuthorConcernBrief, ContextLine, author_concern, other_flagged, thread_above
 from .rescore_queries import RescoreRow, latest_rescore
 
 
@@ -66,7 +68,7 @@ def all_posts_text(conn: sqlite3.Connection, after_id: int = 0, limit: int = 100
 
 # ---- the queue ---------------------------------------------------------------------------
 
-SORTS = ("risk", "time", "author")
+SORTS = ("risk", "concern", "time", "author")
 LABEL_STATES = ("any", "unreviewed", "labeled")
 SNIPPET_CHARS = 300  # rows carry only the start of a post: a 1 MB post must not slow the list
 
@@ -87,6 +89,7 @@ class QueueFilter:
     min_score: float | None = None
     search: str | None = None  # FTS5 query syntax, passed through
     sort: str = "risk"
+    post_ids: tuple[int, ...] = ()  # just these posts (a post opened from the context of another)
 
     def describe(self) -> str:
         from ..timeparse import iso_utc
@@ -108,6 +111,8 @@ class QueueFilter:
             parts.append(f"score≥{self.min_score:g}")
         if self.search:
             parts.append(f"/{self.search}")
+        if self.post_ids:
+            parts.append("#" + ",".join(map(str, self.post_ids)))
         parts.append(f"by {self.sort}")
         return " · ".join(parts)
 
@@ -145,11 +150,16 @@ def _where(flt: QueueFilter) -> tuple[str, list]:
     if flt.search:
         clauses.append("p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
         params.append(flt.search)
+    if flt.post_ids:
+        clauses.append(f"p.id IN ({','.join('?' * len(flt.post_ids))})")
+        params += list(flt.post_ids)
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 _ORDER = {
     "risk": "ORDER BY p.score DESC, p.id",
+    # The author's concern first (authors without any last), then the post's own risk.
+    "concern": "ORDER BY COALESCE(c.concern, 0) DESC, p.score DESC, p.id",
     "time": "ORDER BY p.created_at DESC, p.id DESC",
     "author": "ORDER BY a.handle, p.created_at DESC, p.id",
 }
@@ -160,11 +170,14 @@ def queue_ids(conn: sqlite3.Connection, flt: QueueFilter, after_id: int = 0) -> 
 
     ``after_id`` restricts to posts newer than a known maximum (the live "N new" check).
     """
+    if flt.sort == "concern" and not cq.present(conn):
+        flt = replace(flt, sort="risk")  # a read-only store from before author concern
     where, params = _where(flt)
     if after_id:
         where += (" AND " if where else " WHERE ") + "p.id > ?"
         params.append(after_id)
-    join = " JOIN authors a ON a.id = p.author_id" if flt.sort == "author" else ""
+    join = {"author": " JOIN authors a ON a.id = p.author_id",
+            "concern": " LEFT JOIN author_concern c ON c.author_id = p.author_id"}.get(flt.sort, "")
     # The default queue (flagged, unreviewed) is exactly the partial index idx_posts_unreviewed,
     # whose order (score DESC, rowid) is the queue's: 13 ms for 22k ids at 1M posts, where the
     # planner's own pick (idx_posts_queue, then each row's disposition) takes 150 ms.
@@ -193,6 +206,7 @@ class QueueRow:
     disposition: str | None
     flagged: bool
     length: int = 0  # characters in the whole post (a huge one is marked in the list)
+    concern: float | None = None  # the author's concern (None: no evidence at all)
 
 
 def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
@@ -200,13 +214,16 @@ def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
+    concern = ("(SELECT c.concern FROM author_concern c WHERE c.author_id = p.author_id)"
+               if cq.present(conn) else "NULL")
     rows = conn.execute(
         f"SELECT p.id, p.score, p.indicators, p.created_at, p.source, a.handle, substr(p.text, 1, {SNIPPET_CHARS}), "
-        f"p.disposition, p.flagged, length(p.text) FROM posts p LEFT JOIN authors a ON a.id = p.author_id "
+        f"p.disposition, p.flagged, length(p.text), {concern} FROM posts p LEFT JOIN authors a ON a.id = p.author_id "
         f"WHERE p.id IN ({marks})",
         ids,
     )
-    return {r[0]: QueueRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "?", r[6] or "", r[7], bool(r[8]), r[9] or 0)
+    return {r[0]: QueueRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "?", r[6] or "", r[7], bool(r[8]), r[9] or 0,
+                           r[10])
             for r in rows}
 
 
@@ -275,6 +292,9 @@ class PostDetail:
     verdicts: dict[str, int | None] = field(default_factory=dict)  # current verdict per indicator
     history: list[HistoryRow] = field(default_factory=list)  # labels, verdicts, notes, oldest first
     rescore: RescoreRow | None = None  # what the latest `triage rescore` changed, if it moved this post
+    thread: list[ContextLine] = field(default_factory=list)  # the posts above a reply, root first
+    author_flagged: list[ContextLine] = field(default_factory=list)  # the author's other flagged posts
+    concern: AuthorConcernBrief | None = None  # the author's concern, if they have any
 
 
 def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
@@ -304,6 +324,9 @@ def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
     detail.history = sorted(history, key=lambda h: h.at)
     detail.verdicts = {k: v for k, v in detail.verdicts.items() if v is not None}
     detail.rescore = latest_rescore(conn, post_id)
+    detail.thread = thread_above(conn, detail.source, detail.reply_to)
+    detail.author_flagged = other_flagged(conn, detail.author_id, post_id)
+    detail.concern = author_concern(conn, detail.author_id, post_id)
     return detail
 
 

@@ -158,8 +158,10 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
 
 from .migration_analytics import _v2_analytics  # noqa: E402  (kept in its own file: it is long)
 from .migration_rescore import _v3_rescores  # noqa: E402
+from .migration_concern import _v4_concern  # noqa: E402
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_analytics, _v3_rescores]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_analytics, _v3_rescores,
+                                                         _v4_concern]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
