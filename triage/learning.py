@@ -231,6 +231,7 @@ class TrainReport:
     dev: int
     trained_on: int  # train examples with at least one indicator label (the others teach nothing)
     continued_from: str | None  # the model id training started from (the active model), if any
+    fitted: list[str]  # labels these examples refitted (the model's other labels kept their weights)
     train_seconds: float
     seconds: float  # the whole run: training, scoring dev twice, saving
     threshold: float
@@ -370,7 +371,8 @@ def train_model(training: TrainingSet, *, threshold: float | None = None,
     report = TrainReport(
         model_name=final.name, model_dir=final, model_id=result.model_id, labels=result.labels,
         source=training.source, examples=training.examples, train=len(training.train), dev=len(training.dev),
-        trained_on=len(usable), continued_from=result.continued_from, train_seconds=result.seconds,
+        trained_on=len(usable), continued_from=result.continued_from, fitted=result.fitted,
+        train_seconds=result.seconds,
         seconds=time.time() - started, threshold=threshold, current_detector=current.version,
         new_detector=new.version, current_labels=list(current.model_info.labels) if current.model_info else [],
         comparison=comparison, mean_auc_current=cur_mean, mean_auc_new=new_mean,

@@ -22,11 +22,13 @@ def render_train_report(report) -> str:
 
     src = report.source
     where = "the store" if src.get("kind") == "store" else f"{len(src.get('files', []))} file(s)"
-    continued = f"continued from model {report.continued_from}, " if report.continued_from else "from scratch, "
+    kept = [lab for lab in report.labels if lab not in report.fitted]
+    continued = (f"continued from model {report.continued_from}" + (f" (kept as they were: {', '.join(kept)})" if kept else "")
+                 + ", " if report.continued_from else "from scratch, ")
     lines = [
         f"{report.examples:,} labeled examples from {where}: {report.train:,} train, {report.dev:,} dev "
         f"(the labeled export's split)",
-        f"trained {', '.join(report.labels)} on {report.trained_on:,} examples, {continued}"
+        f"trained {', '.join(report.fitted)} on {report.trained_on:,} examples, {continued}"
         f"{report.train_seconds:.1f} s",
         "",
         f"dev set, threshold {report.threshold:g}:",
