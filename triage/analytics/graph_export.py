@@ -11,11 +11,14 @@ CSV cell that a spreadsheet would run as a formula is prefixed with ``'``.
 from __future__ import annotations
 
 import csv
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import IO, Sequence
 
+from ..output_paths import partial_name
 from ..sanitize import sanitize
 from ..store import analytics_queries as aq
 from .profile import connection
@@ -109,13 +112,23 @@ def graphml_tree(edges: Sequence[Edge]) -> ET.ElementTree:
 
 
 def write_graph(edges: Sequence[Edge], path, fmt: str) -> None:
-    """Write ``edges`` to ``path`` as csv, gexf or graphml."""
+    """Write ``edges`` to ``path`` as csv, gexf or graphml.
+
+    Written beside the target under a hidden name and renamed into place: an existing file
+    (replaced only with --force, see triage.output_paths) is whole until the new one is."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: one of {', '.join(FORMATS)}")
-    if fmt == "csv":
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            write_csv(edges, fh)
-        return
-    tree = gexf_tree(edges) if fmt == "gexf" else graphml_tree(edges)
-    ET.indent(tree)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    out = Path(path)
+    tmp = partial_name(out)
+    try:
+        if fmt == "csv":
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                write_csv(edges, fh)
+        else:
+            tree = gexf_tree(edges) if fmt == "gexf" else graphml_tree(edges)
+            ET.indent(tree)
+            tree.write(tmp, encoding="utf-8", xml_declaration=True)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

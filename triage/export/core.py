@@ -21,6 +21,7 @@ from .. import __version__
 from ..indicators import INDICATORS
 from ..store import Store
 from . import csv_sheet, docbin, jsonl, report
+from ..output_paths import OutputPathError, check_output
 from .errors import ExportError
 from .manifest import MANIFEST, file_entry, write_manifest
 from .prepared import PreparedPost, known_handles, prepare
@@ -82,7 +83,11 @@ def count_selected(store: Store, flt: ExportFilter) -> int:
     return len(select_ids(store, flt))
 
 
-def _check_target(out_dir: Path) -> None:
+def _check_target(out_dir: Path, store_path) -> None:
+    try:
+        check_output(out_dir, store_path, directory=True)
+    except OutputPathError as exc:
+        raise ExportError(str(exc)) from None
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ExportError(f"{out_dir}: exists and is not an empty directory (export into a new one)")
 
@@ -146,7 +151,7 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         raise ExportError("dev fraction must be at least 0 and below 1")
     flt = flt or ExportFilter()
     out_dir = Path(out_dir).expanduser().absolute()
-    _check_target(out_dir)
+    _check_target(out_dir, store.path)
     posts = select(store, flt)
     if not posts:
         raise ExportError("no posts match the filter")
@@ -180,6 +185,9 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         if out_dir.exists():
             out_dir.rmdir()  # checked empty above
         tmp.rename(out_dir)
+    except OSError as exc:  # a full disk, a read-only target: one line, nothing half-written left
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ExportError(f"{out_dir}: export not written: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
