@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .plugin_api import Collector, CollectorState
+from .record_check import DEFAULT_LIMITS, RecordInvalid, RecordLimits, check_record
 from .records import ImportProblem, PostRecord
 from .store import Store
 
@@ -51,6 +52,7 @@ def run_collector(
     on_problem: Callable[[ImportProblem], None] | None = None,
     on_progress: Callable[[int, int | None, RunSummary], None] | None = None,
     on_batch: Callable[[object], None] | None = None,
+    limits: RecordLimits = DEFAULT_LIMITS,
 ) -> tuple[RunSummary, object]:
     """Collect everything the collector yields. Returns the summary and the collector's final cursor.
 
@@ -59,7 +61,7 @@ def run_collector(
     """
     summary = RunSummary()
     started = time.perf_counter()
-    state = CollectorState(cursor=cursor)
+    state = CollectorState(cursor=cursor, limits=limits)
     if on_progress is not None:
         state.on_progress = lambda done, total: on_progress(done, total, summary)
     buffer: list[PostRecord] = []
@@ -79,17 +81,29 @@ def run_collector(
         if on_batch is not None:
             on_batch(state.cursor)
 
+    def problem(item: ImportProblem) -> None:
+        summary.problem_count += 1
+        if len(summary.problems) < MAX_KEPT_PROBLEMS:
+            summary.problems.append(item)
+        if on_problem is not None:
+            on_problem(item)
+        if strict:
+            flush()
+            raise StrictStop(item)
+
     try:
         for item in collector.collect(state):
+            if not isinstance(item, ImportProblem):
+                # The built-in importers checked it already, with its file:line; this is the
+                # guard for plugins and live collectors (the same check, so it costs little).
+                try:
+                    check_record(item, limits)
+                except RecordInvalid as exc:
+                    where = getattr(item, "external_id", None)
+                    item = ImportProblem(collector.name or "collector", 0,
+                                         f"post {str(where)[:60]!r}: {exc}" if isinstance(where, str) else str(exc))
             if isinstance(item, ImportProblem):
-                summary.problem_count += 1
-                if len(summary.problems) < MAX_KEPT_PROBLEMS:
-                    summary.problems.append(item)
-                if on_problem is not None:
-                    on_problem(item)
-                if strict:
-                    flush()
-                    raise StrictStop(item)
+                problem(item)
                 continue
             buffer.append(item)
             if len(buffer) >= batch_size:

@@ -19,11 +19,12 @@ class TimestampError(ValueError):
 
 
 def _from_number(value: float) -> int:
-    if value != value or value in (float("inf"), float("-inf")):
-        raise TimestampError(f"not a time: {value!r}")
-    if abs(value) >= _MS_CUTOFF:
-        value = value / 1000.0
-    return int(value)
+    try:
+        if abs(value) >= _MS_CUTOFF:
+            value = value / 1000.0
+        return int(value)
+    except (OverflowError, ValueError):  # inf, nan, an integer too large for a float
+        raise TimestampError(f"not a time: {str(value)[:30]}") from None
 
 
 def parse_timestamp(value) -> tuple[int, str]:
@@ -61,7 +62,10 @@ def parse_timestamp(value) -> tuple[int, str]:
         raise TimestampError(f"unrecognised time format: {raw[:60]!r}")
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    return int(dt.timestamp()), raw
+    try:
+        return int(dt.timestamp()), raw
+    except (OverflowError, ValueError):  # 0001-01-01T00:00+14:00 is in year 0 in UTC
+        raise TimestampError(f"out of range: {raw[:60]!r}") from None
 
 
 def utc_offset_minutes(raw: str | None) -> int | None:
@@ -87,4 +91,7 @@ def utc_offset_minutes(raw: str | None) -> int | None:
 def iso_utc(epoch: int | float | None) -> str:
     if epoch is None:
         return ""
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    try:
+        return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):  # a stamp stored before imports were bounded
+        return f"(out of range: {epoch})"

@@ -11,8 +11,11 @@ from ..config import Config, ConfigError, load_config, resolve_db
 
 
 def fail(message: str, code: int = 1):
-    """One clear line on stderr, then exit: no traceback for expected problems."""
-    click.echo(f"triage: error: {message}", err=True)
+    """One clear line on stderr, then exit: no traceback for expected problems. Messages quote
+    paths, header cells and field values from untrusted files: sanitized, never raw."""
+    from ..sanitize import sanitize
+
+    click.echo(f"triage: error: {sanitize(str(message))}", err=True)
     raise SystemExit(code)
 
 

@@ -81,6 +81,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
         try:
             summary, _ = run_collector(
                 store, collector, batch_size=batch_size, strict=strict, tagger=tagger, on_problem=report,
+                limits=cli.config.record_limits(),
                 on_progress=lambda done, total, s: progress.update(done, total, f"{s.added:,} new"),
             )
         except StrictStop as stop:
