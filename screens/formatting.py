@@ -3,6 +3,7 @@ core sanitizer and becomes a ``Text`` object: never markup, never raw escape byt
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,8 @@ from rich.text import Text
 from triage.indicators import BY_ID, INDICATOR_LIST
 from triage.sanitize import clip, sanitize, sanitize_with_offsets
 from triage.store.queries import PostDetail, QueueRow
+from triage.tagging import TAG_TEXT_CHARS
+from triage.timeparse import format_epoch
 
 # Styles carry state with attributes too (bold/underline/reverse), never by colour alone.
 EVIDENCE_STYLE = "bold reverse"
@@ -29,8 +32,7 @@ def analyst_zone(name: str | None) -> tzinfo:
 def fmt_time(epoch: int | None, zone: tzinfo, with_year: bool = False) -> str:
     if epoch is None:
         return "—"
-    dt = datetime.fromtimestamp(epoch, tz=zone)
-    return dt.strftime("%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M")
+    return format_epoch(epoch, "%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M", zone)
 
 
 def badge_string(indicators: str | list[str]) -> str:
@@ -66,27 +68,56 @@ def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_ch
 QUEUE_HEADER = " risk L TPRWFGVBDI time        source    author         text"
 
 
-def post_text(detail: PostDetail, max_chars: int) -> Text:
-    """The post with every evidence span highlighted and its indicator named after it."""
+def post_text(detail: PostDetail, max_chars: int, tagged_chars: int | None = None) -> Text:
+    """The post with every evidence span highlighted and its indicator named after it.
+
+    Linear in the hits: the labels are placed in one pass and each span shifted by the labels
+    before it (splicing the Text once per label was quadratic: 12 minutes for a 1 MB post with
+    62k hits)."""
     raw = detail.text
     truncated = len(raw) > max_chars
     clean, to_clean = sanitize_with_offsets(raw[:max_chars] if truncated else raw)
-    text = Text(clean)
+    spans: list[tuple[int, int]] = []
     tags: dict[int, list[str]] = {}
     for hit in detail.hits:
         if hit.end <= hit.start or hit.start >= len(raw) or (truncated and hit.end > max_chars):
             continue
         start, end = to_clean(hit.start), to_clean(hit.end)
-        text.stylize(EVIDENCE_STYLE, start, end)
-        tags.setdefault(end, [])
-        if hit.indicator not in tags[end]:
-            tags[end].append(hit.indicator)
-    # Insert the indicator names right after their spans, from the end so offsets stay valid.
-    for end in sorted(tags, reverse=True):
-        label = Text(f"⟦{'+'.join(tags[end])}⟧", style=TAG_STYLE)
-        text = text[:end] + label + text[end:]
+        spans.append((start, end))
+        names = tags.setdefault(end, [])
+        if hit.indicator not in names:
+            names.append(hit.indicator)
+    positions = sorted(tags)
+    labels = [f"⟦{'+'.join(tags[p])}⟧" for p in positions]
+    before: list[int] = []  # total label length inserted at positions[0..i]
+    total = 0
+    for label in labels:
+        total += len(label)
+        before.append(total)
+    text = Text()
+    last = 0
+    for pos, label in zip(positions, labels):
+        text.append(clean[last:pos])
+        text.append(label, style=TAG_STYLE)
+        last = pos
+    text.append(clean[last:])
+
+    def shift(offset: int, is_end: bool) -> int:
+        # Labels at `offset` come after an end there and before a start there.
+        i = bisect_left(positions, offset) if is_end else bisect_right(positions, offset)
+        return offset + (before[i - 1] if i else 0)
+
+    for start, end in spans:
+        inner_from, inner_to = bisect_right(positions, start), bisect_left(positions, end)
+        cuts = [start, *positions[inner_from:inner_to][:50], end]  # a label inside a span stays unstyled
+        for a, b in zip(cuts, cuts[1:]):
+            if b > a:
+                text.stylize(EVIDENCE_STYLE, shift(a, False), shift(b, True))
     if truncated:
         text.append(f"\n… post truncated for display: {len(raw):,} characters in all (the store keeps it whole)",
+                    style="italic")
+    if tagged_chars is not None and len(raw) > tagged_chars:
+        text.append(f"\n… the detector read the first {tagged_chars:,} characters of {len(raw):,}",
                     style="italic")
     return text
 
@@ -105,7 +136,7 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int) -> Text:
     out.append(f"  · {detail.author_posts} posts\n")
     utc = fmt_time(detail.created_at, timezone.utc, with_year=True)
     local = fmt_time(detail.created_at, zone, with_year=True)
-    out.append(f"time   {utc} UTC · {local} {datetime.fromtimestamp(detail.created_at, zone).strftime('%Z')}")
+    out.append(f"time   {utc} UTC · {local} {format_epoch(detail.created_at, '%Z', zone)}")
     if detail.created_raw and detail.created_raw != str(detail.created_at):
         out.append(" · raw " + sanitize(detail.created_raw), style="dim")
     out.append("\n")
@@ -119,7 +150,7 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int) -> Text:
     if detail.rescore is not None:  # a version carries a model id read from the model's own metadata file
         out.append(sanitize(detail.rescore.describe(zone)) + "\n", style="dim")
     out.append("\n")
-    out.append_text(post_text(detail, max_chars))
+    out.append_text(post_text(detail, max_chars, TAG_TEXT_CHARS))
     out.append("\n\n")
     out.append("indicators\n", style="bold underline")
     if not detail.hits and not detail.indicators:

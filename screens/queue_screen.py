@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, RichLog, Static
 from triage.sanitize import sanitize
 from triage.store import StoreError
 from triage.store.queries import (SORTS, QueueFilter, SearchError, post_detail, queue_ids, queue_rows,
-                                  unreviewed_count)
+                                  unreviewed_count, untagged_count)
 
 from .dialogs import FilterDialog, NoteDialog, VerdictDialog
 from .formatting import QUEUE_HEADER, post_panel
@@ -75,6 +75,7 @@ class QueueScreen(Screen):
         self.new_count = 0
         self.load_seconds = 0.0
         self.unreviewed = 0
+        self.untagged = 0  # posts waiting for the detector (tagged by the next import or `triage tag`)
         self.detail = None
 
     # ---- layout --------------------------------------------------------------------------
@@ -135,6 +136,7 @@ class QueueScreen(Screen):
                 ids, error = None, str(exc)
             max_id = reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             unreviewed = unreviewed_count(reader.conn)
+            self.untagged = untagged_count(reader.conn)
         self.app.call_from_thread(self._ids_loaded, flt, ids, keep_post, error, max_id, unreviewed,
                                   time.perf_counter() - started)
 
@@ -186,6 +188,8 @@ class QueueScreen(Screen):
         total = len(queue.ids)
         pos = f"{queue.cursor + 1:,}/{total:,}" if total else "0/0"
         parts = [pos, self.flt.describe(), f"{self.unreviewed:,} unreviewed"]
+        if self.untagged:
+            parts.append(f"{self.untagged:,} untagged: triage tag")
         if queue.marked:
             parts.append(f"{len(queue.marked)} marked")
         if self.new_count:

@@ -12,7 +12,7 @@ from typing import Callable
 from .plugin_api import Collector, CollectorState
 from .record_check import DEFAULT_LIMITS, RecordInvalid, RecordLimits, check_record
 from .records import ImportProblem, PostRecord
-from .store import Store
+from .store import Store, StoreError
 
 MAX_KEPT_PROBLEMS = 1000
 
@@ -35,6 +35,8 @@ class RunSummary:
     flagged: int = 0
     new_flagged_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    tag_failed: int = 0  # stored, but their batch could not be tagged: the next import or `tag` does it
+    tag_error: str = ""
 
     @property
     def duplicates(self) -> int:
@@ -74,10 +76,17 @@ def run_collector(
         summary.added += result.added
         buffer.clear()
         if tagger is not None and result.added:
-            counts = tagger.tag_ids(store, result.new_ids())
-            summary.tagged += counts.tagged
-            summary.flagged += counts.flagged
-            summary.new_flagged_ids.extend(counts.flagged_ids)
+            try:
+                counts = tagger.tag_ids(store, result.new_ids())
+            except StoreError:
+                raise
+            except Exception as exc:  # the posts are stored; they stay untagged for the next run
+                summary.tag_failed += result.added
+                summary.tag_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            else:
+                summary.tagged += counts.tagged
+                summary.flagged += counts.flagged
+                summary.new_flagged_ids.extend(counts.flagged_ids)
         if on_batch is not None:
             on_batch(state.cursor)
 

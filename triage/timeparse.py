@@ -88,10 +88,21 @@ def utc_offset_minutes(raw: str | None) -> int | None:
     return None
 
 
+def epoch_datetime(epoch, tz=timezone.utc) -> datetime | None:
+    """``epoch`` as an aware datetime, or None outside datetime's years 1..9999 (a store filled
+    before imports were bounded may hold 1e20 or year 0: shown as out of range, never a crash)."""
+    try:
+        return datetime.fromtimestamp(epoch, tz=tz)
+    except (OverflowError, OSError, ValueError, TypeError):
+        return None
+
+
+def format_epoch(epoch, fmt: str, tz=timezone.utc) -> str:
+    dt = epoch_datetime(epoch, tz)
+    return dt.strftime(fmt) if dt is not None else f"(out of range: {epoch})"
+
+
 def iso_utc(epoch: int | float | None) -> str:
     if epoch is None:
         return ""
-    try:
-        return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
-    except (OverflowError, OSError, ValueError):  # a stamp stored before imports were bounded
-        return f"(out of range: {epoch})"
+    return format_epoch(epoch, "%Y-%m-%d %H:%M:%SZ")

@@ -20,6 +20,7 @@ from typing import IO, Sequence
 
 from ..output_paths import partial_name
 from ..sanitize import sanitize
+from ..timeparse import format_epoch
 from ..store import analytics_queries as aq
 from .profile import connection
 
@@ -46,7 +47,7 @@ def interaction_edges(store_or_conn, min_weight: int = 1, author_ids: Sequence[i
 
 
 def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_epoch(ts, "%Y-%m-%dT%H:%M:%SZ")
 
 
 def _cell(value) -> str:

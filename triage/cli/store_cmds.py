@@ -102,6 +102,9 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
             "detector": tagger.version if tagger else None,
             "tag_processes": tagger.processes_used if tagger else None,
         })
+        if summary.tag_failed:
+            click.echo(f"{path}: {summary.tag_failed:,} posts stored but not tagged ({summary.tag_error}); "
+                       "the next import or `triage tag` tags them", err=True)
         if not quiet:
             rate = summary.read / summary.seconds if summary.seconds else 0
             line = (f"{path}: {summary.read:,} read, {summary.added:,} added, {summary.duplicates:,} already stored, "
@@ -110,11 +113,30 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
                 line += f"; {summary.flagged:,} flagged"
             click.echo(f"{line} ({summary.seconds:.1f} s, {rate:,.0f} posts/s)")
     if tagger is not None:
+        _tag_leftovers(store, tagger, quiet)
         tagger.close()
         _refresh_analytics(cli, store, quiet)
     store.close()
     if any_problem:
         raise SystemExit(EXIT_SKIPPED)
+
+
+def _tag_leftovers(store, tagger, quiet: bool) -> None:
+    """Posts an earlier run stored but never tagged (killed after a batch, or a batch whose
+    tagging failed) would otherwise never reach the queue: every import takes them along."""
+    from ..store import queries
+
+    waiting = queries.untagged_count(store.conn)
+    if not waiting:
+        return
+    try:
+        counts = tagger.tag_untagged(store)
+    except Exception as exc:  # noqa: BLE001 - the import itself is done; say so and go on
+        click.echo(f"triage: {waiting:,} posts remain untagged ({type(exc).__name__}: {str(exc)[:200]}); "
+                   "run `triage tag`", err=True)
+        return
+    if not quiet:
+        click.echo(f"tagged {counts.tagged:,} posts left untagged by an earlier run, {counts.flagged:,} flagged")
 
 
 def _refresh_analytics(cli: CliContext, store, quiet: bool = False) -> None:
