@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from triage.export import ExportError, ExportFilter, run_export, verify
-from triage.export.csv_sheet import neutralize
+from triage.sanitize import spreadsheet_cell
 from triage.indicators import INDICATORS, TEXT_INDICATORS
 
 from .conftest import Cli
@@ -91,10 +91,15 @@ def test_relabeling_keeps_the_input_hash_and_changes_the_task_hash(store, tmp_pa
 
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+1 to that", "'+1 to that"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("a=1", "a=1"), ("", ""), (0.5, 0.5), ("hello -world", "hello -world"),
+    ("\tcmd", "'\tcmd"), ("\rcmd", "'␍cmd"), ("a=1", "a=1"), ("", ""), (0.5, 0.5), ("hello -world", "hello -world"),
+    # LibreOffice skips leading NUL, whitespace and control characters before it looks for a formula.
+    ("\x00=HYPERLINK(\"http://x\")", "'␀=HYPERLINK(\"http://x\")"), (" =1+1", "' =1+1"),
+    ("\u00a0\u3000@SUM(A1)", "'\u00a0\u3000@SUM(A1)"), ("\x01\x02-3", "'␁␂-3"), ("＝1+1", "'＝1+1"),
+    # No control character reaches the file: grepping it never retitles a terminal.
+    ("see \x1b]0;owned\x07 now", "see ␛]0;owned␇ now"), ("\u2063hidden\U000E0041", "⟨U+2063⟩hidden⟨TAG A⟩"),
 ])
 def test_a_cell_that_a_spreadsheet_would_run_is_neutralised(value, expected):
-    assert neutralize(value) == expected
+    assert spreadsheet_cell(value) == expected
 
 
 def test_csv_has_a_row_per_post_a_column_per_indicator_and_faithful_text(store, tmp_path):

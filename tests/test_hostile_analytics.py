@@ -149,3 +149,45 @@ def test_sixty_thousand_hits_render_in_one_pass():
     text = post_text(_detail(body, hits), 2_000_000)
     assert text.plain.count("⟦threat⟧") == 62_000
     assert len(text.spans) >= 124_000
+
+
+HOSTILE_SOURCE = "evil\x1b]52;c;ZXZpbA==\x07\u2063src"
+
+
+def _hostile_source_store(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({**good(1), "source": HOSTILE_SOURCE}) + "\n")
+    db = tmp_path / "s.db"
+    assert run(db, "import", "--no-tag", src)[0] == 0
+    return db
+
+
+def test_stats_shows_a_hostile_source_name_sanitized(tmp_path):
+    db = _hostile_source_store(tmp_path)
+    code, out, err, _ = run(db, "stats")
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out and "\u2063" not in out
+    assert "evil␛]52;c;ZXZpbA==␇⟨U+2063⟩src" in out
+
+
+async def test_the_filter_dialog_lists_a_hostile_source_sanitized(tmp_path):
+    from textual.widgets import Select
+
+    from triage.config import Config
+    from triage.screens.app import TriageApp
+
+    from .test_console import screen_text
+
+    db = _hostile_source_store(tmp_path)
+    app = TriageApp(db, Config(analyst="t", timezone="UTC"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("f")
+        await pilot.pause()
+        select = app.screen.query_one("#f-source", Select)
+        select.expanded = True
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "\x1b" not in shown and "\x07" not in shown and "\u2063" not in shown
+        assert "evil␛]52;c;ZXZpbA==␇⟨U+2063⟩src" in shown

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import IO, Sequence
 
 from ..output_paths import partial_name
-from ..sanitize import sanitize
+from ..sanitize import sanitize, spreadsheet_cell
 from ..timeparse import format_epoch
 from ..store import analytics_queries as aq
 from .profile import connection
 
 FORMATS = ("csv", "gexf", "graphml")
 CSV_COLUMNS = ("source", "target", "kind", "weight", "first_at", "last_at")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -51,8 +50,7 @@ def _iso(ts: int) -> str:
 
 
 def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_cell(str(value))
 
 
 def write_csv(edges: Sequence[Edge], out: IO[str]) -> None:

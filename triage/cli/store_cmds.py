@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..sanitize import sanitize
 from .common import CliContext, db_option, fail, pass_cli
 
 # Exit status when an import finished but skipped bad records (scripts can tell).
@@ -182,7 +183,8 @@ def render_stats(st, path) -> str:
                           ("by label", st.by_disposition)):
         if counts:
             lines.append(f"{title}:")
-            lines += [f"  {name:<24} {n:>9,}" for name, n in counts.items()]
+            # A source name comes from the imported file (or a plugin): shown sanitized, never raw.
+            lines += [f"  {sanitize(str(name)):<24} {n:>9,}" for name, n in counts.items()]
     return "\n".join(lines)
 
 
