@@ -57,3 +57,10 @@ class Cli:
 @pytest.fixture
 def cli(db_path) -> Cli:
     return Cli(db_path)
+
+
+@pytest.fixture(autouse=True)
+def _custody_key(monkeypatch):
+    """The custody key comes from the keyring; tests give it through the secrets module's
+    one-run environment override, so no test touches the developer's own keyring."""
+    monkeypatch.setenv("TRIAGE_SECRET_CUSTODY_KEY", "5e" * 32)

@@ -234,5 +234,17 @@ def test_a_manifest_rewritten_to_match_edited_files_is_not_in_the_audit_log(tmp_
     manifest["files"] = [file_entry(out, "posts.csv")]
     (out / "manifest.json").write_text(json.dumps(manifest))
     result = cli("export", "verify", out)
-    assert result.exit_code == 0  # the files agree with the (forged) manifest ...
-    assert "manifest.json is not in this store's audit log" in result.stdout  # ... which the store never wrote
+    assert result.exit_code == 1  # the files agree with the (forged) manifest, which the store never wrote
+    assert "files match manifest.json" in result.stdout
+    assert "manifest.json is not in this store's audit log" in result.output
+    files_only = cli("export", "verify", "--files-only", out)  # a recipient without the store
+    assert files_only.exit_code == 0 and "not checked against a store" in files_only.stdout
+
+
+def test_every_manifest_carries_the_custody_anchor(tmp_path):
+    build_store(tmp_path / "cli.db").close()
+    cli = Cli(tmp_path / "cli.db")
+    out = tmp_path / "set"
+    assert cli("export", "--format", "jsonl", "--out", out).exit_code == 0
+    anchor = json.loads((out / "manifest.json").read_text())["custody_anchor"]
+    assert anchor.startswith("audit row ") and " custody-mac " in anchor and not anchor.endswith("none")

@@ -63,5 +63,9 @@ def check_output(path: str | os.PathLike, store_path: str | os.PathLike | None, 
 
 
 def partial_name(out: Path) -> Path:
-    """The hidden sibling a file is written to before it is renamed into place."""
-    return out.with_name(f".{out.name}.partial-{os.getpid()}")
+    """The hidden sibling a file is written to before it is renamed into place (a killed
+    run's is swept by the next one, see triage.partial_files)."""
+    from .partial_files import partial_path, sweep
+
+    sweep(out.parent)
+    return partial_path(out.parent, f"{out.name}.partial")

@@ -134,3 +134,22 @@ def secret_names(collector_configs, plugins: dict) -> dict[str, list[str]]:
             if spec.secret and isinstance(value, str) and value:
                 out.setdefault(value, []).append(cfg.name)
     return out
+
+
+def station_key(name: str, create: bool = True) -> bytes:
+    """A 32-byte key kept as secret ``name`` (hex), created on first use: the pseudonymization
+    key of exports, the custody key of the audit anchor. Raises ``SecretError`` (one line)."""
+    import secrets as token  # the stdlib module, not this one
+
+    stored = read_secret(name)
+    if stored is None and not create:
+        raise SecretError(f"secret {name!r} is not set on this station")
+    if stored is None:
+        set_secret(name, token.token_hex(32))
+        stored = read_secret(name)  # read back: a backend may drop writes
+    if not stored:
+        raise SecretError(f"the keyring did not keep the key {name!r}; see `triage secret` in the README")
+    try:
+        return bytes.fromhex(stored)
+    except ValueError:
+        raise SecretError(f"keyring entry {SERVICE}/{name} is not a hex key; delete it to make a new one") from None

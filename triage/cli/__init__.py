@@ -51,6 +51,17 @@ def run() -> None:
         sys.exit(130)
     except BrokenPipeError:  # `triage score ... | head`
         sys.exit(0)
+    except Exception as exc:  # a store or disk fault: one line, never a traceback
+        from ..sanitize import sanitize
+        from ..store import StoreError
+        from .common import last_db_path
+        from .faults import fault_message
+
+        message = str(exc) if isinstance(exc, StoreError) else fault_message(exc, last_db_path())
+        if message is None:
+            raise
+        click.echo(f"triage: error: {sanitize(message)}", err=True)
+        sys.exit(1)
 
 
 __all__ = ["main", "run", "fail"]

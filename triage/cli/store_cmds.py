@@ -190,20 +190,74 @@ def render_stats(st, path) -> str:
 
 @click.group("audit")
 def audit_group():
-    """The audit log (hash chain)."""
+    """The audit log (hash chain) and the custody of posts, labels, verdicts and notes."""
 
 
 @audit_group.command("verify")
 @db_option
+@click.option("--head", "expected_head", default=None,
+              help="An anchor line kept from `triage audit head`: the store must still contain that state.")
 @pass_cli
-def audit_verify(cli: CliContext):
-    """Walk the hash chain; report the first row that does not verify."""
+def audit_verify(cli: CliContext, expected_head):
+    """Walk the audit hash chain, recompute the running hash of posts, labels, verdicts and
+    notes, check every post's raw capture against its SHA-256, and the keyed anchor."""
     store = cli.open_store(readonly=True, must_exist=True)
-    report = store.verify_audit()
-    store.close()
+    try:
+        report = store.verify_audit()
+        custody_report = store.verify_custody() if report.ok else None
+        kept = _kept_head_problem(store, expected_head) if expected_head else None
+    finally:
+        store.close()
     if not report.ok:
         fail(f"audit chain broken at row {report.broken_at}: {report.reason}")
-    click.echo(f"audit chain ok: {report.rows:,} rows verified")
+    problems = custody_report.problems + ([kept] if kept else [])
+    for problem in problems[:-1]:
+        click.echo(f"triage: {sanitize(problem)}", err=True)
+    if problems:
+        fail(problems[-1])
+    tables = ", ".join(f"{n:,} {t}" for t, n in custody_report.tables.items())
+    click.echo(f"audit chain ok: {report.rows:,} rows verified; custody ok: {tables}; "
+               f"{custody_report.raw_checked:,} raw captures match their SHA-256; anchor ok")
+
+
+def _kept_head_problem(store, expected: str) -> str | None:
+    """A kept anchor names an audit row and its hash: that row must still be in the chain."""
+    parts = expected.split()
+    try:
+        row_id, digest = int(parts[parts.index("row") + 1]), parts[parts.index("sha256") + 1]
+    except (ValueError, IndexError):
+        return "--head: not an anchor line from `triage audit head`"
+    row = store.conn.execute("SELECT hash FROM audit WHERE id = ?", (row_id,)).fetchone()
+    if row is None or row[0] != digest:
+        return f"--head: audit row {row_id} with that hash is not in this store (rolled back or rewritten)"
+    return None
+
+
+@audit_group.command("head")
+@db_option
+@pass_cli
+def audit_head(cli: CliContext):
+    """Print the anchor line (audit head and custody MAC) to keep outside the station."""
+    store = cli.open_store(readonly=True, must_exist=True)
+    line = store.anchor_line()
+    store.close()
+    click.echo(line)
+
+
+@audit_group.command("seal")
+@db_option
+@pass_cli
+def audit_seal(cli: CliContext):
+    """Anchor the store's current state with this station's custody key (a store made before
+    custody existed, or one written while no keyring backend was available)."""
+    store = cli.open_store(must_exist=True)
+    store.seal(cli.analyst)
+    if store.custody_key() is None:
+        store.close()
+        fail(f"not anchored: {store.custody_key_problem}")
+    line = store.anchor_line()
+    store.close()
+    click.echo(line)
 
 
 def _run_tagging(cli: CliContext, everything: bool):
@@ -277,13 +331,7 @@ def label_cmd(cli: CliContext, posts, disposition, indicators, note):
         ids = [store.resolve_post(p) for p in posts]
     except UnknownPost as exc:
         fail(str(exc))
-    if disposition is not None:
-        store.set_disposition(ids, disposition, cli.analyst)
-    for pid in ids:
-        for name, verdict in verdicts:
-            store.set_verdict(pid, name, verdict, cli.analyst)
-        if note is not None:
-            store.add_note(pid, note, cli.analyst)
+    store.label_posts(ids, cli.analyst, disposition=disposition, verdicts=verdicts, note=note)
     store.close()
     click.echo(f"labeled {len(ids)} post(s)")
 

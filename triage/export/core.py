@@ -9,7 +9,6 @@ looks like a finished set.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import time
 from collections import Counter
@@ -22,6 +21,7 @@ from ..indicators import INDICATORS
 from ..store import Store
 from . import csv_sheet, docbin, jsonl, report
 from ..output_paths import OutputPathError, check_output
+from ..partial_files import partial_path, sweep
 from .errors import ExportError
 from .manifest import MANIFEST, file_entry, write_manifest
 from .prepared import PreparedPost, known_handles, prepare
@@ -117,6 +117,8 @@ def _manifest(ctx: WriteContext, fmt: str, files: list[dict], dev_fraction: floa
         "analyst": ctx.analyst,
         "detector_versions": versions,
         "pseudonymized": ctx.pseudonymized,
+        # The store's anchor when the export was made (`triage audit head`): keep it with the set.
+        "custody_anchor": ctx.store.anchor_line(),
         "filter": ctx.filter_dict(),
         "split": None if sp is None else {
             "dev_fraction": dev_fraction, "method": "sha256 of normalized text, stratified by rarest positive "
@@ -168,7 +170,8 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"{out_dir.parent}: {exc.strerror or exc}") from None
-    tmp = out_dir.parent / f".{out_dir.name}.partial-{secrets.token_hex(4)}"
+    sweep(out_dir.parent)  # what a killed export left behind
+    tmp = partial_path(out_dir.parent, f"{out_dir.name}.partial")
     tmp.mkdir(mode=0o700)
     try:
         names = WRITERS[fmt](tmp, ctx)

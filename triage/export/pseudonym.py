@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable
@@ -36,22 +35,12 @@ class PseudonymKeyError(RuntimeError):
 def load_or_create_key() -> bytes:
     """The station's HMAC key, created on first use; kept like every other secret (keyring,
     or ``$TRIAGE_SECRET_EXPORT_HMAC_KEY`` for one run), so it shares their one-line errors."""
-    from .. import secrets as vault  # not the stdlib module of the same name, used below
+    from .. import secrets as vault  # not the stdlib module of the same name
 
     try:
-        stored = vault.read_secret(KEY_NAME)
-        if stored is None:
-            vault.set_secret(KEY_NAME, secrets.token_hex(32))
-            stored = vault.read_secret(KEY_NAME)  # read back: a backend may drop writes
+        return vault.station_key(KEY_NAME)
     except vault.SecretError as exc:
         raise PseudonymKeyError(str(exc)) from None
-    if not stored:
-        raise PseudonymKeyError(f"the keyring did not keep the key {KEY_NAME!r}; see `triage secret` in the README")
-    try:
-        return bytes.fromhex(stored)
-    except ValueError:
-        raise PseudonymKeyError(f"keyring entry {SERVICE}/{KEY_NAME} is not a hex key; delete it to make a new one") \
-            from None
 
 
 def _handle_form(handle: str) -> str:
