@@ -191,3 +191,38 @@ async def test_the_filter_dialog_lists_a_hostile_source_sanitized(tmp_path):
         shown = screen_text(app)
         assert "\x1b" not in shown and "\x07" not in shown and "\u2063" not in shown
         assert "evil␛]52;c;ZXZpbA==␇⟨U+2063⟩src" in shown
+
+
+async def test_a_huge_post_with_many_hits_is_read_a_page_at_a_time(tmp_path):
+    """A 1 MB post with 62k rule hits once froze the console for 12 minutes a visit: now each
+    page of max_post_chars shows with its evidence, and ] / [ turn the pages."""
+    from triage.config import Config
+    from triage.records import PostRecord
+    from triage.screens.app import TriageApp
+    from triage.store import Store, TagResult
+
+    unit = "kill them "
+    huge = unit * 100_000
+    db = tmp_path / "big.db"
+    with Store.open(db) as writer:
+        res = writer.add_posts([PostRecord("big", "b1", huge, "bigposter", 1_780_000_000, "x", raw="{}")])
+        hits = [("threat", 0.9, i * len(unit), i * len(unit) + 4, "kill", "r", "rule") for i in range(62_000)]
+        writer.write_tags([TagResult(res.first_new_id, 0.99, True, ["threat"], hits)], "test-1")
+    app = TriageApp(db, Config(analyst="t", timezone="UTC"))
+
+    def post_view() -> str:
+        return "".join(seg.text for line in app.screen.query_one("#post-pane").lines for seg in line)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "page 1 of 10, characters 1-100,000" in post_view()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        view = post_view()
+        assert "page 2 of 10, characters 100,001-200,000" in view
+        assert "kill⟦threat⟧ them" in view  # the evidence of this page is highlighted
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert "page 1 of 10" in post_view()

@@ -47,6 +47,7 @@ class Config:
     tag_workers: int | None = None  # processes that tag at import/tag/retag/collect; None: one per core, up to 2
     collectors: list[CollectorConfig] = field(default_factory=list)
     # Imported posts must be dated in [earliest_post_time, now + future_tolerance_hours].
+    allow_plaintext_keyring: bool = False  # opt in to an unencrypted keyring file (keyrings.alt)
     earliest_post_time: int = EARLIEST_DEFAULT
     future_tolerance_hours: int = FUTURE_SLACK_DEFAULT // 3600
 
@@ -89,7 +90,8 @@ def load_config(path: Path | None = None) -> Config:
     cfg.path = path
     where = str(path)
     known = {"analyst", "db", "threshold", "dispositions", "timezone", "theme", "keys", "max_post_chars",
-             "tag_workers", "collectors", "earliest_post_time", "future_tolerance_hours"}
+             "tag_workers", "collectors", "earliest_post_time", "future_tolerance_hours",
+             "allow_plaintext_keyring"}
     unknown = set(data) - known
     _check(not unknown, where, f"unknown key(s) {', '.join(sorted(unknown))}")
     if "analyst" in data:
@@ -125,6 +127,10 @@ def load_config(path: Path | None = None) -> Config:
         _check(isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= 64, f"{where}: tag_workers",
                "must be a whole number of processes, 1 to 64")
         cfg.tag_workers = w
+    if "allow_plaintext_keyring" in data:
+        _check(isinstance(data["allow_plaintext_keyring"], bool), f"{where}: allow_plaintext_keyring",
+               "must be true or false")
+        cfg.allow_plaintext_keyring = data["allow_plaintext_keyring"]
     if "earliest_post_time" in data:
         cfg.earliest_post_time = _epoch_setting(data["earliest_post_time"], f"{where}: earliest_post_time")
     if "future_tolerance_hours" in data:

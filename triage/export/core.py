@@ -24,7 +24,7 @@ from ..output_paths import OutputPathError, check_output
 from ..partial_files import partial_path, sweep
 from .errors import ExportError
 from .manifest import MANIFEST, file_entry, write_manifest
-from .prepared import PreparedPost, known_handles, prepare
+from .prepared import PreparedPost, known_handles, known_names, prepare
 from .pseudonym import Pseudonymizer, load_or_create_key
 from .selection import ExportFilter, iso_utc, select, select_ids
 from .split import NORMALIZATION, Split, split
@@ -157,7 +157,8 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
     posts = select(store, flt)
     if not posts:
         raise ExportError("no posts match the filter")
-    pseudonymizer = Pseudonymizer(key or load_or_create_key(), known_handles(posts)) if pseudonymize else None
+    pseudonymizer = Pseudonymizer(key or load_or_create_key(), known_handles(posts),
+                                  known_names(posts)) if pseudonymize else None
     prepared = prepare(posts, pseudonymizer)
     sp = None
     if fmt in SPLIT_FORMATS:
