@@ -14,7 +14,7 @@ PIP    := $(BIN)/python -m pip
 # The pinned set: two stations that install from this file get the same build.
 CONSTRAINTS := constraints.txt
 
-.PHONY: all venv install install-offline-keyring demo test test-fast bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
+.PHONY: all venv install install-offline-keyring demo test fuzz test-fast bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
 
 all: venv
 
@@ -49,6 +49,11 @@ test: $(TEST_STAMP) test-tools
 
 test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"
+
+# Property-based fuzzing of every importer (tests/fuzz_importers.py): FUZZ_MINUTES=10 by default.
+FUZZ_MINUTES ?= 10
+fuzz: $(TEST_STAMP)
+	$(BIN)/python -m tests.fuzz_importers --minutes $(FUZZ_MINUTES)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -54,7 +54,7 @@ def _probe(open_stream: Callable[[], IO[bytes]], limit: int, fine_from: int | No
                         return max(0, counter.count - (chunk if counter.count > (fine_from or 0) else _PROBE_CHUNK))
                 elif event == "end_map" or event == "end_array":
                     depth -= 1
-        except ijson.JSONError:
+        except (ijson.JSONError, UnicodeDecodeError):  # the real pass reports where it broke
             return None
     return None
 

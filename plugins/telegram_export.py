@@ -194,6 +194,8 @@ class TelegramExportCollector(Collector):
             except ijson.JSONError as exc:
                 reason = too_deep() if cut is not None else f"broken JSON, reading stopped here: {json_reason(exc)}"
                 yield EntryProblem(str(path), entry + 1, reason)
+            except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
+                yield EntryProblem(str(path), entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")
         state.progress(size, size)
 
 
@@ -211,7 +213,7 @@ def _single_chat_header(path: Path, cut: int | None = None) -> dict | None:
                         return None
                 elif prefix in _CHAT_FIELDS and event in ("string", "number"):
                     chat[prefix] = value
-        except ijson.JSONError:
+        except (ijson.JSONError, UnicodeDecodeError):
             return None  # the main pass reports it, with where it broke
     return None
 

@@ -238,6 +238,8 @@ class XArchiveCollector(Collector):
                         reason = too_deep() if cut is not None else \
                             f"broken JSON, reading stopped here: {json_reason(exc)}"
                         yield EntryProblem(label, entry + 1, reason)
+                    except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
+                        yield EntryProblem(label, entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")
             state.progress(done)
         finally:
             archive.close()

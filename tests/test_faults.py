@@ -35,7 +35,8 @@ def _snapshot(db: Path) -> set[str]:
 
 
 def test_sigkill_during_import_loses_nothing_committed(tmp_path):
-    source = write_jsonl(tmp_path / "big.jsonl", [post(i, text=f"post {i} " + "words " * 30) for i in range(40_000)])
+    source = write_jsonl(tmp_path / "big.jsonl", [post(i, text=f"post {i} " + "words " * 30, created_at=1_700_000_000 + i * 600)
+                                                   for i in range(40_000)])
     db = tmp_path / "crash.db"
     rng = random.Random(5)
     env_cmd = [TRIAGE, "--db", str(db), "import", "--no-tag", "--batch-size", "500", "-q", str(source)]
@@ -224,7 +225,8 @@ def test_import_on_a_full_filesystem_is_a_one_line_error(tmp_path):
 def test_sigkill_during_collect_resumes_from_its_cursor_without_duplicates(tmp_path):
     """`triage collect` killed at random points: committed posts stay, the cursor resumes, and a
     final run completes the source exactly once."""
-    feed = write_jsonl(tmp_path / "feed.jsonl", [post(i, text=f"feed {i} " + "words " * 30) for i in range(30_000)])
+    feed = write_jsonl(tmp_path / "feed.jsonl", [post(i, text=f"feed {i} " + "words " * 30, created_at=1_700_000_000 + i * 600)
+                                                      for i in range(30_000)])
     db = tmp_path / "collect.db"
     config = tmp_path / "config.toml"
     config.write_text(f'[[collectors]]\nname = "feed"\nplugin = "jsonl"\n[collectors.options]\npath = "{feed}"\n')
