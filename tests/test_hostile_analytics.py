@@ -226,3 +226,35 @@ async def test_a_huge_post_with_many_hits_is_read_a_page_at_a_time(tmp_path):
         await pilot.press("left_square_bracket", "left_square_bracket")
         await pilot.pause()
         assert "page 1 of 10" in post_view()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ab \x1b", min_size=1, max_size=30),
+       st.lists(st.tuples(st.integers(0, 35), st.integers(0, 8), st.sampled_from(["threat", "plan"])), max_size=8))
+def test_report_evidence_runs_match_the_former_rule(body, raw_spans):
+    """The report's evidence runs (now one sweep) cover each run with exactly the spans around it."""
+    from triage.export.prepared import Span
+    from triage.export.report import evidence_runs
+    from triage.sanitize import sanitize_with_offsets
+
+    spans = [Span(ind, s, s + n, "r", "rule", 0.9) for s, n, ind in raw_spans]
+    runs = evidence_runs(body, spans)
+    clean, to_clean = sanitize_with_offsets(body)
+    assert "".join(text for text, _ in runs) == clean
+    marks = [(to_clean(max(0, s.start)), to_clean(min(len(body), s.end)), s.indicator) for s in spans]
+    marks = [m for m in marks if m[1] > m[0]]
+    pos = 0
+    for text, covering in runs:
+        expected = tuple(sorted({ind for s, e, ind in marks if s <= pos and pos + len(text) <= e}))
+        assert covering == expected
+        pos += len(text)
+
+
+def test_a_report_of_a_post_with_sixty_thousand_hits_keeps_every_mark():
+    from triage.export.prepared import Span
+    from triage.export.report import evidence_runs
+
+    unit = "kill them "
+    spans = [Span("threat", i * len(unit), i * len(unit) + 4, "r", "rule", 0.9) for i in range(62_000)]
+    runs = evidence_runs(unit * 100_000, spans)
+    assert sum(1 for _, covering in runs if covering == ("threat",)) == 62_000
