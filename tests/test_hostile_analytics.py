@@ -258,3 +258,46 @@ def test_a_report_of_a_post_with_sixty_thousand_hits_keeps_every_mark():
     spans = [Span("threat", i * len(unit), i * len(unit) + 4, "r", "rule", 0.9) for i in range(62_000)]
     runs = evidence_runs(unit * 100_000, spans)
     assert sum(1 for _, covering in runs if covering == ("threat",)) == 62_000
+
+
+async def test_the_console_opens_its_screens_on_a_store_with_impossible_dates(tmp_path):
+    """After the 1e20 post the console once crashed as it opened (exit 0)."""
+    from triage.config import Config
+    from triage.screens.app import TriageApp
+    from triage.store.queries import QueueFilter
+
+    from .test_console import screen_text
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(json.dumps(good(i)) for i in range(6)) + "\n")
+    db = tmp_path / "s.db"
+    assert run(db, "import", "--no-tag", src)[0] == 0
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE posts SET created_at = 100000000000000000 WHERE external_id = 'g1'")
+    conn.execute("UPDATE posts SET created_at = -62135647200 WHERE external_id = 'g2'")
+    conn.execute("UPDATE posts SET flagged = 1, score = 0.9")  # in the queue, whatever the detector says
+    conn.commit()
+    conn.close()
+    app = TriageApp(db, Config(analyst="t", timezone="UTC"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        app.screen._apply_filter(QueueFilter(label_state="any"))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        seen = ""
+        for _ in range(6):
+            seen += screen_text(app)
+            await pilot.press("j")
+            await pilot.pause()
+        assert "(out of range: 100000000000000000)" in seen  # shown as what it is, not a crash
+        await pilot.press("a")  # the author's profile: timeline, hours
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("q", "o")  # the overview: heat map by week
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
