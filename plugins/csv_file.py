@@ -118,7 +118,9 @@ class CsvCollector(Collector):
                 row = dict(zip(header, cells))
                 try:
                     record = state.check(to_record(row, raw=json.dumps(row, ensure_ascii=False)))
-                except (RecordError, RecordInvalid) as exc:
+                except RecordInvalid as exc:
+                    yield ImportProblem(str(path), start_line, exc.named(to_record.source_names))
+                except RecordError as exc:
                     yield ImportProblem(str(path), start_line, str(exc))
                 except Exception as exc:  # this row only, never the batch
                     yield ImportProblem(str(path), start_line, unexpected(exc))

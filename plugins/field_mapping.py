@@ -114,6 +114,11 @@ class FieldMapper:
         self.columns = {f: mapping.get(f, f) for f in FIELDS}
         self.get = {f: _getter(c) for f, c in self.columns.items()}
         self.default_source = default_source
+        # PostRecord field -> the column the file uses, for messages ("when: ..." under --map created_at=when).
+        self.source_names = {"created_at": self.columns["created_at"], "text": self.columns["text"],
+                             "author_handle": self.columns["author"], "external_id": self.columns["id"],
+                             **{f: self.columns[f] for f in ("lat", "lon", "url", "reply_to", "mentions", "hashtags",
+                                                            "lang", "place", "source", "author_id", "author_name")}}
 
     def __call__(self, row, raw: str) -> PostRecord:
         if type(row) is not dict:

@@ -70,7 +70,9 @@ class JsonlCollector(Collector):
                     record = state.check(to_record(row, raw=text))
                 except json.JSONDecodeError as exc:
                     yield ImportProblem(str(path), line_no, f"broken JSON at column {exc.colno}: {exc.msg}")
-                except (RecordError, RecordInvalid) as exc:
+                except RecordInvalid as exc:
+                    yield ImportProblem(str(path), line_no, exc.named(to_record.source_names))
+                except RecordError as exc:
                     yield ImportProblem(str(path), line_no, str(exc))
                 except Exception as exc:  # RecursionError, MemoryError...: this line only, never the batch
                     yield ImportProblem(str(path), line_no, unexpected(exc))

@@ -24,7 +24,7 @@ from typing import IO, Iterator
 import zstandard
 
 from triage.plugin_api import Collector, CollectorState, Option
-from triage.record_check import unexpected
+from triage.record_check import RecordInvalid, unexpected
 from triage.records import ImportProblem, PostRecord
 from triage.timeparse import TimestampError, parse_timestamp
 
@@ -37,6 +37,8 @@ DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
 _GONE = {"", "[deleted]", "[removed]"}
 _USER = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
 _PROGRESS_EVERY = 5000
+_SOURCE_NAMES = {"created_at": "created_utc", "author_handle": "author", "external_id": "id", "reply_to": "parent_id",
+                 "author_id": "author_fullname", "text": "body"}
 
 
 class RedditRecordError(ValueError):
@@ -150,7 +152,10 @@ class RedditDumpCollector(Collector):
                         if record is not None:
                             record.raw = line.decode("utf-8").rstrip("\r\n")
                             state.check(record)
-                    except (ValueError, RedditRecordError) as exc:  # RecordInvalid is a ValueError
+                    except RecordInvalid as exc:
+                        yield ImportProblem(str(path), line_no, exc.named(_SOURCE_NAMES))
+                        continue
+                    except (ValueError, RedditRecordError) as exc:
                         yield ImportProblem(str(path), line_no, _reason(exc))
                         continue
                     except Exception as exc:  # this line only, never the batch

@@ -39,6 +39,8 @@ _MESSAGE_PREFIXES = {"messages.item", "chats.list.item.messages.item", "left_cha
 _CHAT_PREFIXES = {"", "chats.list.item", "left_chats.list.item"}
 _CHAT_FIELDS = {"name", "type", "id"}
 _PROGRESS_EVERY = 2000
+_SOURCE_NAMES = {"created_at": "date_unixtime", "author_handle": "from_id", "author_name": "from",
+                 "external_id": "id", "reply_to": "reply_to_message_id"}
 
 
 class TelegramEntryError(ValueError):
@@ -125,7 +127,7 @@ class TelegramExportCollector(Collector):
             try:
                 created_at = int(str(unixtime))
             except ValueError:
-                raise TelegramEntryError(where + f"'date_unixtime' is not a number: {str(unixtime)[:30]!r}") from None
+                raise TelegramEntryError(where + f"date_unixtime: not a whole number: {str(unixtime)[:30]!r}") from None
         elif isinstance(raw_date, str) and zone is not None:
             try:
                 created_at = int(datetime.fromisoformat(raw_date).replace(tzinfo=zone).timestamp())
@@ -181,7 +183,10 @@ class TelegramExportCollector(Collector):
                         record = self._record(msg, chat, zone)
                         if record is not None:
                             state.check(record)
-                    except (TelegramEntryError, RecordInvalid) as exc:
+                    except RecordInvalid as exc:
+                        yield EntryProblem(str(path), entry, exc.named(_SOURCE_NAMES))
+                        continue
+                    except TelegramEntryError as exc:
                         yield EntryProblem(str(path), entry, str(exc))
                         continue
                     except Exception as exc:  # this message only, never the batch

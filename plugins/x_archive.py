@@ -141,6 +141,8 @@ class _Chain(io.RawIOBase):
         super().close()
 
 
+_SOURCE_NAMES = {"text": "full_text", "external_id": "id_str", "reply_to": "in_reply_to_status_id_str",
+                 "reply_to_author": "in_reply_to_screen_name", "lat": "coordinates", "lon": "coordinates"}
 MAX_LINKS = 100  # a tweet carries a handful; more is a crafted file
 
 
@@ -225,7 +227,9 @@ class XArchiveCollector(Collector):
                             entry += 1
                             try:
                                 record = state.check(self._record(item, handle, context, deleted))
-                            except (TweetError, RecordInvalid) as exc:
+                            except RecordInvalid as exc:
+                                yield EntryProblem(label, entry, exc.named(_SOURCE_NAMES))
+                            except TweetError as exc:
                                 yield EntryProblem(label, entry, str(exc))
                             except Exception as exc:  # this tweet only, never the batch
                                 yield EntryProblem(label, entry, unexpected(exc))

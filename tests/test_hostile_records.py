@@ -165,6 +165,7 @@ def test_telegram_impossible_unixtime_costs_only_its_message(tmp_path, bad):
     code, _out, err, peak = run(db, "import", "--no-tag", src)
     assert code == 3
     assert_one_line_each(err, [f"{src}: entry 2: "])
+    assert "date_unixtime: " in err
     assert set(stored(db)) == {"77/1", "77/3"}
     assert peak < PEAK_RSS_LIMIT_MB
 
@@ -227,7 +228,7 @@ def test_reddit_impossible_created_utc_costs_only_its_line(tmp_path):
     db = tmp_path / "s.db"
     code, _out, err, _ = run(db, "import", "--no-tag", src)
     assert code == 3
-    assert_one_line_each(err, [f"{src}:2: created_at: "])
+    assert_one_line_each(err, [f"{src}:2: created_utc: "])
     assert set(stored(db)) == {"t1_c0", "t1_c2"}
 
 
@@ -259,3 +260,14 @@ def test_the_accepted_time_window_comes_from_the_config(tmp_path):
     assert_one_line_each(err, [f"{src}:2: created_at: 1995-06-01T00:00:00Z is before the earliest accepted "
                                "time (2000-01-01T00:00:00Z"])
     assert set(stored(db)) == {"g1"}
+
+
+def test_a_bad_field_is_named_as_the_file_names_it(tmp_path):
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": "g1", "body": "fine", "user": "alice", "when": GOOD_TIME},
+            {"id": "g2", "body": "late", "user": "alice", "when": "9999-01-01T00:00:00Z"}]
+    src.write_text("\n".join(map(json.dumps, rows)) + "\n")
+    db = tmp_path / "s.db"
+    code, _out, err, _ = run(db, "import", "--no-tag", "--map", "text=body,author=user,created_at=when", src)
+    assert code == 3
+    assert_one_line_each(err, [f"{src}:2: when: 9999-01-01T00:00:00Z is in the future"])

@@ -39,6 +39,10 @@ class RecordInvalid(ValueError):
         self.field = field
         self.what = what
 
+    def named(self, source_names: dict[str, str]) -> str:
+        """The message with the field as the source file calls it (``created_utc``, a --map column)."""
+        return f"{source_names.get(self.field, self.field)}: {self.what}"
+
 
 @dataclass(frozen=True)
 class RecordLimits:
