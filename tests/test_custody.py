@@ -135,3 +135,17 @@ def test_the_raw_hash_is_the_sha256_of_the_raw_capture(labeled):
     for raw, digest in conn.execute("SELECT raw, raw_sha256 FROM posts"):
         assert hashlib.sha256(raw.encode()).hexdigest() == digest
     conn.close()
+
+
+def test_a_write_without_the_key_leaves_the_store_unanchored_not_tampered(labeled):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "TRIAGE_SECRET_CUSTODY_KEY"}
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    out = subprocess.run([TRIAGE, "--db", str(labeled), "label", "9", "--as", "benign"], capture_output=True,
+                         text=True, env=env)
+    assert out.returncode == 0, out.stderr  # the analyst's work is never blocked by a missing keyring
+    out = _verify(labeled)
+    assert out.returncode == 1 and "custody anchor missing" in out.stderr and "does not match" not in out.stderr
+    assert triage(labeled, "audit", "seal").returncode == 0
+    assert _verify(labeled).returncode == 0

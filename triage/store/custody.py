@@ -118,6 +118,8 @@ def seal(conn: sqlite3.Connection, key: bytes | None, tables=TABLES) -> None:
         advance(conn, table)
     if key is not None:
         conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (MAC_KEY, mac(key, anchor_material(conn))))
+    else:  # the old anchor no longer covers this state: say "unanchored", not "tampered"
+        conn.execute("DELETE FROM meta WHERE key = ?", (MAC_KEY,))
 
 
 def stored_mac(conn: sqlite3.Connection) -> str | None:
@@ -179,8 +181,8 @@ def verify(conn: sqlite3.Connection, key: bytes | None) -> CustodyReport:
     if key is None:
         report.problems.append("custody anchor not checked: no custody key (see `triage audit` in the README)")
     elif stored is None:
-        report.problems.append("custody anchor missing: the store was never sealed with this station's key "
-                               "(`triage audit seal`)")
+        report.problems.append("custody anchor missing: the store was last written without the custody key "
+                               "(no keyring backend) or never sealed; check it, then `triage audit seal`")
     elif not hmac.compare_digest(stored, mac(key, anchor_material(conn))):
         report.problems.append("custody anchor does not match: heads or the audit log were rewritten outside "
                                "triage (or the custody key changed)")
