@@ -24,7 +24,6 @@ import io
 import json
 import os
 import resource
-import sqlite3
 import sys
 import tempfile
 import time
