@@ -104,11 +104,11 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
             "tag_processes": tagger.processes_used if tagger else None,
         })
         if summary.tag_failed:
-            click.echo(f"{path}: {summary.tag_failed:,} posts stored but not tagged ({summary.tag_error}); "
-                       "the next import or `triage tag` tags them", err=True)
+            click.echo(sanitize(f"{path}: {summary.tag_failed:,} posts stored but not tagged ({summary.tag_error}); "
+                                "the next import or `triage tag` tags them"), err=True)
         if not quiet:
             rate = summary.read / summary.seconds if summary.seconds else 0
-            line = (f"{path}: {summary.read:,} read, {summary.added:,} added, {summary.duplicates:,} already stored, "
+            line = (f"{sanitize(str(path))}: {summary.read:,} read, {summary.added:,} added, {summary.duplicates:,} already stored, "
                     f"{summary.problem_count:,} bad")
             if tagger:
                 line += f"; {summary.flagged:,} flagged"
