@@ -7,22 +7,30 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The test extra (pytest, hypothesis, keyrings.alt's file backends for the secrets tests) only
+# where tests run: a user install never gets a test-only keyring backend that keyring would pick.
+TEST_STAMP := $(VENV)/.test-installed
 PIP    := $(BIN)/python -m pip
 # The pinned set: two stations that install from this file get the same build.
 CONSTRAINTS := constraints.txt
 
-
-.PHONY: all venv demo test test-fast eval bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
+.PHONY: all venv install install-offline-keyring demo test fuzz test-fast eval bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
 
 all: venv
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "triage needs Python >= 3.11 ($(PYTHON))"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e .
+	@touch $@
+
+$(TEST_STAMP): $(STAMP)
 	$(PIP) install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[test]'
 	@touch $@
 
-venv: $(STAMP)
+venv: $(TEST_STAMP)
+
+install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/triage demo
@@ -36,10 +44,10 @@ test-tools:
 	  (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) || \
 	  { echo "missing:$$missing and apt-get could not install it; install it by hand"; exit 1; }; fi
 
-test: $(STAMP) test-tools
+test: $(TEST_STAMP) test-tools
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"
 
 # Cross-corpus evaluation of the detector: for each development corpus, train on the others and
@@ -47,6 +55,10 @@ test-fast: $(STAMP)
 DEVDATA ?= ../shared/devdata
 eval: $(STAMP)
 	$(BIN)/python scripts/cross_corpus_eval.py --devdata $(DEVDATA)
+# Property-based fuzzing of every importer (tests/fuzz_importers.py): FUZZ_MINUTES=10 by default.
+FUZZ_MINUTES ?= 10
+fuzz: $(TEST_STAMP)
+	$(BIN)/python -m tests.fuzz_importers --minutes $(FUZZ_MINUTES)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -65,13 +77,19 @@ wheelhouse: $(STAMP)
 install-offline:
 	@test -d wheelhouse || { echo "no wheelhouse/ here: run 'make wheelhouse' on a connected machine first"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	PIP_CONFIG_FILE=/dev/null $(PIP) install --quiet --no-index --find-links wheelhouse -c $(CONSTRAINTS) -e '.[test]'
+	PIP_CONFIG_FILE=/dev/null $(PIP) install --quiet --no-index --find-links wheelhouse -c $(CONSTRAINTS) -e .
 	@touch $(STAMP)
+
+# The encrypted keyring file backend for a station with no desktop keyring (see the README).
+install-offline-keyring:
+	PIP_CONFIG_FILE=/dev/null $(PIP) install --quiet --no-index --find-links wheelhouse -c $(CONSTRAINTS) \
+	  -e '.[encrypted-keyring]'
+
 
 # Re-pin after changing dependencies in pyproject.toml.
 lock:
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
-	.lockenv/bin/pip install --quiet --disable-pip-version-check '.[test]'
+	.lockenv/bin/pip install --quiet --disable-pip-version-check '.[test,encrypted-keyring]'
 	.lockenv/bin/pip freeze --exclude triage-console | grep -v '^-e' > $(CONSTRAINTS)
 	sed -e 's/[<>=!~;].*//' $(CONSTRAINTS) > requirements-all.txt
 	rm -rf .lockenv
@@ -79,7 +97,7 @@ lock:
 demo-data:
 	$(PYTHON) data/demo/generate.py
 
-snapshots: $(STAMP)
+snapshots: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q tests --snapshot-update -k snapshot
 
 clean:

@@ -193,6 +193,9 @@ def main() -> None:
     ]
     rows += analytics_figures(db, n)
     rows += export_figures(db)
+    from .hostile_bench import hostile_post_figures
+
+    rows += [row(figure, seconds * 1000, "ms", target="<= 2000 ms") for figure, seconds in hostile_post_figures()]
 
     if args.json:
         for r in rows:

@@ -6,10 +6,12 @@ import csv
 import io
 import json
 import os
+from collections import deque
 from pathlib import Path
 from typing import Iterator
 
 from triage.plugin_api import Collector, CollectorState, Option
+from triage.record_check import RecordInvalid, unexpected
 from triage.records import ImportProblem, PostRecord
 
 from .field_mapping import FieldMapper, RecordError, parse_mapping
@@ -48,7 +50,7 @@ class CsvCollector(Collector):
     def sniff(cls, path: Path, head: bytes) -> bool:
         if path.suffix.lower() in (".csv", ".tsv"):
             return True
-        first_line = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+        first_line = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace").lower()
         return "," in first_line and "text" in first_line and not first_line.lstrip().startswith("{")
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
@@ -64,7 +66,8 @@ class CsvCollector(Collector):
             text_stream = io.TextIOWrapper(io.BufferedReader(counter), encoding="utf-8-sig",
                                            errors="surrogateescape", newline="")
             delimiter = self.options["delimiter"] or self._guess_delimiter(sample, path)
-            reader = csv.reader(text_stream, delimiter=delimiter)
+            lines = _LineSource(text_stream)
+            reader = csv.reader(lines, delimiter=delimiter)
             try:
                 header = next(reader)
             except StopIteration:
@@ -81,13 +84,26 @@ class CsvCollector(Collector):
                 return
             row_no = 0
             while True:
-                start_line = reader.line_num + 1
+                lines.start_row()
+                start_line = lines.consumed + 1
                 try:
                     cells = next(reader)
+                    broken = None
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    yield ImportProblem(str(path), start_line, f"bad CSV: {exc}")
+                    cells, broken = None, str(exc)
+                if lines.row_span() > 1 and (cells is None or len(cells) != len(header)):
+                    # A quote that never closed swallowed the rows after it: report its line,
+                    # then read those rows again on their own (their records are good).
+                    yield ImportProblem(str(path), start_line, "unterminated quoted field (it ran into the "
+                                                               f"next {lines.row_span() - 1:,} line(s), read again)")
+                    lines.replay_after_first()
+                    reader = csv.reader(lines, delimiter=delimiter)
+                    continue
+                if broken is not None:
+                    yield ImportProblem(str(path), start_line, f"bad CSV: {broken}")
+                    reader = csv.reader(lines, delimiter=delimiter)  # a fresh parser: no half-read field
                     continue
                 row_no += 1
                 if not any(c.strip() for c in cells):
@@ -101,9 +117,15 @@ class CsvCollector(Collector):
                     continue
                 row = dict(zip(header, cells))
                 try:
-                    yield to_record(row, raw=json.dumps(row, ensure_ascii=False))
+                    record = state.check(to_record(row, raw=json.dumps(row, ensure_ascii=False)))
+                except RecordInvalid as exc:
+                    yield ImportProblem(str(path), start_line, exc.named(to_record.source_names))
                 except RecordError as exc:
                     yield ImportProblem(str(path), start_line, str(exc))
+                except Exception as exc:  # this row only, never the batch
+                    yield ImportProblem(str(path), start_line, unexpected(exc))
+                else:
+                    yield record
                 if row_no % 2000 == 0:
                     state.progress(counter.count, size)
             state.progress(size, size)
@@ -116,6 +138,40 @@ class CsvCollector(Collector):
         counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
         best = max(counts, key=counts.get)
         return best if counts[best] else ","
+
+
+class _LineSource:
+    """The physical lines csv.reader parses, counted, with the lines of the current row kept
+    so that a row swallowed by an unterminated quote can be read again."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._pending: deque[str] = deque()
+        self._row: list[str] = []
+        self.consumed = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._pending.popleft() if self._pending else self._stream.readline()
+        if not line:
+            raise StopIteration
+        self.consumed += 1
+        self._row.append(line)
+        return line
+
+    def start_row(self) -> None:
+        self._row = []
+
+    def row_span(self) -> int:
+        return len(self._row)
+
+    def replay_after_first(self) -> None:
+        again = self._row[1:]
+        self._pending.extendleft(reversed(again))
+        self.consumed -= len(again)
+        self._row = []
 
 
 def _has_surrogate(text: str) -> bool:

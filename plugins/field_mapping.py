@@ -8,6 +8,7 @@ name reaches into nested JSON objects).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from typing import Any, Mapping
 
@@ -74,8 +75,10 @@ def _as_list(value, field: str) -> list[str]:
     if isinstance(value, str):
         return [v.lstrip("@#") for v in re.split(r"[,\s]+", value) if v.strip("@# ")]
     if isinstance(value, (list, tuple)):
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value if v is not None):
+            raise RecordError(f"{field}: expected a list of names")
         return [str(v).lstrip("@#") for v in value if v not in (None, "")]
-    raise RecordError(f"field {field!r}: expected a list or a comma-separated string")
+    raise RecordError(f"{field}: expected a list or a comma-separated string")
 
 
 def _as_float(value, field: str) -> float | None:
@@ -84,16 +87,24 @@ def _as_float(value, field: str) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise RecordError(f"field {field!r}: not a number: {str(value)[:40]!r}") from None
-    if number != number:
-        raise RecordError(f"field {field!r}: not a number")
+        raise RecordError(f"{field}: not a number: {str(value)[:40]!r}") from None
+    if not math.isfinite(number):
+        raise RecordError(f"{field}: not a finite number")
     return number
 
 
-def _as_text(value) -> str | None:
+def _as_text(value, field: str = "") -> str | None:
+    """A text field: a string, or a number written without quotes (ids often are)."""
     if value is None or value == "":
         return None
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return str(int(value))
+    kind = {dict: "an object", list: "a list", bool: "a boolean"}.get(type(value), "a number")
+    raise RecordError(f"{field}: expected text, got {kind}")
 
 
 class FieldMapper:
@@ -103,6 +114,11 @@ class FieldMapper:
         self.columns = {f: mapping.get(f, f) for f in FIELDS}
         self.get = {f: _getter(c) for f, c in self.columns.items()}
         self.default_source = default_source
+        # PostRecord field -> the column the file uses, for messages ("when: ..." under --map created_at=when).
+        self.source_names = {"created_at": self.columns["created_at"], "text": self.columns["text"],
+                             "author_handle": self.columns["author"], "external_id": self.columns["id"],
+                             **{f: self.columns[f] for f in ("lat", "lon", "url", "reply_to", "mentions", "hashtags",
+                                                            "lang", "place", "source", "author_id", "author_name")}}
 
     def __call__(self, row, raw: str) -> PostRecord:
         if type(row) is not dict:
@@ -112,15 +128,18 @@ class FieldMapper:
         for field in REQUIRED:
             value = values[field]
             if value is None or (type(value) is str and not value.strip()):
-                raise RecordError(f"missing field {self.columns[field]!r}")
+                raise RecordError(f"{self.columns[field]}: missing")
         text = values["text"]
         if type(text) is not str:
-            raise RecordError(f"field {self.columns['text']!r}: not a string")
+            raise RecordError(f"{self.columns['text']}: expected text, got {type(text).__name__}")
         try:
             created_at, created_raw = parse_timestamp(values["created_at"])
         except TimestampError as exc:
-            raise RecordError(f"field {self.columns['created_at']!r}: {exc}") from None
-        external_id = _as_text(values["id"])
+            raise RecordError(f"{self.columns['created_at']}: {exc}") from None
+        text_of = {f: _as_text(values[f], self.columns[f]) for f in (
+            "id", "author", "source", "author_id", "author_name", "url", "reply_to", "reply_to_author", "lang",
+            "place")}
+        external_id = text_of["id"]
         if external_id is None:
             # No id: the content hash keeps re-imports idempotent.
             external_id = "sha256:" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
@@ -128,33 +147,32 @@ class FieldMapper:
         if lat is not None or lon is not None:
             lat, lon = _as_float(lat, "lat"), _as_float(lon, "lon")
             if lat is not None and not -90 <= lat <= 90:
-                raise RecordError(f"field 'lat': {lat} is outside -90..90")
+                raise RecordError(f"lat: {lat} is outside -90..90")
             if lon is not None and not -180 <= lon <= 180:
-                raise RecordError(f"field 'lon': {lon} is outside -180..180")
+                raise RecordError(f"lon: {lon} is outside -180..180")
         mentions = values["mentions"]
         mentions = _as_list(mentions, "mentions") if mentions is not None else (
             _MENTION.findall(text) if "@" in text else [])
         hashtags = values["hashtags"]
         hashtags = _as_list(hashtags, "hashtags") if hashtags is not None else (
             _HASHTAG.findall(text) if "#" in text else [])
-        author = values["author"]
         return PostRecord(
-            source=_as_text(values["source"]) or self.default_source,
+            source=text_of["source"] or self.default_source,
             external_id=external_id,
             text=text,
-            author_handle=(author if type(author) is str else str(author)).lstrip("@"),
+            author_handle=text_of["author"].lstrip("@"),
             created_at=created_at,
             created_raw=created_raw,
-            author_id=_as_text(values["author_id"]),
-            author_name=_as_text(values["author_name"]),
-            url=_as_text(values["url"]),
-            reply_to=_as_text(values["reply_to"]),
-            reply_to_author=(_as_text(values["reply_to_author"]) or "").lstrip("@") or None,
+            author_id=text_of["author_id"],
+            author_name=text_of["author_name"],
+            url=text_of["url"],
+            reply_to=text_of["reply_to"],
+            reply_to_author=(text_of["reply_to_author"] or "").lstrip("@") or None,
             mentions=mentions,
             hashtags=hashtags,
-            lang=_as_text(values["lang"]),
+            lang=text_of["lang"],
             lat=lat,
             lon=lon,
-            place=_as_text(values["place"]),
+            place=text_of["place"],
             raw=raw,
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from triage.plugin_api import Collector, CollectorState, Option
+from triage.record_check import RecordInvalid, unexpected
 from triage.records import ImportProblem, PostRecord
 
 from .field_mapping import FieldMapper, RecordError, parse_mapping
@@ -35,7 +36,7 @@ class JsonlCollector(Collector):
     def sniff(cls, path: Path, head: bytes) -> bool:
         if path.suffix.lower() in (".jsonl", ".ndjson"):
             return True
-        first = head.lstrip()[:1]
+        first = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
         return first == b"{" and b"\n{" in head  # several objects, one a line
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
@@ -62,13 +63,21 @@ class JsonlCollector(Collector):
                     yield ImportProblem(str(path), line_no, f"invalid UTF-8 at byte {exc.start} of the line")
                     continue
                 text = text.rstrip("\r\n")
+                if line_no == 1:
+                    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
                 try:
                     row = json.loads(text)
-                    yield to_record(row, raw=text)
+                    record = state.check(to_record(row, raw=text))
                 except json.JSONDecodeError as exc:
                     yield ImportProblem(str(path), line_no, f"broken JSON at column {exc.colno}: {exc.msg}")
+                except RecordInvalid as exc:
+                    yield ImportProblem(str(path), line_no, exc.named(to_record.source_names))
                 except RecordError as exc:
                     yield ImportProblem(str(path), line_no, str(exc))
+                except Exception as exc:  # RecursionError, MemoryError...: this line only, never the batch
+                    yield ImportProblem(str(path), line_no, unexpected(exc))
+                else:
+                    yield record
                 if line_no % 2000 == 0:
                     state.progress(fh.tell(), size)
             state.progress(fh.tell(), size)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from triage.records import ImportProblem
+from triage.sanitize import sanitize
 
 
 @dataclass
 class EntryProblem(ImportProblem):
     def __str__(self) -> str:
-        return f"{self.path}: entry {self.line}: {self.reason}"
+        return sanitize(f"{self.path}: entry {self.line}: {self.reason}")
 
 
 def json_reason(exc: Exception) -> str:

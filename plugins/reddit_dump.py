@@ -24,10 +24,12 @@ from typing import IO, Iterator
 import zstandard
 
 from triage.plugin_api import Collector, CollectorState, Option
+from triage.record_check import RecordInvalid, unexpected
 from triage.records import ImportProblem, PostRecord
 from triage.timeparse import TimestampError, parse_timestamp
 
 from .lines import iter_lines
+from .zstd_frames import truncation
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 MAX_WINDOW = 2**31  # what `zstd --long=31` dumps need; the default limit (128 MiB) refuses them
@@ -35,6 +37,8 @@ DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
 _GONE = {"", "[deleted]", "[removed]"}
 _USER = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
 _PROGRESS_EVERY = 5000
+_SOURCE_NAMES = {"created_at": "created_utc", "author_handle": "author", "external_id": "id", "reply_to": "parent_id",
+                 "author_id": "author_fullname", "text": "body"}
 
 
 class RedditRecordError(ValueError):
@@ -86,6 +90,8 @@ class RedditDumpCollector(Collector):
             raise RedditRecordError("not an object")
         if not row.get("id"):
             raise RedditRecordError("no 'id'")
+        if not isinstance(row["id"], str) or len(row["id"]) > 64:
+            raise RedditRecordError("id: expected short text")
         is_comment = "body" in row and "title" not in row
         if is_comment:
             body = row.get("body")
@@ -127,6 +133,8 @@ class RedditDumpCollector(Collector):
         cursor = state.cursor if isinstance(state.cursor, dict) and state.cursor.get("path") == str(path) else {}
         resume_at = int(cursor.get("line", 0))
         reader, raw = open_lines(path)
+        cut = truncation(raw, size) if reader is not raw else None
+        raw.seek(0)
         line_no = 0
         with raw:
             try:
@@ -141,17 +149,27 @@ class RedditDumpCollector(Collector):
                     try:
                         row = json.loads(line)
                         record = self._record(row)
+                        if record is not None:
+                            record.raw = line.decode("utf-8").rstrip("\r\n")
+                            state.check(record)
+                    except RecordInvalid as exc:
+                        yield ImportProblem(str(path), line_no, exc.named(_SOURCE_NAMES))
+                        continue
                     except (ValueError, RedditRecordError) as exc:
                         yield ImportProblem(str(path), line_no, _reason(exc))
                         continue
+                    except Exception as exc:  # this line only, never the batch
+                        yield ImportProblem(str(path), line_no, unexpected(exc))
+                        continue
                     if record is not None:
-                        record.raw = line.decode("utf-8").rstrip("\r\n")
                         yield record
                     if line_no % _PROGRESS_EVERY == 0:
                         state.progress(raw.tell(), size)
                         state.cursor = {"path": str(path), "line": line_no}
             except zstandard.ZstdError as exc:
                 yield ImportProblem(str(path), line_no + 1, f"corrupt zstd data, reading stopped here: {exc}")
+        if cut is not None:
+            yield ImportProblem(str(path), line_no + 1, f"zstd file {cut}; the posts before it are imported")
         state.progress(size, size)
         state.cursor = {"path": str(path), "line": line_no}
 

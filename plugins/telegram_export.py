@@ -28,8 +28,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import ijson
 
 from triage.plugin_api import Collector, CollectorState, Option, PluginError
+from triage.record_check import RecordInvalid, unexpected
 from triage.records import ImportProblem, PostRecord
 
+from .json_depth import Capped, depth_cut, too_deep
 from .problems import EntryProblem, json_reason
 
 # Where messages sit in the two layouts (ijson prefixes), and where the chat they belong to starts.
@@ -37,6 +39,8 @@ _MESSAGE_PREFIXES = {"messages.item", "chats.list.item.messages.item", "left_cha
 _CHAT_PREFIXES = {"", "chats.list.item", "left_chats.list.item"}
 _CHAT_FIELDS = {"name", "type", "id"}
 _PROGRESS_EVERY = 2000
+_SOURCE_NAMES = {"created_at": "date_unixtime", "author_handle": "from_id", "author_name": "from",
+                 "external_id": "id", "reply_to": "reply_to_message_id"}
 
 
 class TelegramEntryError(ValueError):
@@ -68,6 +72,8 @@ def _flatten_text(text) -> tuple[str, list[str], list[str]]:
 def _as_id(value) -> str | None:
     if value is None or isinstance(value, bool):
         return None
+    if not isinstance(value, (str, int, float)):
+        raise TelegramEntryError(f"an id is {type(value).__name__}, expected a number or text")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
@@ -121,7 +127,7 @@ class TelegramExportCollector(Collector):
             try:
                 created_at = int(str(unixtime))
             except ValueError:
-                raise TelegramEntryError(where + f"'date_unixtime' is not a number: {str(unixtime)[:30]!r}") from None
+                raise TelegramEntryError(where + f"date_unixtime: not a whole number: {str(unixtime)[:30]!r}") from None
         elif isinstance(raw_date, str) and zone is not None:
             try:
                 created_at = int(datetime.fromisoformat(raw_date).replace(tzinfo=zone).timestamp())
@@ -132,6 +138,10 @@ class TelegramExportCollector(Collector):
                                              "'timezone' option)")
         sender_id = msg.get("from_id") or msg.get("actor_id")
         sender = msg.get("from")
+        if sender_id is not None and not isinstance(sender_id, (str, int)) or isinstance(sender_id, bool):
+            raise TelegramEntryError(where + "from_id: expected text")
+        if sender is not None and not isinstance(sender, str):
+            raise TelegramEntryError(where + "from: expected text")
         if not sender_id and not sender:
             raise TelegramEntryError(where + "no sender ('from_id' or 'from')")
         chat_id = _as_id(chat.get("id")) or "chat"
@@ -156,38 +166,51 @@ class TelegramExportCollector(Collector):
         path = Path(self.options["path"])
         zone = self._local_zone()
         size = os.path.getsize(path)
-        header = _single_chat_header(path)
+        cut = depth_cut(lambda: open(path, "rb"))
+        header = _single_chat_header(path, cut)
         entry = 0
         with open(path, "rb") as fh:
+            source = fh if cut is None else Capped(fh, cut)
             if header is not None:
                 # One chat (the big-group case): ijson's C item builder, about 4x the event loop.
-                messages = ((header, m) for m in ijson.items(fh, "messages.item", use_float=True))
+                messages = ((header, m) for m in ijson.items(source, "messages.item", use_float=True))
             else:
-                messages = _account_messages(ijson.parse(fh, use_float=True))
+                messages = _account_messages(ijson.parse(source, use_float=True))
             try:
                 for chat, msg in messages:
                     entry += 1
                     try:
                         record = self._record(msg, chat, zone)
+                        if record is not None:
+                            state.check(record)
+                    except RecordInvalid as exc:
+                        yield EntryProblem(str(path), entry, exc.named(_SOURCE_NAMES))
+                        continue
                     except TelegramEntryError as exc:
                         yield EntryProblem(str(path), entry, str(exc))
+                        continue
+                    except Exception as exc:  # this message only, never the batch
+                        yield EntryProblem(str(path), entry, unexpected(exc))
                         continue
                     if record is not None:
                         yield record
                     if entry % _PROGRESS_EVERY == 0:
                         state.progress(fh.tell(), size)
             except ijson.JSONError as exc:
-                yield EntryProblem(str(path), entry + 1, f"broken JSON, reading stopped here: {json_reason(exc)}")
+                reason = too_deep() if cut is not None else f"broken JSON, reading stopped here: {json_reason(exc)}"
+                yield EntryProblem(str(path), entry + 1, reason)
+            except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
+                yield EntryProblem(str(path), entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")
         state.progress(size, size)
 
 
-def _single_chat_header(path: Path) -> dict | None:
+def _single_chat_header(path: Path, cut: int | None = None) -> dict | None:
     """A one-chat export's name/type/id (Telegram writes them before "messages"); None for a
-    whole-account export. Reads only the start of the file."""
+    whole-account export. Reads only the start of the file (never past ``cut``)."""
     chat: dict = {}
     with open(path, "rb") as fh:
         try:
-            for prefix, event, value in ijson.parse(fh, use_float=True):
+            for prefix, event, value in ijson.parse(fh if cut is None else Capped(fh, cut), use_float=True):
                 if prefix == "" and event == "map_key":
                     if value == "messages":
                         return chat
@@ -195,7 +218,7 @@ def _single_chat_header(path: Path) -> dict | None:
                         return None
                 elif prefix in _CHAT_FIELDS and event in ("string", "number"):
                     chat[prefix] = value
-        except ijson.JSONError:
+        except (ijson.JSONError, UnicodeDecodeError):
             return None  # the main pass reports it, with where it broke
     return None
 

@@ -29,9 +29,11 @@ from typing import IO, Iterator
 import ijson
 
 from triage.plugin_api import Collector, CollectorState, Option, PluginError
+from triage.record_check import RecordInvalid, unexpected
 from triage.records import ImportProblem, PostRecord
 from triage.timeparse import TimestampError, parse_timestamp
 
+from .json_depth import Capped, depth_cut, too_deep
 from .problems import EntryProblem, json_reason
 
 _TWEET_FILES = re.compile(r"^(tweets?|deleted-tweets)(-part\d+)?\.js$")
@@ -88,7 +90,7 @@ class _Archive:
         match = _PREFIX.match(data)
         try:
             return json.loads(data[match.end():] if match else data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
     def close(self) -> None:
@@ -134,6 +136,45 @@ class _Chain(io.RawIOBase):
         buffer[:len(data)] = data
         return len(data)
 
+    def close(self) -> None:
+        self.rest.close()
+        super().close()
+
+
+_SOURCE_NAMES = {"text": "full_text", "external_id": "id_str", "reply_to": "in_reply_to_status_id_str",
+                 "reply_to_author": "in_reply_to_screen_name", "lat": "coordinates", "lon": "coordinates"}
+MAX_LINKS = 100  # a tweet carries a handful; more is a crafted file
+
+
+def _entity_list(entities: dict, key: str) -> list[dict]:
+    """``entities[key]`` as a list of objects; anything else in it is ignored."""
+    items = entities.get(key)
+    if not isinstance(items, list):
+        return []
+    return [item for item in items[:MAX_LINKS] if isinstance(item, dict)]
+
+
+def _expand_links(text: str, links: list[dict]) -> str:
+    """t.co links -> their expanded urls, in one pass over the text: an expansion is never
+    expanded again (26 crafted entries that each contained the next link once grew a 2 KB
+    archive to a 67-million-character post)."""
+    mapping = {link["url"]: link["expanded_url"] for link in links
+               if isinstance(link.get("url"), str) and link["url"] and isinstance(link.get("expanded_url"), str)}
+    if not mapping:
+        return text
+    pattern = re.compile("|".join(re.escape(u) for u in sorted(mapping, key=len, reverse=True)))
+    return pattern.sub(lambda m: mapping[m.group()], text)
+
+
+def _id_text(value, field: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise TweetError(f"{field}: expected text, got {type(value).__name__}")
+
 
 class XArchiveCollector(Collector):
     name = "x-archive"
@@ -178,19 +219,31 @@ class XArchiveCollector(Collector):
                     continue
                 label = archive.label[name]
                 entry = 0
+                cut = depth_cut(lambda: _skip_assignment(archive.open(name)))
                 with archive.open(name) as fh:
+                    body = _skip_assignment(fh)
                     try:
-                        for item in ijson.items(_skip_assignment(fh), "item", use_float=True):
+                        for item in ijson.items(body if cut is None else Capped(body, cut), "item", use_float=True):
                             entry += 1
                             try:
-                                yield self._record(item, handle, context, deleted)
+                                record = state.check(self._record(item, handle, context, deleted))
+                            except RecordInvalid as exc:
+                                yield EntryProblem(label, entry, exc.named(_SOURCE_NAMES))
                             except TweetError as exc:
                                 yield EntryProblem(label, entry, str(exc))
+                            except Exception as exc:  # this tweet only, never the batch
+                                yield EntryProblem(label, entry, unexpected(exc))
+                            else:
+                                yield record
                             done += 1
                             if done % _PROGRESS_EVERY == 0:
                                 state.progress(done)
                     except ijson.JSONError as exc:
-                        yield EntryProblem(label, entry + 1, f"broken JSON, reading stopped here: {json_reason(exc)}")
+                        reason = too_deep() if cut is not None else \
+                            f"broken JSON, reading stopped here: {json_reason(exc)}"
+                        yield EntryProblem(label, entry + 1, reason)
+                    except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
+                        yield EntryProblem(label, entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")
             state.progress(done)
         finally:
             archive.close()
@@ -201,7 +254,7 @@ class XArchiveCollector(Collector):
         tweet = item.get("tweet", item)  # archives before 2020 have no "tweet" wrapper
         if not isinstance(tweet, dict):
             raise TweetError("'tweet' is not an object")
-        tweet_id = tweet.get("id_str") or tweet.get("id")
+        tweet_id = _id_text(tweet.get("id_str") or tweet.get("id"), "id_str")
         if not tweet_id:
             raise TweetError("no 'id_str'")
         where = f"tweet {tweet_id}: "
@@ -213,13 +266,10 @@ class XArchiveCollector(Collector):
         except TimestampError as exc:
             raise TweetError(where + f"'created_at': {exc}") from None
         entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
-        text = html.unescape(text)
-        for link in entities.get("urls") or ():
-            if isinstance(link, dict) and link.get("url") and link.get("expanded_url"):
-                text = text.replace(link["url"], link["expanded_url"])
-        mentions = [m["screen_name"] for m in entities.get("user_mentions") or ()
-                    if isinstance(m, dict) and isinstance(m.get("screen_name"), str)]
-        hashtags = [h["text"] for h in entities.get("hashtags") or () if isinstance(h, dict) and isinstance(h.get("text"), str)]
+        text = _expand_links(html.unescape(text), _entity_list(entities, "urls"))
+        mentions = [m["screen_name"] for m in _entity_list(entities, "user_mentions")
+                    if isinstance(m.get("screen_name"), str)]
+        hashtags = [h["text"] for h in _entity_list(entities, "hashtags") if isinstance(h.get("text"), str)]
         lat = lon = None
         coords = tweet.get("coordinates")
         if isinstance(coords, dict) and isinstance(coords.get("coordinates"), list) and len(coords["coordinates"]) == 2:
@@ -238,8 +288,8 @@ class XArchiveCollector(Collector):
             created_at=created_at,
             created_raw=created_raw,
             url=f"https://x.com/{handle}/status/{tweet_id}" if handle != "unknown" else None,
-            reply_to=tweet.get("in_reply_to_status_id_str") or None,
-            reply_to_author=tweet.get("in_reply_to_screen_name") or None,
+            reply_to=_id_text(tweet.get("in_reply_to_status_id_str"), "in_reply_to_status_id_str"),
+            reply_to_author=_id_text(tweet.get("in_reply_to_screen_name"), "in_reply_to_screen_name"),
             mentions=mentions,
             hashtags=hashtags,
             lang=tweet.get("lang") if isinstance(tweet.get("lang"), str) else None,

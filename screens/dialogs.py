@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from triage.indicators import BY_ID, INDICATORS
+from triage.sanitize import sanitize
 from triage.store.queries import LABEL_STATES, SORTS, PostDetail, QueueFilter
 
 
@@ -141,7 +142,7 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
                 yield Select([(i, i) for i in INDICATORS], value=f.indicators[0] if f.indicators else blank,
                              id="f-indicator", prompt="any")
                 yield Label("source")
-                yield Select([(Text(s), s) for s in self.sources], value=f.source if f.source else blank,
+                yield Select([(Text(sanitize(s)), s) for s in self.sources], value=f.source if f.source else blank,
                              id="f-source", prompt="any")
                 yield Label("since")
                 yield Input(placeholder="YYYY-MM-DD", id="f-since",

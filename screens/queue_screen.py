@@ -18,10 +18,10 @@ from textual.widgets import Footer, Input, RichLog, Static
 from triage.sanitize import sanitize
 from triage.store import StoreError
 from triage.store.queries import (SORTS, QueueFilter, SearchError, post_detail, queue_ids, queue_rows,
-                                  unreviewed_count)
+                                  unreviewed_count, untagged_count)
 
 from .dialogs import FilterDialog, NoteDialog, VerdictDialog
-from .formatting import QUEUE_HEADER, post_panel
+from .formatting import QUEUE_HEADER, post_pages, post_panel
 from .help_screen import HelpScreen
 from .queue_list import QueueList
 
@@ -64,6 +64,10 @@ class QueueScreen(Screen):
         Binding("r", "refresh", "Refresh", show=False, id="queue.refresh"),
         Binding("l", "toggle_layout", "Layout", show=False, id="queue.layout"),
         Binding("tab", "focus_post", "Read post", show=False, id="queue.focus_post"),
+        Binding("right_square_bracket", "post_page(1)", "Next page of a long post", show=False,
+                id="queue.post_next_page"),
+        Binding("left_square_bracket", "post_page(-1)", "Previous page of a long post", show=False,
+                id="queue.post_previous_page"),
         Binding("escape", "clear_search", "Clear search", show=False, id="queue.clear_search"),
         Binding("question_mark", "help", "Help", id="queue.help"),
         Binding("q", "back", "Back/Quit", id="queue.back"),
@@ -77,6 +81,8 @@ class QueueScreen(Screen):
         self.new_count = 0
         self.load_seconds = 0.0
         self.unreviewed = 0
+        self.post_page = 0  # the page of a long post in view
+        self.untagged = 0  # posts waiting for the detector (tagged by the next import or `triage tag`)
         self.detail = None
 
     # ---- layout --------------------------------------------------------------------------
@@ -137,6 +143,7 @@ class QueueScreen(Screen):
                 ids, error = None, str(exc)
             max_id = reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             unreviewed = unreviewed_count(reader.conn)
+            self.untagged = untagged_count(reader.conn)
         self.app.call_from_thread(self._ids_loaded, flt, ids, keep_post, error, max_id, unreviewed,
                                   time.perf_counter() - started)
 
@@ -188,6 +195,8 @@ class QueueScreen(Screen):
         total = len(queue.ids)
         pos = f"{queue.cursor + 1:,}/{total:,}" if total else "0/0"
         parts = [pos, self.flt.describe(), f"{self.unreviewed:,} unreviewed"]
+        if self.untagged:
+            parts.append(f"{self.untagged:,} untagged: triage tag")
         if queue.marked:
             parts.append(f"{len(queue.marked)} marked")
         if self.new_count:
@@ -201,7 +210,19 @@ class QueueScreen(Screen):
         self._show_post(message.post_id)
         self.update_status()
 
-    def _show_post(self, post_id: int | None) -> None:
+    def action_post_page(self, step: int) -> None:
+        """A post longer than max_post_chars is shown a page at a time (a 1 MB post whole froze
+        the view); the page resets when another post is shown."""
+        if self.detail is None:
+            return
+        pages = post_pages(self.detail, self.app.config.max_post_chars)
+        page = min(max(self.post_page + step, 0), pages - 1)
+        if page != self.post_page:
+            self.post_page = page
+            self._show_post(self.detail.id, page)
+
+    def _show_post(self, post_id: int | None, page: int = 0) -> None:
+        self.post_page = page
         pane = self.query_one("#post-pane", PostLog)
         pane.clear()
         if post_id is None:
@@ -212,7 +233,7 @@ class QueueScreen(Screen):
         if self.detail is None:
             pane.write(Text(f"post #{post_id} is not in the store", style="dim"))
             return
-        pane.write(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars), scroll_end=False)
+        pane.write(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars, page), scroll_end=False)
         pane.scroll_home(animate=False)
         pane.sync_scrollbar()
 

@@ -72,3 +72,8 @@ def demo_db(tmp_path_factory):
     with mock.patch.object(time, "time", lambda: 1_795_000_000.0):
         build_demo_store(path, "tester", echo=lambda *_: None)
     return path
+@pytest.fixture(autouse=True)
+def _custody_key(monkeypatch):
+    """The custody key comes from the keyring; tests give it through the secrets module's
+    one-run environment override, so no test touches the developer's own keyring."""
+    monkeypatch.setenv("TRIAGE_SECRET_CUSTODY_KEY", "5e" * 32)

@@ -244,7 +244,7 @@ def test_a_huge_line_is_skipped_without_holding_it(tmp_path, db_path):
     path = tmp_path / "RC_big.zst"
     line = json.dumps({"id": "x1", "body": "y" * 300_000, "created_utc": 1, "parent_id": "t3_a", "subreddit": "s",
                        "author": "a"})
-    good = json.dumps({"id": "x2", "body": "fine", "created_utc": 1, "parent_id": "t3_a", "subreddit": "s",
+    good = json.dumps({"id": "x2", "body": "fine", "created_utc": 1_700_000_000, "parent_id": "t3_a", "subreddit": "s",
                        "author": "a"})
     path.write_bytes(zstandard.ZstdCompressor().compress(f"{line}\n{good}\n".encode()))
     cls = get_collector("reddit-dump")

@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from triage.export import ExportError, ExportFilter, run_export, verify
-from triage.export.csv_sheet import neutralize
+from triage.sanitize import spreadsheet_cell
 from triage.indicators import INDICATORS, TEXT_INDICATORS
 
 from .conftest import Cli
@@ -91,10 +91,15 @@ def test_relabeling_keeps_the_input_hash_and_changes_the_task_hash(store, tmp_pa
 
 @pytest.mark.parametrize("value, expected", [
     ("=1+1", "'=1+1"), ("+1 to that", "'+1 to that"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"), ("a=1", "a=1"), ("", ""), (0.5, 0.5), ("hello -world", "hello -world"),
+    ("\tcmd", "'\tcmd"), ("\rcmd", "'␍cmd"), ("a=1", "a=1"), ("", ""), (0.5, 0.5), ("hello -world", "hello -world"),
+    # LibreOffice skips leading NUL, whitespace and control characters before it looks for a formula.
+    ("\x00=HYPERLINK(\"http://x\")", "'␀=HYPERLINK(\"http://x\")"), (" =1+1", "' =1+1"),
+    ("\u00a0\u3000@SUM(A1)", "'\u00a0\u3000@SUM(A1)"), ("\x01\x02-3", "'␁␂-3"), ("＝1+1", "'＝1+1"),
+    # No control character reaches the file: grepping it never retitles a terminal.
+    ("see \x1b]0;owned\x07 now", "see ␛]0;owned␇ now"), ("\u2063hidden\U000E0041", "⟨U+2063⟩hidden⟨TAG A⟩"),
 ])
 def test_a_cell_that_a_spreadsheet_would_run_is_neutralised(value, expected):
-    assert neutralize(value) == expected
+    assert spreadsheet_cell(value) == expected
 
 
 def test_csv_has_a_row_per_post_a_column_per_indicator_and_faithful_text(store, tmp_path):
@@ -229,5 +234,17 @@ def test_a_manifest_rewritten_to_match_edited_files_is_not_in_the_audit_log(tmp_
     manifest["files"] = [file_entry(out, "posts.csv")]
     (out / "manifest.json").write_text(json.dumps(manifest))
     result = cli("export", "verify", out)
-    assert result.exit_code == 0  # the files agree with the (forged) manifest ...
-    assert "manifest.json is not in this store's audit log" in result.stdout  # ... which the store never wrote
+    assert result.exit_code == 1  # the files agree with the (forged) manifest, which the store never wrote
+    assert "files match manifest.json" in result.stdout
+    assert "manifest.json is not in this store's audit log" in result.output
+    files_only = cli("export", "verify", "--files-only", out)  # a recipient without the store
+    assert files_only.exit_code == 0 and "not checked against a store" in files_only.stdout
+
+
+def test_every_manifest_carries_the_custody_anchor(tmp_path):
+    build_store(tmp_path / "cli.db").close()
+    cli = Cli(tmp_path / "cli.db")
+    out = tmp_path / "set"
+    assert cli("export", "--format", "jsonl", "--out", out).exit_code == 0
+    anchor = json.loads((out / "manifest.json").read_text())["custody_anchor"]
+    assert anchor.startswith("audit row ") and " custody-mac " in anchor and not anchor.endswith("none")

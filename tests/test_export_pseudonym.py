@@ -92,6 +92,18 @@ def test_masking_keeps_evidence_offsets_on_the_same_words():
     assert short.mask_text("me and @bob")[0] == "me and @" + short.handle("bob")
 
 
+def test_display_names_written_in_the_text_are_pseudonymized_too():
+    """Handles, mentions and urls were replaced; a display name in the text ("Jane Roe") was not."""
+    ps = Pseudonymizer(b"k" * 32, known_handles=["jroe_1"], known_names={"Jane Roe": "jroe_1", "Al": "al_x"})
+    text = "Jane Roe wrote it, and jane   roe\nagain; JANE ROE too. Jane Roebuck is someone else. Al stays."
+    masked, to_masked = ps.mask_text(text)
+    assert masked.count(ps.handle("jroe_1")) == 3  # the same pseudonym as her handle, any case or spacing
+    assert masked.lower().count("jane") == 1 and "Jane Roebuck" in masked  # another name is not cut
+    assert "Al stays" in masked  # a two-letter name could be any word
+    start = text.index("wrote it")
+    assert masked[to_masked(start):to_masked(start + 8, is_end=True)] == "wrote it"
+
+
 def test_without_a_keyring_backend_the_error_says_how_to_set_one_up(cli, tmp_path):
     before = keyring.get_keyring()
     keyring.set_keyring(keyring.backends.fail.Keyring())

@@ -35,7 +35,8 @@ def _snapshot(db: Path) -> set[str]:
 
 
 def test_sigkill_during_import_loses_nothing_committed(tmp_path):
-    source = write_jsonl(tmp_path / "big.jsonl", [post(i, text=f"post {i} " + "words " * 30) for i in range(40_000)])
+    source = write_jsonl(tmp_path / "big.jsonl", [post(i, text=f"post {i} " + "words " * 30, created_at=1_700_000_000 + i * 600)
+                                                   for i in range(40_000)])
     db = tmp_path / "crash.db"
     rng = random.Random(5)
     env_cmd = [TRIAGE, "--db", str(db), "import", "--no-tag", "--batch-size", "500", "-q", str(source)]
@@ -224,7 +225,8 @@ def test_import_on_a_full_filesystem_is_a_one_line_error(tmp_path):
 def test_sigkill_during_collect_resumes_from_its_cursor_without_duplicates(tmp_path):
     """`triage collect` killed at random points: committed posts stay, the cursor resumes, and a
     final run completes the source exactly once."""
-    feed = write_jsonl(tmp_path / "feed.jsonl", [post(i, text=f"feed {i} " + "words " * 30) for i in range(30_000)])
+    feed = write_jsonl(tmp_path / "feed.jsonl", [post(i, text=f"feed {i} " + "words " * 30, created_at=1_700_000_000 + i * 600)
+                                                      for i in range(30_000)])
     db = tmp_path / "collect.db"
     config = tmp_path / "config.toml"
     config.write_text(f'[[collectors]]\nname = "feed"\nplugin = "jsonl"\n[collectors.options]\npath = "{feed}"\n')
@@ -254,3 +256,165 @@ def test_sigkill_during_collect_resumes_from_its_cursor_without_duplicates(tmp_p
         conn.close()
     out = subprocess.run([TRIAGE, "--db", str(db), "audit", "verify"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+# ---- store faults are one line (issue 15) -----------------------------------------------------
+
+
+def _one_line_error(out) -> None:
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr
+    assert out.stderr.count("\n") == 1 and out.stderr.startswith("triage: error: "), out.stderr
+
+
+def test_a_file_that_is_not_a_database_is_one_line_for_every_command(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("shopping list\n" * 400)
+    for args in (["stats"], ["audit", "verify"], ["label", "1", "--as", "benign"], ["tag"]):
+        out = subprocess.run([TRIAGE, "--db", str(junk), *args], capture_output=True, text=True)
+        _one_line_error(out)
+        assert "not" in out.stderr and "database" in out.stderr
+    assert junk.read_text() == "shopping list\n" * 400
+
+
+def test_fault_messages_name_the_fault():
+    import errno
+
+    from triage.cli.faults import fault_message
+
+    assert "disk I/O error" in fault_message(sqlite3.OperationalError("disk I/O error"), "s.db")
+    assert "read-only" in fault_message(sqlite3.OperationalError("attempt to write a readonly database"), "s.db")
+    assert "no space left" in fault_message(sqlite3.OperationalError("database or disk is full"), "s.db")
+    assert "disk I/O error" in fault_message(OSError(errno.EIO, "Input/output error", "out.csv"), "s.db")
+    assert fault_message(ValueError("a bug"), "s.db") is None  # a bug still shows its traceback
+
+
+def test_a_label_with_a_note_for_many_posts_is_one_transaction(tmp_path):
+    """A full store (or a kill) leaves every label with its note, or none: not 60,000 labels
+    beside 4,222 notes."""
+    from triage.store import StoreFull
+
+    db = tmp_path / "t.db"
+    with Store.open(db) as store:
+        store.add_posts([PostRecord("s", f"e{i}", f"post {i}", "a", 1_780_000_000, "x", raw="{}")
+                         for i in range(3000)])
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 40}")
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM posts")]
+        try:
+            store.label_posts(ids, "tester", disposition="escalate", note="n" * 400)
+            raise AssertionError("the store never filled up")
+        except StoreFull:
+            pass
+        labels = store.conn.execute("SELECT COUNT(*) FROM labels").fetchone()[0]
+        notes = store.conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0]
+        assert labels == notes == 0
+        store.conn.execute("PRAGMA max_page_count = 1073741823")
+        store.label_posts(ids[:10], "tester", disposition="escalate", note="fits")
+        assert store.conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == 10
+
+
+def _tmpfs(path: Path, size: str = "2m"):
+    import os
+    import shutil
+
+    import pytest
+
+    path.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+
+
+def test_writes_to_a_read_only_store_are_one_line(tmp_path):
+    mount = tmp_path / "ro"
+    _tmpfs(mount, "8m")
+    try:
+        src = write_jsonl(tmp_path / "p.jsonl", [post(i) for i in range(20)])
+        db = mount / "t.db"
+        assert subprocess.run([TRIAGE, "--db", str(db), "import", "--no-tag", str(src)],
+                              capture_output=True).returncode == 0
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        for args in (["label", "1", "--as", "benign", "--note", "n"], ["import", "--no-tag", str(src)],
+                     ["tag"]):
+            out = subprocess.run([TRIAGE, "--db", str(db), *args], capture_output=True, text=True)
+            _one_line_error(out)
+            assert "read-only" in out.stderr or "readonly" in out.stderr, out.stderr
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_export_and_label_onto_a_full_disk_are_one_line(tmp_path):
+    mount = tmp_path / "full"
+    _tmpfs(mount, "3m")
+    try:
+        src = write_jsonl(tmp_path / "p.jsonl", [post(i, text="z" * 6000) for i in range(600)])
+        db = tmp_path / "t.db"
+        assert subprocess.run([TRIAGE, "--db", str(db), "import", "--no-tag", str(src)],
+                              capture_output=True).returncode == 0
+        out = subprocess.run([TRIAGE, "--db", str(db), "export", "--format", "jsonl", "--any-label", "--out",
+                              str(mount / "set")], capture_output=True, text=True)
+        _one_line_error(out)
+        assert "No space left" in out.stderr or "no space left" in out.stderr
+        assert [p.name for p in mount.iterdir()] == []  # nothing half-written left behind
+        # The store itself on the full disk: a label with a note for every post.
+        small = mount / "s.db"
+        few = write_jsonl(tmp_path / "few.jsonl", [post(i) for i in range(600)])
+        assert subprocess.run([TRIAGE, "--db", str(small), "import", "--no-tag", str(few)],
+                              capture_output=True).returncode == 0
+        (mount / "filler").write_bytes(b"\0" * 10)
+        with open(mount / "filler", "ab") as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 65536)
+                    fh.flush()
+            except OSError:
+                pass
+        ids = ",".join(str(i) for i in range(1, 601)).split(",")
+        out = subprocess.run([TRIAGE, "--db", str(small), "label", *ids, "--as", "benign", "--note", "n" * 300],
+                             capture_output=True, text=True)
+        _one_line_error(out)
+        assert "no space left" in out.stderr
+        (mount / "filler").unlink()  # room again: the store shows what the failed command left
+        conn = sqlite3.connect(small)
+        assert conn.execute("SELECT COUNT(*) FROM labels").fetchone()[0] == conn.execute(
+            "SELECT COUNT(*) FROM notes").fetchone()[0] == 0
+        conn.close()
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_a_killed_export_or_training_leaves_nothing_the_next_run_keeps(tmp_path):
+    from triage.partial_files import sweep
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its pid is free now: the "killed" run
+    stale_export = tmp_path / f".case.partial-{dead.pid}-0123abcd"
+    stale_export.mkdir()
+    (stale_export / "posts.jsonl").write_text("half\n")
+    stale_training = tmp_path / f".training-{dead.pid}-89abcdef"
+    stale_training.mkdir()
+    import os
+
+    live = tmp_path / f".other.partial-{os.getpid()}-fedcba98"  # a run still going: left alone
+    live.mkdir()
+    unrelated = tmp_path / ".hidden-notes"
+    unrelated.mkdir()
+    removed = sweep(tmp_path)
+    assert sorted(p.name for p in removed) == sorted([stale_export.name, stale_training.name])
+    assert live.exists() and unrelated.exists()
+
+
+def test_the_next_export_sweeps_what_a_killed_one_left(tmp_path):
+    src = write_jsonl(tmp_path / "p.jsonl", [post(i) for i in range(10)])
+    db = tmp_path / "t.db"
+    assert subprocess.run([TRIAGE, "--db", str(db), "import", "--no-tag", str(src)], capture_output=True).returncode == 0
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    stale = tmp_path / "sets" / f".may.partial-{proc.pid}-0123abcd"
+    stale.mkdir(parents=True)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    out = subprocess.run([TRIAGE, "--db", str(db), "export", "--format", "jsonl", "--any-label", "--out",
+                          str(tmp_path / "sets" / "june")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in (tmp_path / "sets").iterdir()) == ["june"]

@@ -91,16 +91,20 @@ def test_every_export_format_keeps_hostile_text_faithfully(hostile_db, tmp_path,
         with open(sheet, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
         assert len(rows) == len(texts)
+        from triage.sanitize import sanitize, spreadsheet_cell
+
         for r in rows:
             original = texts[r["id"].lstrip("'")]
             cell = r["text"]
-            if original[:1] in ("=", "+", "-", "@", "\t", "\r"):
-                assert cell == "'" + original  # CSV injection neutralised, text otherwise intact
-            else:
-                assert cell == original
+            # CSV injection neutralised, control characters made visible, text otherwise intact.
+            assert cell == spreadsheet_cell(original)
+            assert cell.lstrip("'") == sanitize(original)
+        raw = sheet.read_text("utf-8-sig")
+        assert not any(ch in raw for ch in "\x00\x1b\x07\x9b\u202e")
         for r in rows:
             for value in r.values():
-                assert value[:1] not in ("=", "+", "-", "@") or value.startswith("'")
+                lead = value.lstrip(" \t\r\n\u2400\u00a0")
+                assert lead[:1] not in ("=", "+", "-", "@") or value.startswith("'")
     elif fmt == "report":
         html = next(out.glob("*.html")).read_text("utf-8")
         assert "<script" not in html.lower().replace("&lt;script", "")

@@ -34,10 +34,10 @@ def test_bad_lines_are_reported_with_line_numbers_and_good_lines_kept(tmp_path, 
     errors = result.stderr.splitlines()
     assert errors == [
         f"{path}:2: broken JSON at column 21: Unterminated string starting at",
-        f"{path}:3: missing field 'text'",
+        f"{path}:3: text: missing",
         f"{path}:4: invalid UTF-8 at byte 21 of the line",
         f"{path}:5: line is 5.0 MB, over the 4.0 MB limit (max_line_bytes)",
-        f"{path}:6: field 'created_at': unrecognised time format: 'the day after tomorrow'",
+        f"{path}:6: created_at: unrecognised time format: 'the day after tomorrow'",
     ]
     assert [p[1] for p in posts_in(db_path)] == ["1", "8"]
     assert "2 read, 2 added, 0 already stored, 5 bad" in result.stdout
@@ -86,7 +86,7 @@ def test_csv_with_mapping_quoted_newlines_and_bad_rows(tmp_path, cli, db_path):
     result = cli("import", "--no-tag", "--map", "id=post_id,text=body,author=user,created_at=when", path)
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [
-        f"{path}:5: field 'when': unrecognised time format: 'never'",
+        f"{path}:5: when: unrecognised time format: 'never'",
         f"{path}:6: has 5 columns, the header has 4",
     ]
     assert posts_in(db_path) == [("csv", "1", "hello, world"), ("csv", "2", "two\nlines"), ("csv", "5", "fine")]

@@ -46,3 +46,19 @@ def test_a_span_maps_to_the_same_text_after_sanitizing(prefix, word):
     clean, to_clean = sanitize_with_offsets(text)
     start, end = len(prefix), len(prefix) + len(word)
     assert clean[to_clean(start):to_clean(end)] == word
+
+
+def test_every_invisible_format_character_and_tag_is_marked():
+    """Unicode category Cf (U+2063 INVISIBLE SEPARATOR and the rest) and the TAG block, which
+    spells hidden ASCII, never reach the screen unmarked."""
+    import sys
+    import unicodedata
+
+    every_cf = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert len(every_cf) > 150
+    for ch in every_cf:
+        assert sanitize(f"a{ch}b") != f"a{ch}b", f"U+{ord(ch):04X} passes unmarked"
+    assert sanitize("ok\U000E0069\U000E0067\U000E006E\U000E006F\U000E0072\U000E0065") == \
+        "ok⟨TAG i⟩⟨TAG g⟩⟨TAG n⟩⟨TAG o⟩⟨TAG r⟩⟨TAG e⟩"
+    assert sanitize("in\u2063visible") == "in⟨U+2063⟩visible"
+    assert sanitize("\u3164") == "⟨U+3164⟩"

@@ -23,7 +23,8 @@ SECRET = "tok-8d1f0a9be2c4477d"
 
 
 @pytest.fixture
-def file_keyring(tmp_path):
+def file_keyring(tmp_path, monkeypatch):
+    monkeypatch.setenv(secrets.PLAINTEXT_OPT_IN, "1")  # the unencrypted file backend, opted into
     backend = PlaintextKeyring()
     backend.file_path = str(tmp_path / "keyring" / "keyring_pass.cfg")
     previous = keyring.get_keyring()
@@ -81,7 +82,7 @@ def test_no_keyring_backend_is_one_line_that_says_how_to_get_one(cli, no_keyring
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert "no keyring backend" in lines[0] and "pip install keyrings.alt pycryptodome" in lines[0]
+    assert "no keyring backend" in lines[0] and "pip install 'triage-console[encrypted-keyring]'" in lines[0]
     assert "PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring" in lines[0]
     assert "$TRIAGE_SECRET_API_KEY" in lines[0]
     monkeypatch.setenv("TRIAGE_SECRET_API_KEY", "works-anyway")
@@ -122,9 +123,28 @@ def test_the_token_is_used_but_never_stored_logged_or_shown(cli, file_keyring, d
     assert store_files and not any(SECRET.encode() in p.read_bytes() for p in store_files)
 
 
+def test_a_plaintext_backend_is_refused_unless_the_analyst_opts_in(tmp_path):
+    """keyring picks keyrings.alt's PlaintextKeyring by itself wherever it is installed; the
+    pseudonymization key once went there without a word."""
+    env = {k: v for k, v in os.environ.items() if k != secrets.PLAINTEXT_OPT_IN}
+    env.update({"PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+                "XDG_DATA_HOME": str(tmp_path / "data")})
+    run = [sys.executable, "-c", "from triage.cli import run; run()", "secret"]
+    refused = subprocess.run([*run, "set", "feed-pass"], input="hunter2-but-longer\n", env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1
+    assert refused.stderr.count("\n") == 1 and "PlaintextKeyring, an unencrypted file: refused" in refused.stderr
+    assert not (tmp_path / "data" / "python_keyring").exists()  # nothing written
+    config = tmp_path / "config.toml"
+    config.write_text("allow_plaintext_keyring = true\n")
+    allowed = subprocess.run([*run, "set", "feed-pass"], input="hunter2-but-longer\n",
+                             env={**env, "TRIAGE_CONFIG": str(config)}, capture_output=True, text=True, timeout=60)
+    assert allowed.returncode == 0, allowed.stderr
+
+
 def test_setup_through_the_environment_as_the_error_says(tmp_path):
     env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
-           "XDG_DATA_HOME": str(tmp_path / "data")}
+           "XDG_DATA_HOME": str(tmp_path / "data"), secrets.PLAINTEXT_OPT_IN: "1"}
     run = [sys.executable, "-c", "from triage.cli import run; run()", "secret"]
     stored = subprocess.run([*run, "set", "feed-pass"], input="hunter2-but-longer\n", env=env,
                             capture_output=True, text=True, timeout=60)

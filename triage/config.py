@@ -15,6 +15,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
+
 DEFAULT_DISPOSITIONS = ("escalate", "monitor", "benign", "unclear")
 APP = "triage"
 
@@ -44,6 +46,13 @@ class Config:
     max_post_chars: int = 100_000  # longer posts are kept whole but shown truncated and marked
     tag_workers: int | None = None  # processes that tag at import/tag/retag/collect; None: one per core, up to 2
     collectors: list[CollectorConfig] = field(default_factory=list)
+    # Imported posts must be dated in [earliest_post_time, now + future_tolerance_hours].
+    allow_plaintext_keyring: bool = False  # opt in to an unencrypted keyring file (keyrings.alt)
+    earliest_post_time: int = EARLIEST_DEFAULT
+    future_tolerance_hours: int = FUTURE_SLACK_DEFAULT // 3600
+
+    def record_limits(self) -> RecordLimits:
+        return RecordLimits(earliest=self.earliest_post_time, future_slack=self.future_tolerance_hours * 3600)
 
 
 def data_dir() -> Path:
@@ -81,7 +90,8 @@ def load_config(path: Path | None = None) -> Config:
     cfg.path = path
     where = str(path)
     known = {"analyst", "db", "threshold", "dispositions", "timezone", "theme", "keys", "max_post_chars",
-             "tag_workers", "collectors"}
+             "tag_workers", "collectors", "earliest_post_time", "future_tolerance_hours",
+             "allow_plaintext_keyring"}
     unknown = set(data) - known
     _check(not unknown, where, f"unknown key(s) {', '.join(sorted(unknown))}")
     if "analyst" in data:
@@ -117,6 +127,17 @@ def load_config(path: Path | None = None) -> Config:
         _check(isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= 64, f"{where}: tag_workers",
                "must be a whole number of processes, 1 to 64")
         cfg.tag_workers = w
+    if "allow_plaintext_keyring" in data:
+        _check(isinstance(data["allow_plaintext_keyring"], bool), f"{where}: allow_plaintext_keyring",
+               "must be true or false")
+        cfg.allow_plaintext_keyring = data["allow_plaintext_keyring"]
+    if "earliest_post_time" in data:
+        cfg.earliest_post_time = _epoch_setting(data["earliest_post_time"], f"{where}: earliest_post_time")
+    if "future_tolerance_hours" in data:
+        h = data["future_tolerance_hours"]
+        _check(isinstance(h, int) and not isinstance(h, bool) and 0 <= h <= 24 * 366,
+               f"{where}: future_tolerance_hours", "must be whole hours, 0 to 8784")
+        cfg.future_tolerance_hours = h
     for i, entry in enumerate(data.get("collectors", [])):
         here = f"{where}: collectors[{i}]"
         _check(isinstance(entry, dict), here, "must be a table")
@@ -127,6 +148,24 @@ def load_config(path: Path | None = None) -> Config:
         _check(isinstance(schedule, int) and schedule > 0, here, "schedule must be seconds (> 0)")
         cfg.collectors.append(CollectorConfig(entry["name"], entry["plugin"], entry.get("options", {}), schedule))
     return cfg
+
+
+def _epoch_setting(value, where: str) -> int:
+    """A TOML date/datetime, an ISO string or epoch seconds, as epoch seconds (UTC)."""
+    from datetime import date, datetime, timezone
+
+    if isinstance(value, datetime):
+        return int((value if value.tzinfo else value.replace(tzinfo=timezone.utc)).timestamp())
+    if isinstance(value, date):
+        return int(datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            return _epoch_setting(datetime.fromisoformat(value), where)
+        except ValueError:
+            pass
+    raise ConfigError(f"{where}: must be a date (1990-01-01), an ISO date-time or epoch seconds")
 
 
 def resolve_db(cli_value: str | os.PathLike | None, cfg: Config | None = None) -> Path:

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .plugin_api import Collector, CollectorState
+from .record_check import DEFAULT_LIMITS, RecordInvalid, RecordLimits, check_record
 from .records import ImportProblem, PostRecord
-from .store import Store
+from .store import Store, StoreError
 
 MAX_KEPT_PROBLEMS = 1000
 
@@ -34,6 +35,8 @@ class RunSummary:
     flagged: int = 0
     new_flagged_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    tag_failed: int = 0  # stored, but their batch could not be tagged: the next import or `tag` does it
+    tag_error: str = ""
 
     @property
     def duplicates(self) -> int:
@@ -51,6 +54,7 @@ def run_collector(
     on_problem: Callable[[ImportProblem], None] | None = None,
     on_progress: Callable[[int, int | None, RunSummary], None] | None = None,
     on_batch: Callable[[object], None] | None = None,
+    limits: RecordLimits = DEFAULT_LIMITS,
 ) -> tuple[RunSummary, object]:
     """Collect everything the collector yields. Returns the summary and the collector's final cursor.
 
@@ -59,7 +63,7 @@ def run_collector(
     """
     summary = RunSummary()
     started = time.perf_counter()
-    state = CollectorState(cursor=cursor)
+    state = CollectorState(cursor=cursor, limits=limits)
     if on_progress is not None:
         state.on_progress = lambda done, total: on_progress(done, total, summary)
     buffer: list[PostRecord] = []
@@ -72,24 +76,43 @@ def run_collector(
         summary.added += result.added
         buffer.clear()
         if tagger is not None and result.added:
-            counts = tagger.tag_ids(store, result.new_ids())
-            summary.tagged += counts.tagged
-            summary.flagged += counts.flagged
-            summary.new_flagged_ids.extend(counts.flagged_ids)
+            try:
+                counts = tagger.tag_ids(store, result.new_ids())
+            except StoreError:
+                raise
+            except Exception as exc:  # the posts are stored; they stay untagged for the next run
+                summary.tag_failed += result.added
+                summary.tag_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            else:
+                summary.tagged += counts.tagged
+                summary.flagged += counts.flagged
+                summary.new_flagged_ids.extend(counts.flagged_ids)
         if on_batch is not None:
             on_batch(state.cursor)
 
+    def problem(item: ImportProblem) -> None:
+        summary.problem_count += 1
+        if len(summary.problems) < MAX_KEPT_PROBLEMS:
+            summary.problems.append(item)
+        if on_problem is not None:
+            on_problem(item)
+        if strict:
+            flush()
+            raise StrictStop(item)
+
     try:
         for item in collector.collect(state):
+            if not isinstance(item, ImportProblem):
+                # The built-in importers checked it already, with its file:line; this is the
+                # guard for plugins and live collectors (the same check, so it costs little).
+                try:
+                    check_record(item, limits)
+                except RecordInvalid as exc:
+                    where = getattr(item, "external_id", None)
+                    item = ImportProblem(collector.name or "collector", 0,
+                                         f"post {str(where)[:60]!r}: {exc}" if isinstance(where, str) else str(exc))
             if isinstance(item, ImportProblem):
-                summary.problem_count += 1
-                if len(summary.problems) < MAX_KEPT_PROBLEMS:
-                    summary.problems.append(item)
-                if on_problem is not None:
-                    on_problem(item)
-                if strict:
-                    flush()
-                    raise StrictStop(item)
+                problem(item)
                 continue
             buffer.append(item)
             if len(buffer) >= batch_size:

@@ -27,6 +27,7 @@ from typing import Callable, Sequence
 from .config import data_dir
 from .evaluation import LabeledExample, Metrics, evaluate, read_labeled
 from .indicators import INDICATORS
+from .partial_files import partial_path, sweep
 from .records import ImportProblem
 
 MODELS = "models"
@@ -325,7 +326,8 @@ def train_model(training: TrainingSet, *, threshold: float | None = None,
     root = models_dir()
     root.mkdir(parents=True, exist_ok=True)
     # Trained under a hidden name and renamed when complete: a half-written model never looks saved.
-    tmp = root / f".training-{secrets.token_hex(4)}"
+    sweep(root)  # what a killed training left behind
+    tmp = partial_path(root, "training")
     try:
         stage(f"training on {len(usable):,} examples")
         try:

@@ -18,6 +18,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterator
 
+from .record_check import DEFAULT_LIMITS, RecordLimits, check_record
 from .records import ImportProblem, PostRecord
 
 ENTRY_POINT_GROUP = "triage.collectors"
@@ -45,10 +46,16 @@ class CollectorState:
     cursor: Any = None
     on_progress: Callable[[int, int | None], None] | None = None
     extra: dict = field(default_factory=dict)
+    limits: RecordLimits = DEFAULT_LIMITS  # the config's bounds on what a record may hold
 
     def progress(self, done: int, total: int | None = None) -> None:
         if self.on_progress is not None:
             self.on_progress(done, total)
+
+    def check(self, record: PostRecord) -> PostRecord:
+        """The record if the store can take it; ``RecordInvalid`` ("field: what is wrong") if not.
+        Importers call it where they still know the file and line of the record."""
+        return check_record(record, self.limits)
 
 
 class Collector:

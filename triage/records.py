@@ -37,4 +37,7 @@ class ImportProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}"
+        # The reason quotes the file's own bytes (a header cell, a field value): never raw.
+        from .sanitize import sanitize
+
+        return sanitize(f"{self.path}:{self.line}: {self.reason}")

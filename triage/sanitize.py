@@ -26,11 +26,23 @@ _INVISIBLE_NAMES = {
     "\u00ad": "SHY", "\u2028": "LSEP", "\u2029": "PSEP", "\u180e": "MVS",
 }
 
-# C0 except \t and \n, DEL, C1, bidi controls, zero-width/invisible, lone surrogates.
+# Every other invisible format character (Unicode category Cf, as of Unicode 15: invisible
+# operators U+2061-2064 such as U+2063, deprecated format controls, the Arabic/Syriac marks,
+# interlinear annotation, Egyptian/shorthand/musical format controls) and the TAG block
+# U+E0000-E007F, whose characters spell hidden ASCII ("ASCII smuggling"); plus the Hangul
+# fillers, letters that render as nothing.
+_FORMAT_RANGES = (
+    "\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u2061-\u2064\u206a-\u206f\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e007f\u115f\u1160\u3164\uffa0"
+)
+
+# C0 except \t and \n, DEL, C1, bidi controls, zero-width/invisible, format characters, lone surrogates.
 _UNSAFE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f"
     + "".join(_BIDI_NAMES)
     + "".join(_INVISIBLE_NAMES)
+    + _FORMAT_RANGES
     + "\ud800-\udfff]"
 )
 
@@ -47,7 +59,11 @@ def _placeholder(ch: str) -> str:
         return f"⟨{_BIDI_NAMES[ch]}⟩"
     if ch in _INVISIBLE_NAMES:
         return f"⟨{_INVISIBLE_NAMES[ch]}⟩"
-    return "\ufffd"  # a lone surrogate from badly decoded input
+    if 0xE0020 <= code <= 0xE007E:
+        return f"⟨TAG {chr(code - 0xE0000)}⟩"  # the hidden ASCII letter, shown
+    if 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"  # a lone surrogate from badly decoded input
+    return f"⟨U+{code:04X}⟩"
 
 
 def is_clean(text: str) -> bool:
@@ -93,6 +109,29 @@ def sanitize_with_offsets(text: str | None) -> tuple[str, OffsetMap]:
         shifts.append(extra)
     out.append(text[last:])
     return "".join(out), OffsetMap(positions, shifts)
+
+
+# A spreadsheet evaluates a cell whose first significant character is one of these (full-width
+# forms too, which some convert); it skips leading whitespace and control characters first, so
+# "\x00=HYPERLINK(...)" and " =1+1" run as formulas in LibreOffice.
+_FORMULA_CHARS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_SKIPPED_LEAD = "".join(chr(c) for c in range(0x21)) + "\x7f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004" \
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def spreadsheet_cell(value):
+    """A CSV cell that no spreadsheet runs as a formula and that carries no control character.
+
+    Untrusted text is sanitized (escape sequences become visible placeholders) and a cell whose
+    first significant character starts a formula gets a leading ``'``, which spreadsheets show
+    as text. Non-strings (numbers) pass as they are."""
+    if not isinstance(value, str):
+        return value
+    lead = value.lstrip(_SKIPPED_LEAD)
+    cell = sanitize(value)
+    if lead[:1] in _FORMULA_CHARS or (value[:1] in ("\t", "\r", "\n") and lead):
+        return "'" + cell
+    return cell
 
 
 def clip(text: str, limit: int) -> str:

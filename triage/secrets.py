@@ -19,9 +19,16 @@ ENV_PREFIX = "TRIAGE_SECRET_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$")
 
 NO_BACKEND = (
-    "no keyring backend on this machine (common on headless boxes): `pip install keyrings.alt pycryptodome` "
-    "and set PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring (or keyrings.alt.file.PlaintextKeyring, "
-    "unencrypted), or give the secret for one run in ${env}"
+    "no keyring backend on this machine (common on headless boxes): `pip install 'triage-console[encrypted-keyring]'`"
+    " (keyrings.alt and pycryptodome) and set PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring, "
+    "or give the secret for one run in ${env}"
+)
+PLAINTEXT_OPT_IN = "TRIAGE_ALLOW_PLAINTEXT_KEYRING"
+PLAINTEXT_REFUSED = (
+    "the keyring backend is {backend}, an unencrypted file: refused for secrets. Use an encrypted backend "
+    "(PYTHON_KEYRING_BACKEND=keyrings.alt.file.EncryptedKeyring, see the README), or opt in with "
+    "allow_plaintext_keyring = true in the config or " + PLAINTEXT_OPT_IN + "=1; or give the secret for one run "
+    "in ${env}"
 )
 
 
@@ -39,14 +46,48 @@ def env_name(name: str) -> str:
     return ENV_PREFIX + re.sub(r"[^A-Z0-9]", "_", name.upper())
 
 
+def _plaintext_backend(backend) -> str | None:
+    """The name of an unencrypted file backend in use (alone or inside keyring's chainer)."""
+    for candidate in [backend, *getattr(backend, "backends", ())]:
+        name = type(candidate).__name__
+        if "plaintext" in name.lower():
+            return name
+    return None
+
+
+def plaintext_allowed() -> bool:
+    """The analyst's explicit opt-in to an unencrypted keyring file (config or environment)."""
+    if os.environ.get(PLAINTEXT_OPT_IN, "").strip().lower() in ("1", "true", "yes"):
+        return True
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config().allow_plaintext_keyring
+    except ConfigError:
+        return False
+
+
 def _keyring():
+    """keyring, or None when there is no backend. An unencrypted backend (keyrings.alt's
+    PlaintextKeyring, which keyring picks by itself wherever keyrings.alt is installed and nothing
+    better exists) is refused unless the analyst opted in: it once received the pseudonymization
+    key without a word."""
     import keyring
     from keyring.backends import fail
 
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring):
         return None
+    plaintext = _plaintext_backend(backend)
+    if plaintext and not plaintext_allowed():
+        raise _PlaintextRefused(plaintext)
     return keyring
+
+
+class _PlaintextRefused(Exception):
+    def __init__(self, backend: str):
+        super().__init__(backend)
+        self.backend = backend
 
 
 def backend_name() -> str:
@@ -54,13 +95,19 @@ def backend_name() -> str:
     import keyring
 
     backend = keyring.get_keyring()
-    return "none" if _keyring() is None else type(backend).__name__
+    try:
+        return "none" if _keyring() is None else type(backend).__name__
+    except _PlaintextRefused as refused:
+        return f"{refused.backend} (refused: unencrypted)"
 
 
 def _call(name: str, action: str, fn, *args):
     from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
-    kr = _keyring()
+    try:
+        kr = _keyring()
+    except _PlaintextRefused as refused:
+        raise SecretError(PLAINTEXT_REFUSED.format(backend=refused.backend, env=env_name(name))) from None
     if kr is None:
         raise SecretError(NO_BACKEND.format(env=env_name(name)))
     try:
@@ -78,8 +125,11 @@ def _call(name: str, action: str, fn, *args):
 def require_backend(name: str) -> None:
     """Fail early (before prompting for a value) when there is nowhere to keep it."""
     check_name(name)
-    if _keyring() is None:
-        raise SecretError(NO_BACKEND.format(env=env_name(name)))
+    try:
+        if _keyring() is None:
+            raise SecretError(NO_BACKEND.format(env=env_name(name)))
+    except _PlaintextRefused as refused:
+        raise SecretError(PLAINTEXT_REFUSED.format(backend=refused.backend, env=env_name(name))) from None
 
 
 def read_secret(name: str) -> str | None:
@@ -119,7 +169,10 @@ def secret_status(name: str) -> str:
     try:
         return "keyring" if _call(name, "read", "get_password") else "missing"
     except SecretError:
-        return "no backend" if _keyring() is None else "unreadable"
+        try:
+            return "no backend" if _keyring() is None else "unreadable"
+        except _PlaintextRefused:
+            return "refused backend"
 
 
 def secret_names(collector_configs, plugins: dict) -> dict[str, list[str]]:
@@ -134,3 +187,22 @@ def secret_names(collector_configs, plugins: dict) -> dict[str, list[str]]:
             if spec.secret and isinstance(value, str) and value:
                 out.setdefault(value, []).append(cfg.name)
     return out
+
+
+def station_key(name: str, create: bool = True) -> bytes:
+    """A 32-byte key kept as secret ``name`` (hex), created on first use: the pseudonymization
+    key of exports, the custody key of the audit anchor. Raises ``SecretError`` (one line)."""
+    import secrets as token  # the stdlib module, not this one
+
+    stored = read_secret(name)
+    if stored is None and not create:
+        raise SecretError(f"secret {name!r} is not set on this station")
+    if stored is None:
+        set_secret(name, token.token_hex(32))
+        stored = read_secret(name)  # read back: a backend may drop writes
+    if not stored:
+        raise SecretError(f"the keyring did not keep the key {name!r}; see `triage secret` in the README")
+    try:
+        return bytes.fromhex(stored)
+    except ValueError:
+        raise SecretError(f"keyring entry {SERVICE}/{name} is not a hex key; delete it to make a new one") from None

@@ -9,6 +9,10 @@ from typing import Callable, Iterable
 from .store import Store, TagResult, queries
 
 BATCH = 1000
+# The detector reads at most this much of a post. The store keeps the text whole and the post
+# view says where tagging stopped; a crafted 67-million-character post once broke tagging (spaCy
+# E088) for every later `tag`, and a long one still costs memory in proportion to its length.
+TAG_TEXT_CHARS = 1_000_000
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Tagger:
 
     def _tag_rows(self, store: Store, rows: list[tuple[int, str]], counts: TagCounts) -> None:
         results = []
-        analyses = list(self.detector.analyze_many([t for _, t in rows], n_process=self.workers))
+        analyses = list(self.detector.analyze_many([t[:TAG_TEXT_CHARS] for _, t in rows], n_process=self.workers))
         self.processes_used = max(self.processes_used, self.detector.processes)
         for (post_id, _), analysis in zip(rows, analyses):
             # An indicator is present where the detector left evidence (any hit) or scored it at

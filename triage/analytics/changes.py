@@ -38,7 +38,7 @@ from typing import Iterable, Sequence
 
 from ..store import analytics_queries as aq
 from .timeline import split_indicators
-from .weeks import week_index, week_label, week_start
+from .weeks import bounded_range, week_index, week_label, week_start
 
 METHOD = "changepoint/v1"  # binomial share, Poisson volume, new target
 VIOLENT = ("threat", "plan", "weapons", "target", "fixation_past_attacks")
@@ -114,7 +114,7 @@ def weekly_series(counts: Iterable[tuple], indicators: Sequence[str] = VIOLENT) 
 def _contiguous(counts: dict[int, WeekCount]) -> list[WeekCount]:
     if not counts:
         return []
-    return [counts.get(w) or WeekCount(w, 0, 0) for w in range(min(counts), max(counts) + 1)]
+    return [counts.get(w) or WeekCount(w, 0, 0) for w in bounded_range(counts, "week")]
 
 
 # ---- the test --------------------------------------------------------------------------------

@@ -11,18 +11,21 @@ CSV cell that a spreadsheet would run as a formula is prefixed with ``'``.
 from __future__ import annotations
 
 import csv
+import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import IO, Sequence
 
-from ..sanitize import sanitize
+from ..output_paths import partial_name
+from ..sanitize import sanitize, spreadsheet_cell
+from ..timeparse import format_epoch
 from ..store import analytics_queries as aq
 from .profile import connection
 
 FORMATS = ("csv", "gexf", "graphml")
 CSV_COLUMNS = ("source", "target", "kind", "weight", "first_at", "last_at")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -43,12 +46,11 @@ def interaction_edges(store_or_conn, min_weight: int = 1, author_ids: Sequence[i
 
 
 def _iso(ts: int) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_epoch(ts, "%Y-%m-%dT%H:%M:%SZ")
 
 
 def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_cell(str(value))
 
 
 def write_csv(edges: Sequence[Edge], out: IO[str]) -> None:
@@ -109,13 +111,23 @@ def graphml_tree(edges: Sequence[Edge]) -> ET.ElementTree:
 
 
 def write_graph(edges: Sequence[Edge], path, fmt: str) -> None:
-    """Write ``edges`` to ``path`` as csv, gexf or graphml."""
+    """Write ``edges`` to ``path`` as csv, gexf or graphml.
+
+    Written beside the target under a hidden name and renamed into place: an existing file
+    (replaced only with --force, see triage.output_paths) is whole until the new one is."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: one of {', '.join(FORMATS)}")
-    if fmt == "csv":
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            write_csv(edges, fh)
-        return
-    tree = gexf_tree(edges) if fmt == "gexf" else graphml_tree(edges)
-    ET.indent(tree)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    out = Path(path)
+    tmp = partial_name(out)
+    try:
+        if fmt == "csv":
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                write_csv(edges, fh)
+        else:
+            tree = gexf_tree(edges) if fmt == "gexf" else graphml_tree(edges)
+            ET.indent(tree)
+            tree.write(tmp, encoding="utf-8", xml_declaration=True)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

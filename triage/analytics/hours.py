@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..timeparse import epoch_datetime
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -59,7 +60,9 @@ def hour_histogram_from_slots(slots: Mapping[int, int], zone_name: str | None = 
         if tz is None:
             grid[(ts // 86_400 + 3) % 7][(ts // 3600) % 24] += n  # 1970-01-01 was a Thursday
         else:
-            d = datetime.fromtimestamp(ts, tz)
+            d = epoch_datetime(ts, tz)
+            if d is None:
+                continue  # dated outside datetime's range (stored before imports were bounded)
             local[d.hour] += n
             grid[d.weekday()][d.hour] += n
     return HourHistogram(posts=sum(slots.values()), utc=utc, zone=zone_name if tz else None, local=local,

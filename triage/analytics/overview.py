@@ -21,7 +21,7 @@ from .changes import ChangePoint, from_row
 from .profile import connection
 from .risk import author_risk
 from .trends import TrendItem, TrendReport, trends
-from .weeks import week_label, week_start
+from .weeks import bounded_range, week_label, week_start
 
 CACHE_KEY = "overview/v1"
 HEAT_WEEKS = 12
@@ -141,7 +141,7 @@ def overview(store_or_conn, heat_weeks: int = HEAT_WEEKS, top: int = TOP_AUTHORS
     compute = lambda: _aggregate(conn, heat_weeks, top, trend_items)  # noqa: E731
     agg, from_cache = _cached(store_or_conn, stamp, compute) if use_cache else (compute(), False)
 
-    weeks = list(range(agg["first_week"], agg["last_week"] + 1)) if agg["last_week"] is not None else []
+    weeks = list(bounded_range((agg["first_week"], agg["last_week"]), "week"))
     grid = {i: [0] * len(weeks) for i in INDICATORS}
     for week, indicator, n in agg["heat"]:
         if weeks and weeks[0] <= week <= weeks[-1]:

@@ -7,7 +7,6 @@ through the sanitizer; the layout fits 80 columns.
 from __future__ import annotations
 
 import textwrap
-from datetime import datetime, timezone
 
 from ..sanitize import clip, sanitize
 from . import charts
@@ -17,13 +16,14 @@ from .overview import Overview
 from .profile import AuthorProfile
 from .sentiment import SentimentTrend
 from .trends import TrendReport
+from ..timeparse import format_epoch
 from .tzinfer import format_offset
 
 WIDTH = 78
 
 
 def _date(ts: int | None) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%d") if ts is not None else "-"
+    return format_epoch(ts, "%Y-%m-%d") if ts is not None else "-"
 
 
 def _section(title: str) -> str:

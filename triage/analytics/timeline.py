@@ -10,7 +10,7 @@ from typing import Iterable, Sequence
 
 from ..indicators import INDICATORS
 from ..store import analytics_queries as aq
-from .weeks import GRANULARITIES, bucket_label, bucket_start
+from .weeks import GRANULARITIES, bounded_range, bucket_label, bucket_start
 
 
 @dataclass
@@ -49,7 +49,11 @@ def build_timeline(counts: Iterable[tuple[int, str | None, int, int]], granulari
     """From (bucket index, indicators, posts, flagged) rows (``analytics_queries.author_bucket_counts``)."""
     slots: dict[int, TimelineBucket] = {}
     totals: dict[str, int] = {}
+    counts = list(counts)
+    span = bounded_range({row[0] for row in counts}, granularity)
     for idx, indicators, posts, flagged in counts:
+        if idx not in span:
+            continue  # dated outside the chart window (a store filled before imports were checked)
         bucket = slots.get(idx)
         if bucket is None:
             bucket = slots[idx] = TimelineBucket(bucket_label(idx, granularity), bucket_start(idx, granularity), 0, 0)
@@ -59,7 +63,7 @@ def build_timeline(counts: Iterable[tuple[int, str | None, int, int]], granulari
             bucket.indicators[ind] = bucket.indicators.get(ind, 0) + posts
             totals[ind] = totals.get(ind, 0) + posts
     if slots:
-        for idx in range(min(slots), max(slots) + 1):
+        for idx in span:
             if idx not in slots:
                 slots[idx] = TimelineBucket(bucket_label(idx, granularity), bucket_start(idx, granularity), 0, 0)
     return Timeline(granularity, [slots[i] for i in sorted(slots)], totals)

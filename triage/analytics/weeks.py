@@ -9,10 +9,18 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 
+from ..store.analytics_queries import CHART_LATEST  # 2100-01-01
+from ..timeparse import epoch_datetime
+
 DAY = 86_400
 WEEK = 7 * DAY
 GRANULARITIES = ("week", "day", "month")
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# Analytics only chart posts dated in this window. Imports refuse anything outside
+# [earliest_post_time, now + 1 day]; a store filled before that check may still hold a post
+# dated 1e20, and a contiguous week range up to it once allocated 24 GB.
+CHART_EARLIEST = 0  # 1970-01-01
+MAX_BUCKETS = 10_000  # about 190 years of weeks: a range longer than this is cut at its start
 
 
 def week_index(ts: int) -> int:
@@ -25,7 +33,10 @@ def week_start(index: int) -> int:
 
 
 def week_label(index: int) -> str:
-    year, week, _ = datetime.fromtimestamp(week_start(index), tz=timezone.utc).isocalendar()
+    try:
+        year, week, _ = datetime.fromtimestamp(week_start(index), tz=timezone.utc).isocalendar()
+    except (OverflowError, OSError, ValueError):  # outside datetime's years 1..9999
+        return "(out of range)"
     return f"{year}-W{week:02d}"
 
 
@@ -42,7 +53,9 @@ def parse_week(label: str) -> int:
 
 
 def _month_index(ts: int) -> int:
-    d = datetime.fromtimestamp(ts, tz=timezone.utc)
+    d = epoch_datetime(ts)
+    if d is None:  # outside years 1..9999: a bucket no chart reaches (see bounded_range)
+        return -1 if ts < 0 else 10_000 * 12
     return d.year * 12 + d.month - 1
 
 
@@ -70,3 +83,18 @@ def bucket_label(index: int, granularity: str) -> str:
         return week_label(index)
     start = datetime.fromtimestamp(bucket_start(index, granularity), tz=timezone.utc)
     return start.strftime("%Y-%m-%d" if granularity == "day" else "%Y-%m")
+
+
+def in_chart_window(ts: int) -> bool:
+    return CHART_EARLIEST <= ts < CHART_LATEST
+
+
+def bounded_range(indices, granularity: str) -> range:
+    """The contiguous bucket indices from the first to the last of ``indices`` that lie in the
+    chart window, at most ``MAX_BUCKETS`` of them (the latest kept). Empty if none does."""
+    lo_limit, hi_limit = bucket_index(CHART_EARLIEST, granularity), bucket_index(CHART_LATEST - 1, granularity)
+    inside = [i for i in indices if i is not None and lo_limit <= i <= hi_limit]
+    if not inside:
+        return range(0)
+    lo, hi = min(inside), max(inside)
+    return range(max(lo, hi - MAX_BUCKETS + 1), hi + 1)

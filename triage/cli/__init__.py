@@ -52,18 +52,27 @@ def run() -> None:
     except BrokenPipeError:  # `triage score ... | head`
         sys.exit(0)
     except Exception as exc:
-        # Set-up errors in the shipped data files (a broken pattern, word-class or warning-behaviour
-        # file) and an active model that is gone reach here from whichever command read them: one
-        # line, never a traceback. Anything else propagates.
+        # Two kinds of error reach here from whichever command met them, each as one line, never
+        # a traceback: set-up errors in the shipped data files (a broken pattern, word-class or
+        # warning-behaviour file) and an active model that is gone; and store or disk faults
+        # (not a database, read-only, full, I/O error). Anything else propagates.
         from ..analytics.warnings import WarningRulesError
         from ..detector.lexicon import LexiconError
         from ..detector.patterns import PatternError
         from ..learning import LearningError
+        from ..sanitize import sanitize
+        from ..store import StoreError
+        from .common import last_db_path
+        from .faults import fault_message
 
         if isinstance(exc, (PatternError, LexiconError, LearningError, WarningRulesError)):
-            click.echo(f"triage: {exc}", err=True)
+            click.echo(f"triage: {sanitize(str(exc))}", err=True)
             sys.exit(2)
-        raise
+        message = str(exc) if isinstance(exc, StoreError) else fault_message(exc, last_db_path())
+        if message is None:
+            raise
+        click.echo(f"triage: error: {sanitize(message)}", err=True)
+        sys.exit(1)
 
 
 __all__ = ["main", "run", "fail"]

@@ -137,11 +137,18 @@ def trends_cmd(cli: CliContext, source, week, baseline_weeks, min_count, limit, 
               help="Default: from the file's extension, else csv.")
 @click.option("--author", "author", default=None, help="Only this author's ego network (HANDLE or SOURCE:HANDLE).")
 @click.option("--min-weight", default=1, show_default=True, type=click.IntRange(1), help="Drop rarer edges.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists (never the store).")
 @pass_cli
-def graph_cmd(cli: CliContext, out, fmt, author, min_weight):
+def graph_cmd(cli: CliContext, out, fmt, author, min_weight, force):
     """Write who-replies-to/mentions-whom edges for Gephi, Maltego or scripts."""
     from ..analytics.graph_export import FORMATS, interaction_edges, write_graph
     from ..analytics.identity import linked_component
+    from ..output_paths import OutputPathError, check_output
+
+    try:
+        check_output(out, cli.db_path(), force=force)
+    except OutputPathError as exc:
+        fail(str(exc))
 
     suffix = Path(out).suffix.lstrip(".").lower()
     fmt = fmt or (suffix if suffix in FORMATS else "csv")

@@ -11,9 +11,20 @@ from ..config import Config, ConfigError, load_config, resolve_db
 
 
 def fail(message: str, code: int = 1):
-    """One clear line on stderr, then exit: no traceback for expected problems."""
-    click.echo(f"triage: error: {message}", err=True)
+    """One clear line on stderr, then exit: no traceback for expected problems. Messages quote
+    paths, header cells and field values from untrusted files: sanitized, never raw."""
+    from ..sanitize import sanitize
+
+    click.echo(f"triage: error: {sanitize(str(message))}", err=True)
     raise SystemExit(code)
+
+
+_last_db: list[str] = []
+
+
+def last_db_path() -> str:
+    """The store the running command resolved (for fault messages raised far from the CLI)."""
+    return _last_db[0] if _last_db else "the store"
 
 
 def _remember_db(ctx: click.Context, _param, value):
@@ -48,7 +59,9 @@ class CliContext:
         return self._config
 
     def db_path(self) -> Path:
-        return resolve_db(self.db_arg, self.config)
+        path = resolve_db(self.db_arg, self.config)
+        _last_db[:] = [str(path)]
+        return path
 
     def open_store(self, readonly: bool = False, must_exist: bool = False):
         from ..store import SchemaTooNew, Store, StoreError
@@ -60,8 +73,10 @@ class CliContext:
             return Store.open(path, readonly=readonly)
         except (StoreError, SchemaTooNew) as exc:
             fail(str(exc))
-        except Exception as exc:  # sqlite3.DatabaseError: not a database, unreadable
-            fail(f"{path}: cannot open store: {exc}")
+        except Exception as exc:  # sqlite3.DatabaseError: not a database, unreadable, read-only
+            from .faults import fault_message
+
+            fail(fault_message(exc, str(path)) or f"{path}: cannot open store: {exc}")
 
     @property
     def analyst(self) -> str:

@@ -80,10 +80,12 @@ def export_group(ctx: click.Context, cli: CliContext, fmt, out_dir, label_state,
 @export_group.command("verify")
 @db_option
 @click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--files-only", is_flag=True,
+              help="Check the files against manifest.json only (a recipient without the exporting store).")
 @pass_cli
-def verify_cmd(cli: CliContext, directory):
-    """Re-check an export's files against its manifest.json (and, when this store made it, the
-    manifest against the store's audit log)."""
+def verify_cmd(cli: CliContext, directory, files_only):
+    """Re-check an export's files against its manifest.json and the manifest against the
+    store's audit log: a manifest that is not there (edited, or from another store) fails."""
     from ..export import verify
 
     report = verify(directory)
@@ -92,8 +94,13 @@ def verify_cmd(cli: CliContext, directory):
     if not report.ok:
         fail(f"{directory}: export does not verify ({len(report.problems)} problem(s))")
     click.echo(f"{directory}: {report.checked} files match manifest.json")
-    if cli.db_path().exists():
-        click.echo(f"{directory}: {_audit_note(cli, report.manifest_sha256)}")
+    if files_only:
+        click.echo(f"{directory}: manifest.json not checked against a store (--files-only)")
+        return
+    if not cli.db_path().exists():
+        fail(f"{directory}: no store at {cli.db_path()} to check manifest.json against "
+             "(give --db, or --files-only to check the files alone)")
+    click.echo(f"{directory}: {_audit_note(cli, report.manifest_sha256)}")
 
 
 def _audit_note(cli: CliContext, manifest_sha256: str) -> str:
@@ -106,7 +113,8 @@ def _audit_note(cli: CliContext, manifest_sha256: str) -> str:
     finally:
         store.close()
     if row is None:
-        return "manifest.json is not in this store's audit log (exported from another store, or edited)"
+        fail("manifest.json is not in this store's audit log: it was edited after the export, or the "
+             "export comes from another store (--files-only checks the files alone)")
     return f"manifest.json matches audit row {row.id} (export by {row.analyst} at {iso_utc(int(row.at))})"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..sanitize import sanitize
 from .common import CliContext, db_option, fail, pass_cli
 
 # Exit status when an import finished but skipped bad records (scripts can tell).
@@ -94,6 +95,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
         try:
             summary, _ = run_collector(
                 store, collector, batch_size=batch_size, strict=strict, tagger=tagger, on_problem=report,
+                limits=cli.config.record_limits(),
                 on_progress=lambda done, total, s: progress.update(done, total, f"{s.added:,} new"),
             )
         except StrictStop as stop:
@@ -116,14 +118,18 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
             "detector": tagger.version if tagger else None,
             "tag_processes": tagger.processes_used if tagger else None,
         })
+        if summary.tag_failed:
+            click.echo(sanitize(f"{path}: {summary.tag_failed:,} posts stored but not tagged ({summary.tag_error}); "
+                                "the next import or `triage tag` tags them"), err=True)
         if not quiet:
             rate = summary.read / summary.seconds if summary.seconds else 0
-            line = (f"{path}: {summary.read:,} read, {summary.added:,} added, {summary.duplicates:,} already stored, "
+            line = (f"{sanitize(str(path))}: {summary.read:,} read, {summary.added:,} added, {summary.duplicates:,} already stored, "
                     f"{summary.problem_count:,} bad")
             if tagger:
                 line += f"; {summary.flagged:,} flagged"
             click.echo(f"{line} ({summary.seconds:.1f} s, {rate:,.0f} posts/s)")
     if tagger is not None:
+        _tag_leftovers(store, tagger, quiet)
         tagger.close()
         crossed = _refresh_analytics(cli, store, quiet)
         if alert is not None:
@@ -135,6 +141,24 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
     store.close()
     if any_problem:
         raise SystemExit(EXIT_SKIPPED)
+
+
+def _tag_leftovers(store, tagger, quiet: bool) -> None:
+    """Posts an earlier run stored but never tagged (killed after a batch, or a batch whose
+    tagging failed) would otherwise never reach the queue: every import takes them along."""
+    from ..store import queries
+
+    waiting = queries.untagged_count(store.conn)
+    if not waiting:
+        return
+    try:
+        counts = tagger.tag_untagged(store)
+    except Exception as exc:  # noqa: BLE001 - the import itself is done; say so and go on
+        click.echo(f"triage: {waiting:,} posts remain untagged ({type(exc).__name__}: {str(exc)[:200]}); "
+                   "run `triage tag`", err=True)
+        return
+    if not quiet:
+        click.echo(f"tagged {counts.tagged:,} posts left untagged by an earlier run, {counts.flagged:,} flagged")
 
 
 def _refresh_analytics(cli: CliContext, store, quiet: bool = False) -> list[int]:
@@ -185,26 +209,81 @@ def render_stats(st, path) -> str:
                           ("by label", st.by_disposition)):
         if counts:
             lines.append(f"{title}:")
-            lines += [f"  {name:<24} {n:>9,}" for name, n in counts.items()]
+            # A source name comes from the imported file (or a plugin): shown sanitized, never raw.
+            lines += [f"  {sanitize(str(name)):<24} {n:>9,}" for name, n in counts.items()]
     return "\n".join(lines)
 
 
 @click.group("audit")
 def audit_group():
-    """The audit log (hash chain)."""
+    """The audit log (hash chain) and the custody of posts, labels, verdicts and notes."""
 
 
 @audit_group.command("verify")
 @db_option
+@click.option("--head", "expected_head", default=None,
+              help="An anchor line kept from `triage audit head`: the store must still contain that state.")
 @pass_cli
-def audit_verify(cli: CliContext):
-    """Walk the hash chain; report the first row that does not verify."""
+def audit_verify(cli: CliContext, expected_head):
+    """Walk the audit hash chain, recompute the running hash of posts, labels, verdicts and
+    notes, check every post's raw capture against its SHA-256, and the keyed anchor."""
     store = cli.open_store(readonly=True, must_exist=True)
-    report = store.verify_audit()
-    store.close()
+    try:
+        report = store.verify_audit()
+        custody_report = store.verify_custody() if report.ok else None
+        kept = _kept_head_problem(store, expected_head) if expected_head else None
+    finally:
+        store.close()
     if not report.ok:
         fail(f"audit chain broken at row {report.broken_at}: {report.reason}")
-    click.echo(f"audit chain ok: {report.rows:,} rows verified")
+    problems = custody_report.problems + ([kept] if kept else [])
+    for problem in problems[:-1]:
+        click.echo(f"triage: {sanitize(problem)}", err=True)
+    if problems:
+        fail(problems[-1])
+    tables = ", ".join(f"{n:,} {t}" for t, n in custody_report.tables.items())
+    click.echo(f"audit chain ok: {report.rows:,} rows verified; custody ok: {tables}; "
+               f"{custody_report.raw_checked:,} raw captures match their SHA-256; anchor ok")
+
+
+def _kept_head_problem(store, expected: str) -> str | None:
+    """A kept anchor names an audit row and its hash: that row must still be in the chain."""
+    parts = expected.split()
+    try:
+        row_id, digest = int(parts[parts.index("row") + 1]), parts[parts.index("sha256") + 1]
+    except (ValueError, IndexError):
+        return "--head: not an anchor line from `triage audit head`"
+    row = store.conn.execute("SELECT hash FROM audit WHERE id = ?", (row_id,)).fetchone()
+    if row is None or row[0] != digest:
+        return f"--head: audit row {row_id} with that hash is not in this store (rolled back or rewritten)"
+    return None
+
+
+@audit_group.command("head")
+@db_option
+@pass_cli
+def audit_head(cli: CliContext):
+    """Print the anchor line (audit head and custody MAC) to keep outside the station."""
+    store = cli.open_store(readonly=True, must_exist=True)
+    line = store.anchor_line()
+    store.close()
+    click.echo(line)
+
+
+@audit_group.command("seal")
+@db_option
+@pass_cli
+def audit_seal(cli: CliContext):
+    """Anchor the store's current state with this station's custody key (a store made before
+    custody existed, or one written while no keyring backend was available)."""
+    store = cli.open_store(must_exist=True)
+    store.seal(cli.analyst)
+    if store.custody_key() is None:
+        store.close()
+        fail(f"not anchored: {store.custody_key_problem}")
+    line = store.anchor_line()
+    store.close()
+    click.echo(line)
 
 
 def _run_tagging(cli: CliContext, everything: bool):
@@ -278,13 +357,7 @@ def label_cmd(cli: CliContext, posts, disposition, indicators, note):
         ids = [store.resolve_post(p) for p in posts]
     except UnknownPost as exc:
         fail(str(exc))
-    if disposition is not None:
-        store.set_disposition(ids, disposition, cli.analyst)
-    for pid in ids:
-        for name, verdict in verdicts:
-            store.set_verdict(pid, name, verdict, cli.analyst)
-        if note is not None:
-            store.add_note(pid, note, cli.analyst)
+    store.label_posts(ids, cli.analyst, disposition=disposition, verdicts=verdicts, note=note)
     store.close()
     click.echo(f"labeled {len(ids)} post(s)")
 

@@ -9,7 +9,6 @@ looks like a finished set.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import time
 from collections import Counter
@@ -21,9 +20,11 @@ from .. import __version__
 from ..indicators import INDICATORS
 from ..store import Store
 from . import csv_sheet, docbin, jsonl, report
+from ..output_paths import OutputPathError, check_output
+from ..partial_files import partial_path, sweep
 from .errors import ExportError
 from .manifest import MANIFEST, file_entry, write_manifest
-from .prepared import PreparedPost, known_handles, prepare
+from .prepared import PreparedPost, known_handles, known_names, prepare
 from .pseudonym import Pseudonymizer, load_or_create_key
 from .selection import ExportFilter, iso_utc, select, select_ids
 from .split import NORMALIZATION, Split, split
@@ -82,7 +83,11 @@ def count_selected(store: Store, flt: ExportFilter) -> int:
     return len(select_ids(store, flt))
 
 
-def _check_target(out_dir: Path) -> None:
+def _check_target(out_dir: Path, store_path) -> None:
+    try:
+        check_output(out_dir, store_path, directory=True)
+    except OutputPathError as exc:
+        raise ExportError(str(exc)) from None
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ExportError(f"{out_dir}: exists and is not an empty directory (export into a new one)")
 
@@ -112,6 +117,8 @@ def _manifest(ctx: WriteContext, fmt: str, files: list[dict], dev_fraction: floa
         "analyst": ctx.analyst,
         "detector_versions": versions,
         "pseudonymized": ctx.pseudonymized,
+        # The store's anchor when the export was made (`triage audit head`): keep it with the set.
+        "custody_anchor": ctx.store.anchor_line(),
         "filter": ctx.filter_dict(),
         "split": None if sp is None else {
             "dev_fraction": dev_fraction, "method": "sha256 of normalized text, stratified by rarest positive "
@@ -146,11 +153,12 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         raise ExportError("dev fraction must be at least 0 and below 1")
     flt = flt or ExportFilter()
     out_dir = Path(out_dir).expanduser().absolute()
-    _check_target(out_dir)
+    _check_target(out_dir, store.path)
     posts = select(store, flt)
     if not posts:
         raise ExportError("no posts match the filter")
-    pseudonymizer = Pseudonymizer(key or load_or_create_key(), known_handles(posts)) if pseudonymize else None
+    pseudonymizer = Pseudonymizer(key or load_or_create_key(), known_handles(posts),
+                                  known_names(posts)) if pseudonymize else None
     prepared = prepare(posts, pseudonymizer)
     sp = None
     if fmt in SPLIT_FORMATS:
@@ -163,7 +171,8 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"{out_dir.parent}: {exc.strerror or exc}") from None
-    tmp = out_dir.parent / f".{out_dir.name}.partial-{secrets.token_hex(4)}"
+    sweep(out_dir.parent)  # what a killed export left behind
+    tmp = partial_path(out_dir.parent, f"{out_dir.name}.partial")
     tmp.mkdir(mode=0o700)
     try:
         names = WRITERS[fmt](tmp, ctx)
@@ -180,6 +189,9 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         if out_dir.exists():
             out_dir.rmdir()  # checked empty above
         tmp.rename(out_dir)
+    except OSError as exc:  # a full disk, a read-only target: one line, nothing half-written left
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ExportError(f"{out_dir}: export not written: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

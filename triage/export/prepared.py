@@ -53,6 +53,11 @@ def known_handles(posts: Sequence[ExportPost]) -> set[str]:
     return handles
 
 
+def known_names(posts: Sequence[ExportPost]) -> dict[str, str]:
+    """The display names of these posts' authors, each with its author's handle."""
+    return {p.author_name: p.author_handle for p in posts if p.author_name and p.author_handle}
+
+
 def prepare(posts: Sequence[ExportPost], pseudonymizer: Pseudonymizer | None = None) -> list[PreparedPost]:
     out = []
     for p in posts:

@@ -15,10 +15,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import secrets
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .split import MENTION_RE, URL_RE
 
@@ -36,22 +35,12 @@ class PseudonymKeyError(RuntimeError):
 def load_or_create_key() -> bytes:
     """The station's HMAC key, created on first use; kept like every other secret (keyring,
     or ``$TRIAGE_SECRET_EXPORT_HMAC_KEY`` for one run), so it shares their one-line errors."""
-    from .. import secrets as vault  # not the stdlib module of the same name, used below
+    from .. import secrets as vault  # not the stdlib module of the same name
 
     try:
-        stored = vault.read_secret(KEY_NAME)
-        if stored is None:
-            vault.set_secret(KEY_NAME, secrets.token_hex(32))
-            stored = vault.read_secret(KEY_NAME)  # read back: a backend may drop writes
+        return vault.station_key(KEY_NAME)
     except vault.SecretError as exc:
         raise PseudonymKeyError(str(exc)) from None
-    if not stored:
-        raise PseudonymKeyError(f"the keyring did not keep the key {KEY_NAME!r}; see `triage secret` in the README")
-    try:
-        return bytes.fromhex(stored)
-    except ValueError:
-        raise PseudonymKeyError(f"keyring entry {SERVICE}/{KEY_NAME} is not a hex key; delete it to make a new one") \
-            from None
 
 
 def _handle_form(handle: str) -> str:
@@ -91,13 +80,22 @@ class OffsetMap:
 
 
 class Pseudonymizer:
-    def __init__(self, key: bytes, known_handles: Iterable[str] = ()):
+    def __init__(self, key: bytes, known_handles: Iterable[str] = (), known_names: Mapping[str, str] | None = None):
+        """``known_names``: display name -> the handle it belongs to. A display name written in
+        a text ("as Jane Roe said") is replaced by that handle's pseudonym, like the handle."""
         self._key = key
         handles = sorted({_handle_form(h) for h in known_handles if h and len(h.lstrip("@")) >= MIN_BARE_HANDLE},
                          key=len, reverse=True)
         self._bare = re.compile(
             r"(?<![\w@])(?:" + "|".join(re.escape(h) for h in handles) + r")(?!\w)", re.IGNORECASE
         ) if handles else None
+        self._names = {" ".join(n.split()).casefold(): h for n, h in (known_names or {}).items()
+                       if n and h and len(n.strip()) >= MIN_BARE_HANDLE}
+        names = sorted(self._names, key=len, reverse=True)
+        # Whitespace inside a name matches any run of whitespace: "Jane  Roe" across a line break too.
+        self._name_re = re.compile(
+            r"(?<!\w)(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + r")(?!\w)",
+            re.IGNORECASE) if names else None
 
     def digest(self, kind: str, value: str) -> str:
         mac = hmac.new(self._key, f"{kind}\x1f{value}".encode("utf-8"), hashlib.sha256)
@@ -121,7 +119,8 @@ class Pseudonymizer:
         return "<url>" if url else url
 
     def mask_text(self, text: str) -> tuple[str, OffsetMap]:
-        """Urls -> ``<url>``, @mentions -> ``@user_<hmac>``, known bare handles -> ``user_<hmac>``."""
+        """Urls -> ``<url>``, @mentions -> ``@user_<hmac>``, known bare handles and known display
+        names -> ``user_<hmac>``."""
         found: list[Replacement] = []
         for m in URL_RE.finditer(text):
             found.append(Replacement(m.start(), m.end(), "<url>"))
@@ -130,6 +129,11 @@ class Pseudonymizer:
         if self._bare is not None:
             for m in self._bare.finditer(text):
                 found.append(Replacement(m.start(), m.end(), self.handle(m.group())))
+        if self._name_re is not None:
+            for m in self._name_re.finditer(text):
+                handle = self._names.get(" ".join(m.group().split()).casefold())
+                if handle:
+                    found.append(Replacement(m.start(), m.end(), self.handle(handle)))
         kept: list[Replacement] = []
         for rep in sorted(found, key=lambda r: (r.start, -(r.end - r.start))):
             if kept and rep.start < kept[-1].end:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -73,11 +74,22 @@ def evidence_runs(text: str, spans: Sequence[Span]) -> list[tuple[str, tuple[str
         start, end = to_clean(max(0, s.start)), to_clean(min(len(text), s.end))
         if end > start:
             marks.append((start, end, s.indicator))
-    cuts = sorted({0, len(clean), *(m[0] for m in marks), *(m[1] for m in marks)})
+    # One sweep over the cut points with a count of open spans per indicator: a 1 MB post with
+    # 62k hits took 229 s when every run looked at every span.
+    opens: dict[int, list[str]] = {}
+    closes: dict[int, list[str]] = {}
+    for start, end, indicator in marks:
+        opens.setdefault(start, []).append(indicator)
+        closes.setdefault(end, []).append(indicator)
+    cuts = sorted({0, len(clean), *opens, *closes})
+    active: Counter = Counter()
     runs = []
     for a, b in zip(cuts, cuts[1:]):
-        covering = tuple(sorted({ind for s, e, ind in marks if s <= a and b <= e}))
-        runs.append((clean[a:b], covering))
+        for indicator in closes.get(a, ()):
+            active[indicator] -= 1
+        for indicator in opens.get(a, ()):
+            active[indicator] += 1
+        runs.append((clean[a:b], tuple(sorted(i for i, n in active.items() if n > 0))))
     return runs
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from ..indicators import INDICATORS
 from ..store import Store
 from ..store import export_queries as q
-from ..timeparse import TimestampError, parse_timestamp
+from ..timeparse import TimestampError, epoch_datetime, parse_timestamp
 from .errors import ExportError
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -86,7 +86,8 @@ class ExportFilter:
 def iso_utc(epoch: float | None) -> str | None:
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+    dt = epoch_datetime(epoch)
+    return dt.isoformat().replace("+00:00", "Z") if dt is not None else f"(out of range: {epoch})"
 
 
 def select_ids(store: Store, flt: ExportFilter) -> list[int]:

@@ -446,18 +446,26 @@ def week_post_counts(conn: sqlite3.Connection, first_week: int, last_week: int,
     return dict(conn.execute(f"SELECT week, SUM(posts) FROM week_posts WHERE {where} GROUP BY week", params))
 
 
+# Posts dated after this are left out of "the newest week" (a store filled before imports were
+# bounded may hold a post dated 1e20; a chart ending there allocated a week per entry).
+CHART_LATEST = 4_102_444_800  # 2100-01-01
+
+
 def last_week(conn: sqlite3.Connection, source: str | None = None) -> int | None:
-    """Week index of the newest post (of one source)."""
+    """Week index of the newest post (of one source) dated before ``CHART_LATEST``."""
     if source is None:
-        newest = conn.execute("SELECT MAX(created_at) FROM posts").fetchone()[0]  # idx_posts_time
+        newest = conn.execute("SELECT MAX(created_at) FROM posts WHERE created_at < ?",  # idx_posts_time
+                              (CHART_LATEST,)).fetchone()[0]
     elif tables_present(conn):  # posts has no (source, time) index: ask the week table, then the tail
-        week = conn.execute("SELECT MAX(week) FROM week_posts WHERE source = ?", (source,)).fetchone()[0]
-        tail = conn.execute("SELECT MAX(created_at) FROM posts WHERE id > ? AND source = ?",
-                            (meta_int(conn, TERMS_MARK), source)).fetchone()[0]
+        week = conn.execute("SELECT MAX(week) FROM week_posts WHERE source = ? AND week < ?",
+                            (source, (CHART_LATEST // 86400 + 3) // 7)).fetchone()[0]
+        tail = conn.execute("SELECT MAX(created_at) FROM posts WHERE id > ? AND source = ? AND created_at < ?",
+                            (meta_int(conn, TERMS_MARK), source, CHART_LATEST)).fetchone()[0]
         newest = max(_week_start(week) if week is not None else -1, tail if tail is not None else -1)
         newest = None if newest < 0 else newest
     else:
-        newest = conn.execute("SELECT MAX(created_at) FROM posts WHERE source = ?", (source,)).fetchone()[0]
+        newest = conn.execute("SELECT MAX(created_at) FROM posts WHERE source = ? AND created_at < ?",
+                              (source, CHART_LATEST)).fetchone()[0]
     return None if newest is None else (newest // 86400 + 3) // 7
 
 

@@ -330,6 +330,13 @@ def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
     return detail
 
 
+def untagged_count(conn: sqlite3.Connection) -> int:
+    """Posts the detector has not seen yet (an import killed mid-way, a batch whose tagging
+    failed): the next import or `triage tag` takes them. A partial index keeps this instant."""
+    return conn.execute("SELECT COUNT(*) FROM posts INDEXED BY idx_posts_untagged "
+                        "WHERE tagged_at IS NULL").fetchone()[0]
+
+
 def unreviewed_count(conn: sqlite3.Connection) -> int:
     """Flagged posts with no label yet (a count over a partial index: milliseconds at 1M posts)."""
     return conn.execute("SELECT COUNT(*) FROM posts INDEXED BY idx_posts_unreviewed "
