@@ -95,11 +95,17 @@ def build_norm_bow_classifier(
     length: int = 262144,
     nO: Optional[int] = None,
 ) -> Model[List[Doc], Floats2d]:
+    return _linear_classifier(norm_ngrams(ngram_size), length, nO, exclusive_classes)
+
+
+def _linear_classifier(featurizer: Model, length: int, nO: Optional[int], exclusive_classes: bool) -> Model:
+    """featurizer -> sparse linear layer (resizable: labels can be added) -> logistic, as spaCy's
+    own bag-of-words textcat is built."""
     length = 2 ** (length - 1).bit_length()
     sparse_linear = SparseLinear_v2(nO=nO, length=length)
     fill_defaults = {"b": NEG_VALUE, "W": 0}
     resizable_layer = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults))
-    model = chain(norm_ngrams(ngram_size), resizable_layer)
+    model = chain(featurizer, resizable_layer)
     model = with_cpu(model, model.ops)
     model = chain(model, with_cpu(Logistic(), model.ops))
     if nO is not None:
@@ -234,16 +240,5 @@ def build_class_bow_classifier(
     model brings its own table, which replaces the file's when the weights are loaded."""
     from .lexicon import load_word_classes
 
-    length = 2 ** (length - 1).bit_length()
-    sparse_linear = SparseLinear_v2(nO=nO, length=length)
-    fill_defaults = {"b": NEG_VALUE, "W": 0}
-    resizable_layer = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults))
-    model = chain(class_ngrams(ngram_size, load_word_classes(lexicon or None)), resizable_layer)
-    model = with_cpu(model, model.ops)
-    model = chain(model, with_cpu(Logistic(), model.ops))
-    if nO is not None:
-        model.set_dim("nO", cast(int, nO))
-    model.set_ref("output_layer", sparse_linear)
-    model.attrs["multi_label"] = not exclusive_classes
-    model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
-    return model
+    return _linear_classifier(class_ngrams(ngram_size, load_word_classes(lexicon or None)), length, nO,
+                              exclusive_classes)
