@@ -254,10 +254,18 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=float(os.environ.get("FUZZ_MINUTES", 10)))
     parser.add_argument("--importer", action="append", choices=IMPORTERS, help="only these (repeat)")
+    parser.add_argument("--examples", type=int, help="run each importer's property once with this many examples "
+                                                     "(instead of for --minutes)")
     args = parser.parse_args(argv)
     # Throwaway stores: a throwaway custody key, so fuzzing never touches the analyst's keyring.
     os.environ.setdefault("TRIAGE_SECRET_CUSTODY_KEY", "f0" * 32)
     chosen = args.importer or list(IMPORTERS)
+    if args.examples:
+        for name in chosen:
+            property_for(name, args.examples)()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"fuzz: {args.examples} examples each of {', '.join(chosen)}, no failure; peak RSS {peak:.0f} MB")
+        return 0
     deadline = time.monotonic() + args.minutes * 60
     runs = {name: 0 for name in chosen}
     rounds = 0

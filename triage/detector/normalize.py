@@ -72,7 +72,7 @@ def normalize(text: str, known: Callable[[str], bool] | None = None) -> tuple[st
     """The text to tag and, when it differs from ``text``, ``origin``: for each of its characters the
     offset in ``text`` it came from, plus one last entry ``len(text)``. ``known(word)`` tells
     whether the detector knows a lower-case word (it picks how far a stretched word shrinks)."""
-    if _SURROGATE.search(text):  # badly decoded input would crash the tokenizer; one for one
+    if not text.isascii() and _SURROGATE.search(text):  # badly decoded input would crash the tokenizer; one for one
         text = _SURROGATE.sub("\ufffd", text)
     m = _TRIGGER.search(text)
     if m is None:
