@@ -29,8 +29,8 @@ def run(db: Path, *args, env_extra: dict | None = None) -> tuple[int, str, str, 
 
 
 # The measured command is started by a small fresh Python, not forked from the test session: a
-# child forked from a session that holds spaCy and its models counts the session's copied pages
-# in its own peak RSS (627 MB for a 20 MB import, seen in the whole suite).
+# child forked from a session that holds spaCy and its models keeps the session's peak RSS as its
+# own across execve (627 MB for a 20 MB import, seen in the whole suite); its grandchild does not.
 _LAUNCHER = """
 import os, subprocess, sys
 proc = subprocess.Popen(sys.argv[2:])
