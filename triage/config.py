@@ -114,6 +114,10 @@ def load_config(path: Path | None = None) -> Config:
         if key in data:
             _check(isinstance(data[key], str), f"{where}: {key}", "must be a string")
             setattr(cfg, key, data[key])
+    if cfg.timezone is not None:
+        _check(_is_zone(cfg.timezone), f"{where}: timezone",
+               f"unknown time zone {cfg.timezone!r} (an IANA name such as \"Europe/Berlin\", "
+               "\"America/New_York\" or \"UTC\")")
     if "keys" in data:
         _check(isinstance(data["keys"], dict) and all(isinstance(v, str) for v in data["keys"].values()),
                f"{where}: keys", "must be a table of binding-id = \"key\"")
@@ -148,6 +152,16 @@ def load_config(path: Path | None = None) -> Config:
         _check(isinstance(schedule, int) and schedule > 0, here, "schedule must be seconds (> 0)")
         cfg.collectors.append(CollectorConfig(entry["name"], entry["plugin"], entry.get("options", {}), schedule))
     return cfg
+
+
+def _is_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError; "../x" a ValueError
+        return False
+    return True
 
 
 def _epoch_setting(value, where: str) -> int:
