@@ -36,6 +36,29 @@ class PostLog(RichLog):
 
     virtual_size = Reactive(Size(0, 0), layout=False)
 
+    def __init__(self, **kwargs) -> None:
+        # min_width 1: RichLog's default (78) renders wider than an 80-column pane's text area,
+        # and the last characters of each wrapped line went under the scrollbar.
+        super().__init__(min_width=1, **kwargs)
+        self.shown = None  # the renderable in view, re-wrapped when the width changes
+        self.shown_width = 0
+
+    def show(self, renderable) -> None:
+        """Replace the view with one renderable, wrapped to the width inside the scrollbar."""
+        self.shown = renderable
+        self.shown_width = self.scrollable_content_region.width
+        self.clear()
+        # The width given, not measured: RichLog measures a Text by its longest line and left
+        # a long URL folded at that width, narrower than the pane.
+        self.write(renderable, width=self.shown_width or None, scroll_end=False)
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        if self.shown is not None and self.scrollable_content_region.width != self.shown_width:
+            y = self.scroll_y
+            self.show(self.shown)
+            self.scroll_to(y=y, animate=False)
+
     def sync_scrollbar(self) -> None:
         self._scroll_update(self.virtual_size)
 
@@ -240,17 +263,16 @@ class QueueScreen(Screen):
     def _show_post(self, post_id: int | None, page: int = 0) -> None:
         self.post_page = page
         pane = self.query_one("#post-pane", PostLog)
-        pane.clear()
         if post_id is None:
             self.detail = None
-            pane.write(Text("no post selected", style="dim"))
+            pane.show(Text("no post selected", style="dim"))
             return
         self.detail = post_detail(self.app.reader.conn, post_id)
         if self.detail is None:
-            pane.write(Text(f"post #{post_id} is not in the store", style="dim"))
+            pane.show(Text(f"post #{post_id} is not in the store", style="dim"))
             return
         self._remember(post_id)
-        pane.write(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars, page), scroll_end=False)
+        pane.show(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars, page))
         pane.scroll_home(animate=False)
         pane.sync_scrollbar()
 
