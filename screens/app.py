@@ -31,7 +31,8 @@ class TriageApp(App):
         self.zone = analyst_zone(config.timezone)
         self.store = Store.open(self.db_path)  # the one writer (labels, verdicts, notes)
         self.reader = Store.open(self.db_path, readonly=True)  # UI-thread reads
-        self.undo_stack: list[tuple[str, list[int], list[int]]] = []
+        # (kind, ids, post ids[, verdict ids a label's key confirmed with it])
+        self.undo_stack: list[tuple] = []
         self.sub_title = title or str(self.db_path)
         self._title = title or self.db_path.name
 

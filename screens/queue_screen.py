@@ -240,6 +240,10 @@ class QueueScreen(Screen):
             parts.append(f"{len(queue.marked)} marked")
         if self.new_count:
             parts.append(f"{self.new_count} new: r")
+        confirming = [str(n) for n, d in enumerate(self.app.config.dispositions, 1)
+                      if d in self.app.config.confirm_indicators_with]
+        if confirming:  # those digits also confirm the detected indicators
+            parts.append(f"{','.join(confirming)} ✓ind")
         parts.append("? keys")
         # One line whatever it says: no layout pass needed.
         self.query_one("#status", Static).update(Text(" │ ".join(parts), no_wrap=True, overflow="ellipsis"),
@@ -375,10 +379,17 @@ class QueueScreen(Screen):
         queue = self.query_one(QueueList)
         bulk = bool(queue.marked)
         disposition = dispositions[number - 1]
-        label_ids = self._write(self.app.store.set_disposition, targets, disposition, self.app.analyst)
-        if label_ids is None:
-            return
-        self.app.undo_stack.append(("label", label_ids, targets))
+        if disposition in self.app.config.confirm_indicators_with:
+            written = self._write(self.app.store.set_disposition_confirming, targets, disposition, self.app.analyst)
+            if written is None:
+                return
+            label_ids, verdict_ids = written
+        else:
+            label_ids = self._write(self.app.store.set_disposition, targets, disposition, self.app.analyst)
+            if label_ids is None:
+                return
+            verdict_ids = []
+        self.app.undo_stack.append(("label", label_ids, targets, verdict_ids))
         cached = all(queue.cached_row(t) is not None for t in targets)
         marked = set(queue.marked)
         queue.marked.clear()
@@ -412,8 +423,10 @@ class QueueScreen(Screen):
         if not self.app.undo_stack:
             self.app.notify("nothing to undo", markup=False)
             return
-        kind, ids, posts = self.app.undo_stack.pop()
+        kind, ids, posts, *confirmed = self.app.undo_stack.pop()
         if kind == "label":
+            for verdict_id in reversed(confirmed[0] if confirmed else []):  # the key's confirmations too
+                self._write(self.app.store.undo_verdict, verdict_id, self.app.analyst)
             self._write(self.app.store.undo_label, ids, self.app.analyst)
         else:
             for verdict_id in reversed(ids):

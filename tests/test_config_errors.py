@@ -62,3 +62,19 @@ def test_a_good_config_passes_the_check(tmp_path):
     conf.write_text('timezone = "Europe/Berlin"\ntheme = "ansi-dark"\n[keys]\n"queue.goto" = "ctrl+g"\n'
                     '"verdict.confirm" = "Y"\n')
     check_console_config(load_config(conf))  # raises on any mistake
+
+
+def test_confirm_indicators_with_must_name_dispositions(tmp_path):
+    line = one_line_error(run_triage(tmp_path, 'confirm_indicators_with = ["escalate", "panic"]\n', "stats"))
+    assert line == (f"triage: error: {tmp_path / 'config.toml'}: confirm_indicators_with: 'panic' is not a "
+                    "disposition (one of: escalate, monitor, benign, unclear)")
+
+
+def test_confirm_indicators_with_defaults_to_the_dispositions_there_are(tmp_path):
+    from triage.config import load_config
+
+    conf = tmp_path / "c.toml"
+    conf.write_text('dispositions = ["escalate", "noise"]\n')
+    assert load_config(conf).confirm_indicators_with == ("escalate",)
+    conf.write_text("confirm_indicators_with = []\n")
+    assert load_config(conf).confirm_indicators_with == ()
