@@ -156,8 +156,17 @@ def test_twenty_demo_posts_one_key_each_at_80x24_on_the_linux_console(tmp_path, 
         total = int(re.search(r"^1/(\d+) │ flagged", screen, re.M).group(1))
         assert total > 20
         for n in range(1, 21):
-            screen = session.wait_for(f"{n}/{total} │")
-            post_id = int(re.search(r"^\s*#(\d+) ", screen, re.M).group(1))
+            # The status line and the post view are drawn by one handler but may reach the
+            # terminal in two writes on a loaded machine: wait for both.
+            deadline = time.monotonic() + 20
+            while True:
+                screen = session.wait_for(f"{n}/{total} │")
+                header = re.search(r"^\s*#(\d+) .*risk", screen, re.M)
+                if (header and "why " in screen) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            assert header, screen
+            post_id = int(header.group(1))
             names = [r[0] for r in conn.execute("SELECT DISTINCT indicator FROM hits WHERE post_id = ?", (post_id,))]
             assert names, f"post #{post_id} is in the flagged queue with no hit"
             why = screen[screen.index("why "):]
