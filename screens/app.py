@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from textual.app import App
+from textual.filter import Monochrome, NoColor
 
 from triage.config import Config
 from triage.store import Store
@@ -30,7 +31,8 @@ class TriageApp(App):
         self.zone = analyst_zone(config.timezone)
         self.store = Store.open(self.db_path)  # the one writer (labels, verdicts, notes)
         self.reader = Store.open(self.db_path, readonly=True)  # UI-thread reads
-        self.undo_stack: list[tuple[str, list[int], list[int]]] = []
+        # (kind, ids, post ids[, verdict ids a label's key confirmed with it])
+        self.undo_stack: list[tuple] = []
         self.sub_title = title or str(self.db_path)
         self._title = title or self.db_path.name
 
@@ -52,6 +54,20 @@ class TriageApp(App):
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self.push_screen(QueueScreen(QueueFilter(), title=self._title))
+
+    def watch_theme(self, theme: str) -> None:
+        self._fit_no_color_filter()
+
+    def _fit_no_color_filter(self) -> None:
+        """Under NO_COLOR Textual picks its filter once, at start, for the default theme: Monochrome,
+        which turns an ANSI theme's terminal-default colours into black on black. An ANSI theme
+        needs NoColor (the terminal's own colours; state stays readable by reverse video, bold,
+        letters and glyphs); a truecolor theme keeps Monochrome (grey levels)."""
+        if not self.no_color:
+            return
+        wanted = NoColor if self.current_theme.ansi else Monochrome
+        self._filters = [wanted() if isinstance(f, (NoColor, Monochrome)) and not isinstance(f, wanted) else f
+                         for f in self._filters]
 
     def open_author(self, author_id: int) -> None:
         """The author screen (profile, charts; `p` lists their posts)."""

@@ -45,6 +45,31 @@ class NoteDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class GotoDialog(ModalScreen[int | None]):
+    """`:` or `#`: a post id to show. Enter goes, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="goto.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="goto-box", classes="dialog"):
+            yield Label("Go to post #  (enter go · esc cancel)", markup=False)
+            yield Input(placeholder="post id", id="goto-id", restrict=r"#?[0-9]*")
+            yield Label("", id="goto-error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip().lstrip("#")
+        if not value.isdigit() or int(value) <= 0:
+            self.query_one("#goto-error", Label).update("a post id is a whole number, e.g. 42")
+            return
+        self.dismiss(int(value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class VerdictDialog(ModalScreen[list[tuple[str, int | None]]]):
     """Confirm (y), reject (x) or clear (c) each indicator; add one the detector missed."""
 

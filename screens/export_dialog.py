@@ -32,6 +32,15 @@ def export_filter(flt: QueueFilter, handles: list[str], marked: set[int] | None,
                         until=flt.until, min_score=flt.min_score)
 
 
+class GlyphCheckbox(Checkbox):
+    """Checked `✓`, unchecked blank: Textual's box shows an `X` either way and tells them apart by
+    colour alone, which NO_COLOR and monochrome terminals lose."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # read by ToggleButton on every render
+        return "✓" if self.value else " "
+
+
 class ExportDialog(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="export.close"),
                 Binding("ctrl+s", "run", "Export", id="export.run")]
@@ -54,7 +63,7 @@ class ExportDialog(ModalScreen[None]):
                 yield Label("directory")
                 yield Input(value=str(Path.cwd() / "exports" / f"export-{stamp}"), id="x-out")
                 yield Label("")
-                yield Checkbox("pseudonymize (handles → keyed HMAC, @mentions and urls masked)", id="x-pseudo")
+                yield GlyphCheckbox("pseudonymize (handles → keyed HMAC, @mentions and urls masked)", id="x-pseudo")
             yield Static("", id="export-count")
             yield Static("", id="export-result")
             yield Button("Export", id="x-run", variant="primary")

@@ -146,13 +146,44 @@ def context_line(line: ContextLine, zone: tzinfo, indent: str = "  ", width: int
     return out
 
 
+def why_line(detail: PostDetail) -> Text:
+    """Why the post is in the queue, in one line: each indicator with its best score and the
+    rule or model that fired, highest first (an analyst's verdict marked ✓/✗)."""
+    best: dict[str, object] = {}
+    for hit in detail.hits:
+        if hit.indicator not in best or hit.score > best[hit.indicator].score:
+            best[hit.indicator] = hit
+    out = Text()
+    out.append("why ", style="bold")
+    if detail.concern is not None and detail.concern.lifted:
+        out.append("in the flagged queue for its author's concern (its own risk is under the threshold)"
+                   + (" · " if best else ""), style="bold")
+    elif not best:
+        out.append("nothing detected" if not detail.indicators else
+                   "indicators " + ", ".join(detail.indicators) + " (no evidence stored)", style="dim")
+    for n, hit in enumerate(sorted(best.values(), key=lambda h: (-h.score, h.indicator))):
+        badge = BY_ID[hit.indicator].badge if hit.indicator in BY_ID else "?"
+        mark = {1: "✓", 0: "✗"}.get(detail.verdicts.get(hit.indicator), "")
+        out.append(" · " if n else "")
+        out.append(f"{badge} {hit.indicator}{mark}", style="bold")
+        out.append(f" {hit.score:.2f} {hit.origin}:{sanitize(hit.rule)}")
+    return out
+
+
 def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int, page: int = 0) -> Text:
+    """The post view. The first screen at 80×24 (eleven rows) holds what a decision needs: the
+    post's id, risk and label, the one-line why, and the text's first lines with the evidence
+    marked; who, when, the thread and the details follow."""
     out = Text()
     out.append(f"#{detail.id} ", style="bold")
     out.append(sanitize(f"{detail.source}:{detail.external_id}") + " ", style="dim")
     out.append(f"  risk {detail.score:.2f}" if detail.score is not None else "  not tagged")
     out.append("  FLAGGED" if detail.flagged else "", style="bold")
     out.append(f"  label: {detail.disposition or 'none'}\n", style="bold" if detail.disposition else "")
+    out.append_text(why_line(detail))
+    out.append("\n\n")
+    out.append_text(post_text(detail, max_chars, TAG_TEXT_CHARS, page))
+    out.append("\n\n")
     out.append("author ")
     out.append(sanitize("@" + detail.author_handle), style="bold")
     if detail.author_name:
@@ -164,9 +195,6 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int, page: int = 0) 
         if c.behaviours:
             out.append(" (" + ", ".join(b.replace("_", " ") for b in c.behaviours) + ")")
     out.append("\n")
-    if detail.concern is not None and detail.concern.lifted:
-        out.append("in the flagged queue for its author's concern (its own risk is under the threshold)\n",
-                   style="bold")
     utc = fmt_time(detail.created_at, timezone.utc, with_year=True)
     local = fmt_time(detail.created_at, zone, with_year=True)
     out.append(f"time   {utc} UTC · {local} {format_epoch(detail.created_at, '%Z', zone)}")
@@ -189,8 +217,6 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int, page: int = 0) 
             out.append_text(context_line(line, zone, indent="  " + "  " * min(depth, 4)))
             out.append("\n")
         out.append("\n")
-    out.append_text(post_text(detail, max_chars, TAG_TEXT_CHARS, page))
-    out.append("\n\n")
     out.append("indicators\n", style="bold underline")
     if not detail.hits and not detail.indicators:
         out.append("  none detected\n", style="dim")

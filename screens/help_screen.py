@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,16 +18,20 @@ def key_table(screen: Screen) -> Table:
     table.add_column("key", no_wrap=True)
     table.add_column("action")
     table.add_column("binding id", style="dim")
+    keymap = screen.app._keymap  # the config's [keys], normalized by Textual
     seen = set()
     for node in (screen, screen.app):
         for key, active in node._bindings:
             binding = active if isinstance(active, Binding) else getattr(active, "binding", active)
             desc = binding.description or binding.action
             ident = binding.id or ""
-            if (binding.action, key) in seen or not desc:
-                continue
-            seen.add((binding.action, key))
-            table.add_row(Text(screen.app.get_key_display(binding)), Text(desc), Text(ident))
+            # A remapped binding is listed with its new keys, in its usual place in the table.
+            keys = keymap[ident].split(",") if ident in keymap else [key]
+            for shown in keys:
+                if (binding.action, shown) in seen or not desc:
+                    continue
+                seen.add((binding.action, shown))
+                table.add_row(Text(screen.app.get_key_display(replace(binding, key=shown))), Text(desc), Text(ident))
     return table
 
 

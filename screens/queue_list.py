@@ -28,7 +28,10 @@ MAX_PAGES = 20
 MAX_STRIPS = 2000
 
 
-class QueueList(ScrollView, can_focus=True):
+class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Keys belong to the screen (remappable by id there): a ScrollView's own up/down/home/end/
+    page bindings would scroll the view under a cursor that does not move."""
+
     COMPONENT_CLASSES = {"queue-list--cursor", "queue-list--marked"}
     DEFAULT_CSS = """
     QueueList { overflow-x: hidden; }

@@ -20,12 +20,13 @@ from triage.store import StoreError
 from triage.store.queries import (SORTS, QueueFilter, SearchError, post_detail, queue_ids, queue_rows,
                                   unreviewed_count, untagged_count)
 
-from .dialogs import FilterDialog, NoteDialog, VerdictDialog
+from .dialogs import FilterDialog, GotoDialog, NoteDialog, VerdictDialog
 from .formatting import QUEUE_HEADER, post_pages, post_panel
 from .help_screen import HelpScreen
 from .queue_list import QueueList
 
 LIVE_CHECK_SECONDS = 5.0
+HISTORY_MAX = 500  # posts remembered for back/forward
 
 
 class PostLog(RichLog):
@@ -34,6 +35,29 @@ class PostLog(RichLog):
     the whole screen on every next-post key."""
 
     virtual_size = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, **kwargs) -> None:
+        # min_width 1: RichLog's default (78) renders wider than an 80-column pane's text area,
+        # and the last characters of each wrapped line went under the scrollbar.
+        super().__init__(min_width=1, **kwargs)
+        self.shown = None  # the renderable in view, re-wrapped when the width changes
+        self.shown_width = 0
+
+    def show(self, renderable) -> None:
+        """Replace the view with one renderable, wrapped to the width inside the scrollbar."""
+        self.shown = renderable
+        self.shown_width = self.scrollable_content_region.width
+        self.clear()
+        # The width given, not measured: RichLog measures a Text by its longest line and left
+        # a long URL folded at that width, narrower than the pane.
+        self.write(renderable, width=self.shown_width or None, scroll_end=False)
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        if self.shown is not None and self.scrollable_content_region.width != self.shown_width:
+            y = self.scroll_y
+            self.show(self.shown)
+            self.scroll_to(y=y, animate=False)
 
     def sync_scrollbar(self) -> None:
         self._scroll_update(self.virtual_size)
@@ -68,7 +92,13 @@ class QueueScreen(Screen):
                 id="queue.post_next_page"),
         Binding("left_square_bracket", "post_page(-1)", "Previous page of a long post", show=False,
                 id="queue.post_previous_page"),
-        Binding("escape", "clear_search", "Clear search", show=False, id="queue.clear_search"),
+        Binding("escape", "clear_search", "Clear search / back to the queue you came from", show=False,
+                id="queue.clear_search"),
+        Binding("backspace,less_than_sign", "history(-1)", "Back to the post viewed before", show=False,
+                id="queue.history_back"),
+        Binding("greater_than_sign", "history(1)", "Forward again through posts viewed", show=False,
+                id="queue.history_forward"),
+        Binding("colon,number_sign", "goto", "Go to post by id", show=False, id="queue.goto"),
         Binding("question_mark", "help", "Help", id="queue.help"),
         Binding("q", "back", "Back/Quit", id="queue.back"),
     ]
@@ -84,6 +114,11 @@ class QueueScreen(Screen):
         self.post_page = 0  # the page of a long post in view
         self.untagged = 0  # posts waiting for the detector (tagged by the next import or `triage tag`)
         self.detail = None
+        # Posts viewed, oldest first, and where back/forward stand in that list.
+        self.history: list[int] = []
+        self.history_at = -1
+        # The queue (filter, post) that a search or a go-to replaced: esc returns to it.
+        self._return_to: tuple[QueueFilter, int | None] | None = None
 
     # ---- layout --------------------------------------------------------------------------
 
@@ -194,13 +229,21 @@ class QueueScreen(Screen):
         queue = self.query_one(QueueList)
         total = len(queue.ids)
         pos = f"{queue.cursor + 1:,}/{total:,}" if total else "0/0"
-        parts = [pos, self.flt.describe(), f"{self.unreviewed:,} unreviewed"]
+        parts = [pos, self.flt.describe()]
+        scope = search_scope(self.flt)
+        if self.flt.search and scope:
+            parts.append(f"searched only inside {scope} (f widens)")
+        parts.append(f"{self.unreviewed:,} unreviewed")
         if self.untagged:
             parts.append(f"{self.untagged:,} untagged: triage tag")
         if queue.marked:
             parts.append(f"{len(queue.marked)} marked")
         if self.new_count:
             parts.append(f"{self.new_count} new: r")
+        confirming = [str(n) for n, d in enumerate(self.app.config.dispositions, 1)
+                      if d in self.app.config.confirm_indicators_with]
+        if confirming:  # those digits also confirm the detected indicators
+            parts.append(f"{','.join(confirming)} ✓ind")
         parts.append("? keys")
         # One line whatever it says: no layout pass needed.
         self.query_one("#status", Static).update(Text(" │ ".join(parts), no_wrap=True, overflow="ellipsis"),
@@ -224,16 +267,16 @@ class QueueScreen(Screen):
     def _show_post(self, post_id: int | None, page: int = 0) -> None:
         self.post_page = page
         pane = self.query_one("#post-pane", PostLog)
-        pane.clear()
         if post_id is None:
             self.detail = None
-            pane.write(Text("no post selected", style="dim"))
+            pane.show(Text("no post selected", style="dim"))
             return
         self.detail = post_detail(self.app.reader.conn, post_id)
         if self.detail is None:
-            pane.write(Text(f"post #{post_id} is not in the store", style="dim"))
+            pane.show(Text(f"post #{post_id} is not in the store", style="dim"))
             return
-        pane.write(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars, page), scroll_end=False)
+        self._remember(post_id)
+        pane.show(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars, page))
         pane.scroll_home(animate=False)
         pane.sync_scrollbar()
 
@@ -255,6 +298,52 @@ class QueueScreen(Screen):
         step = max(1, queue.size.height // 2)
         queue.scroll_to(y=max(0, queue.scroll_offset.y + direction * step), animate=False)
         queue.move_to(queue.cursor + direction * step)
+
+    # ---- back/forward and go-to ------------------------------------------------------------
+
+    def _remember(self, post_id: int) -> None:
+        """A post shown joins the history after the current place (forward history is dropped,
+        as in a browser); showing the same post again (a label, a page) adds nothing."""
+        if 0 <= self.history_at < len(self.history) and self.history[self.history_at] == post_id:
+            return
+        del self.history[self.history_at + 1:]
+        self.history.append(post_id)
+        if len(self.history) > HISTORY_MAX:
+            del self.history[0]
+        self.history_at = len(self.history) - 1
+
+    def action_history(self, step: int) -> None:
+        at = self.history_at + step
+        if not 0 <= at < len(self.history):
+            self.app.notify("no earlier post viewed" if step < 0 else "no later post viewed", markup=False)
+            return
+        self.history_at = at
+        self.open_post(self.history[at])
+
+    def action_goto(self) -> None:
+        def go(post_id: int | None) -> None:
+            if post_id is not None:
+                self.open_post(post_id)
+
+        self.app.push_screen(GotoDialog(), go)
+
+    def open_post(self, post_id: int) -> None:
+        """Show a post: in the queue when it is listed, else in a queue of its own (esc returns)."""
+        queue = self.query_one(QueueList)
+        try:
+            queue.move_to(queue.ids.index(post_id))
+            return
+        except ValueError:
+            pass
+        if post_detail(self.app.reader.conn, post_id) is None:
+            self.app.notify(f"no post #{post_id} in the store", markup=False)
+            return
+        if self._return_to is None:
+            self._return_to = (self.flt, queue.current_id)
+        self._previous_search = self.flt.search
+        queue.marked.clear()
+        self._load_ids(QueueFilter(flagged_only=False, label_state="any", post_ids=(post_id,), sort="time"),
+                       post_id)
 
     def action_focus_post(self) -> None:
         pane = self.query_one("#post-pane")
@@ -290,10 +379,17 @@ class QueueScreen(Screen):
         queue = self.query_one(QueueList)
         bulk = bool(queue.marked)
         disposition = dispositions[number - 1]
-        label_ids = self._write(self.app.store.set_disposition, targets, disposition, self.app.analyst)
-        if label_ids is None:
-            return
-        self.app.undo_stack.append(("label", label_ids, targets))
+        if disposition in self.app.config.confirm_indicators_with:
+            written = self._write(self.app.store.set_disposition_confirming, targets, disposition, self.app.analyst)
+            if written is None:
+                return
+            label_ids, verdict_ids = written
+        else:
+            label_ids = self._write(self.app.store.set_disposition, targets, disposition, self.app.analyst)
+            if label_ids is None:
+                return
+            verdict_ids = []
+        self.app.undo_stack.append(("label", label_ids, targets, verdict_ids))
         cached = all(queue.cached_row(t) is not None for t in targets)
         marked = set(queue.marked)
         queue.marked.clear()
@@ -327,8 +423,10 @@ class QueueScreen(Screen):
         if not self.app.undo_stack:
             self.app.notify("nothing to undo", markup=False)
             return
-        kind, ids, posts = self.app.undo_stack.pop()
+        kind, ids, posts, *confirmed = self.app.undo_stack.pop()
         if kind == "label":
+            for verdict_id in reversed(confirmed[0] if confirmed else []):  # the key's confirmations too
+                self._write(self.app.store.undo_verdict, verdict_id, self.app.analyst)
             self._write(self.app.store.undo_label, ids, self.app.analyst)
         else:
             for verdict_id in reversed(ids):
@@ -376,6 +474,9 @@ class QueueScreen(Screen):
 
     def action_search(self) -> None:
         box = self.query_one("#search-input", Input)
+        scope = search_scope(self.flt)
+        box.placeholder = (f"search only inside {scope} (f widens) · " if scope else "full-text search ") + \
+            "(FTS5: words, \"phrases\", OR, NOT, prefix*) · enter · esc"
         box.remove_class("hidden")
         box.value = self.flt.search or ""
         box.focus()
@@ -386,6 +487,11 @@ class QueueScreen(Screen):
         event.input.add_class("hidden")
         self.query_one(QueueList).focus()
         query = event.value.strip() or None
+        if query is None and self._return_to is not None:
+            self.action_clear_search()
+            return
+        if query and self._return_to is None:
+            self._return_to = (self.flt, self.query_one(QueueList).current_id)
         self._previous_search = self.flt.search
         # Searching looks through every post, flagged or not, labeled or not.
         self._apply_filter(replace(self.flt, search=query, flagged_only=self.flt.flagged_only and not query,
@@ -397,6 +503,13 @@ class QueueScreen(Screen):
         if not box.has_class("hidden"):
             box.add_class("hidden")
             self.query_one(QueueList).focus()
+            return
+        if self._return_to is not None:
+            flt, post_id = self._return_to
+            self._return_to = None
+            self._previous_search = flt.search
+            self.query_one(QueueList).marked.clear()
+            self._load_ids(flt, post_id)
             return
         if self.flt.search:
             self._previous_search = None
@@ -412,6 +525,7 @@ class QueueScreen(Screen):
     def action_filter(self) -> None:
         def apply(flt: QueueFilter | None) -> None:
             if flt is not None:
+                self._return_to = None  # a queue chosen on purpose: esc no longer returns
                 self._previous_search = flt.search
                 self._apply_filter(flt)
 
@@ -463,3 +577,13 @@ class QueueScreen(Screen):
             self.app.pop_screen()
         else:
             self.app.exit()
+
+
+def search_scope(flt: QueueFilter) -> str:
+    """What narrows a search besides its words (a search keeps the queue's indicator, source,
+    author, date and score limits), in the status line's words; "" when it covers every post."""
+    narrowed = replace(flt, flagged_only=False, label_state="any", search=None, sort="time")
+    plain = QueueFilter(flagged_only=False, label_state="any", sort="time")
+    if narrowed == plain:
+        return ""
+    return narrowed.describe().removeprefix("all posts · ").removesuffix(" · by time")

@@ -331,3 +331,17 @@ async def test_collectors_screen_shows_each_feeds_state_after_a_run_with_a_dead_
     assert any(line.startswith(f"✗ {dead}  failed ") and line.endswith(f"GET {dead}: HTTP 404") for line in lines), text
     assert any(line.startswith(f"✓ {good}  ok ") and line.endswith(" read") for line in lines), text
     assert any("1 of 2 feeds failed" in line for line in lines), text
+
+
+async def test_first_screen_at_80x24_has_the_why_line_and_the_marked_text(store_file):
+    app = make_app(store_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        pane = app.screen.query_one("#post-pane")
+        rows = screen_text(app).splitlines()[pane.region.y:pane.region.bottom]
+        shown = "\n".join(rows)
+        assert rows[1].strip().startswith("#1 mastodon:p0")
+        # Every indicator with its score and rule, highest score first (then by name).
+        assert "why P plan 0.80 rule:test_plan · G target 0.80 rule:test_target · T threat 0.80 rule:test_threat" \
+            in " ".join(" ".join(r.split()) for r in rows[2:4])
+        assert "shoot them all⟦threat⟧ at the Riverside mall⟦target⟧" in rows[5] and "friday⟦plan⟧" in rows[6]

@@ -139,3 +139,43 @@ def test_no_escape_sequence_from_a_post_reaches_the_terminal(tmp_path):
     assert b"\x1b]0;PWNED" not in output and b"\x1b]52;c;ZXZpbA" not in output
     assert "␛]0;PWNED-TITLE".encode() in output
     assert "\u202e".encode() not in output and "\u200b".encode() not in output
+
+
+def test_twenty_demo_posts_one_key_each_at_80x24_on_the_linux_console(tmp_path, demo_db):
+    """The first screen of every post names each indicator that flagged it (the why line, above
+    the fold at 80×24 with TERM=linux); one key labels it and shows the next."""
+    import re
+
+    db = tmp_path / "demo.db"
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)  # a copy: the session's demo store stays unlabeled for other tests
+    session = Tmux([TRIAGE, "--db", str(db)], _env(tmp_path, "linux"))
+    conn = sqlite3.connect(db)
+    try:
+        screen = session.wait_for(" │ flagged")
+        total = int(re.search(r"^1/(\d+) │ flagged", screen, re.M).group(1))
+        assert total > 20
+        for n in range(1, 21):
+            # The status line and the post view are drawn by one handler but may reach the
+            # terminal in two writes on a loaded machine: wait for both.
+            deadline = time.monotonic() + 20
+            while True:
+                screen = session.wait_for(f"{n}/{total} │")
+                header = re.search(r"^\s*#(\d+) .*risk", screen, re.M)
+                if (header and "why " in screen) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.1)
+            assert header, screen
+            post_id = int(header.group(1))
+            names = [r[0] for r in conn.execute("SELECT DISTINCT indicator FROM hits WHERE post_id = ?", (post_id,))]
+            assert names, f"post #{post_id} is in the flagged queue with no hit"
+            why = screen[screen.index("why "):]
+            for name in names:
+                assert name in why, f"{name} of post #{post_id} is not on its first screen:\n{screen}"
+            session.keys("3")  # benign, and the next post
+            session.wait_for(f"{n + 1}/{total} │")
+        labeled = conn.execute("SELECT COUNT(DISTINCT post_id) FROM labels WHERE analyst = 'e2e'").fetchone()[0]
+        assert labeled == 20
+    finally:
+        conn.close()
+        session.close()

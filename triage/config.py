@@ -43,6 +43,8 @@ class Config:
     timezone: str | None = None  # analyst's display zone (IANA name); None: the system's
     theme: str = "textual-dark"
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s)
+    # Dispositions whose key also confirms the post's detected indicators (positive labels).
+    confirm_indicators_with: tuple[str, ...] = ("escalate", "monitor")
     max_post_chars: int = 100_000  # longer posts are kept whole but shown truncated and marked
     tag_workers: int | None = None  # processes that tag at import/tag/retag/collect; None: one per core, up to 2
     collectors: list[CollectorConfig] = field(default_factory=list)
@@ -91,7 +93,7 @@ def load_config(path: Path | None = None) -> Config:
     where = str(path)
     known = {"analyst", "db", "threshold", "dispositions", "timezone", "theme", "keys", "max_post_chars",
              "tag_workers", "collectors", "earliest_post_time", "future_tolerance_hours",
-             "allow_plaintext_keyring"}
+             "allow_plaintext_keyring", "confirm_indicators_with"}
     unknown = set(data) - known
     _check(not unknown, where, f"unknown key(s) {', '.join(sorted(unknown))}")
     if "analyst" in data:
@@ -110,10 +112,24 @@ def load_config(path: Path | None = None) -> Config:
         _check(isinstance(d, list) and 1 <= len(d) <= 9 and all(isinstance(x, str) and x for x in d),
                f"{where}: dispositions", "must be a list of 1 to 9 names (keys 1-9 apply them)")
         cfg.dispositions = tuple(d)
+    if "confirm_indicators_with" in data:
+        c = data["confirm_indicators_with"]
+        _check(isinstance(c, list) and all(isinstance(x, str) for x in c), f"{where}: confirm_indicators_with",
+               "must be a list of disposition names (e.g. [\"escalate\", \"monitor\"]; [] turns it off)")
+        unknown = [x for x in c if x not in cfg.dispositions]
+        _check(not unknown, f"{where}: confirm_indicators_with",
+               f"{', '.join(map(repr, unknown))} is not a disposition (one of: {', '.join(cfg.dispositions)})")
+        cfg.confirm_indicators_with = tuple(c)
+    else:  # the default names only where the dispositions have them
+        cfg.confirm_indicators_with = tuple(d for d in cfg.confirm_indicators_with if d in cfg.dispositions)
     for key in ("timezone", "theme"):
         if key in data:
             _check(isinstance(data[key], str), f"{where}: {key}", "must be a string")
             setattr(cfg, key, data[key])
+    if cfg.timezone is not None:
+        _check(_is_zone(cfg.timezone), f"{where}: timezone",
+               f"unknown time zone {cfg.timezone!r} (an IANA name such as \"Europe/Berlin\", "
+               "\"America/New_York\" or \"UTC\")")
     if "keys" in data:
         _check(isinstance(data["keys"], dict) and all(isinstance(v, str) for v in data["keys"].values()),
                f"{where}: keys", "must be a table of binding-id = \"key\"")
@@ -148,6 +164,16 @@ def load_config(path: Path | None = None) -> Config:
         _check(isinstance(schedule, int) and schedule > 0, here, "schedule must be seconds (> 0)")
         cfg.collectors.append(CollectorConfig(entry["name"], entry["plugin"], entry.get("options", {}), schedule))
     return cfg
+
+
+def _is_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError; "../x" a ValueError
+        return False
+    return True
 
 
 def _epoch_setting(value, where: str) -> int:

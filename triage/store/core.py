@@ -336,6 +336,23 @@ class Store:
         with self.transaction() as conn:
             return self._verdict(conn, post_id, indicator, verdict, analyst, undo_of)
 
+    def set_disposition_confirming(self, post_ids: Sequence[int], disposition: str,
+                                   analyst: str) -> tuple[list[int], list[int]]:
+        """A disposition that also confirms each post's detected indicators, in one transaction:
+        every indicator with a stored hit and no current verdict gets verdict 1 (a rejection or
+        an earlier confirmation stands), so an escalate or monitor becomes positive training
+        labels. Returns the label ids and the verdict ids (for undo)."""
+        with self.transaction() as conn:
+            label_ids = self._label(conn, post_ids, disposition, analyst, None)
+            verdict_ids = []
+            for pid in post_ids:
+                unjudged = conn.execute(
+                    "SELECT DISTINCT h.indicator FROM hits h WHERE h.post_id = ? AND (SELECT v.verdict FROM verdicts v "
+                    "WHERE v.post_id = h.post_id AND v.indicator = h.indicator ORDER BY v.id DESC LIMIT 1) IS NULL "
+                    "ORDER BY h.indicator", (pid,)).fetchall()
+                verdict_ids += [self._verdict(conn, pid, indicator, 1, analyst, None) for (indicator,) in unjudged]
+        return label_ids, verdict_ids
+
     def add_note(self, post_id: int, body: str, analyst: str) -> int:
         with self.transaction() as conn:
             return self._note(conn, post_id, body, analyst)
