@@ -1,0 +1,141 @@
+"""`triage export --format stix`: a STIX 2.1 bundle from a real store, checked by the stix2 library
+(strict parse, no custom content) and by the OASIS validator (stix2-validator), through the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+import stix2
+from stix2validator import ValidationOptions, validate_string
+
+from triage.cli.export_cmds import FORMAT_CHOICES, TLP_CHOICES
+from triage.export import FORMATS, TLP_LEVELS
+from triage.export.stix import EVIDENCE_EXTENSION, TLP_MARKINGS
+
+from .conftest import Cli
+from .test_export_fixtures import POSTS, build_store, memory_keyring  # noqa: F401  (fixture)
+
+
+def copy_store(src, dst):
+    """The session's demo store, copied (an export writes its audit row into the store)."""
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    return dst
+
+
+def export_bundle(cli: Cli, out, *args) -> dict:
+    result = cli("export", "--format", "stix", "--out", out, *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads((out / "bundle.json").read_text(encoding="utf-8"))
+
+
+def assert_valid(bundle: dict) -> None:
+    text = json.dumps(bundle)
+    stix2.parse(text, allow_custom=False)  # raises on any property STIX does not define
+    results = validate_string(text, ValidationOptions(version="2.1"))
+    assert results.is_valid, [str(e) for e in results.errors]
+
+
+def by_type(bundle: dict, kind: str) -> list[dict]:
+    return [o for o in bundle["objects"] if o["type"] == kind]
+
+
+def test_the_cli_offers_every_export_format_and_tlp_level():
+    assert FORMAT_CHOICES == FORMATS and TLP_CHOICES == TLP_LEVELS
+
+
+def test_a_labeled_store_exports_a_valid_bundle_with_evidence_dispositions_and_notes(tmp_path):
+    build_store(tmp_path / "s.db").close()
+    cli = Cli(tmp_path / "s.db")
+    result = cli("export", "--format", "stix", "--out", tmp_path / "b", "--any-label")
+    assert result.exit_code == 0, result.stderr
+    assert "exported 6 posts as stix marked TLP:AMBER to" in result.stdout
+    bundle = json.loads((tmp_path / "b" / "bundle.json").read_text(encoding="utf-8"))
+    assert_valid(bundle)
+
+    [marking] = by_type(bundle, "marking-definition")
+    assert marking["id"] == TLP_MARKINGS["amber"] and marking["name"] == "TLP:AMBER"
+    [analyst] = by_type(bundle, "identity")
+    assert analyst["name"] == "tester" and analyst["identity_class"] == "individual"
+    for obj in bundle["objects"]:
+        if obj["type"] != "marking-definition":
+            assert obj["object_marking_refs"] == [marking["id"]], obj["id"]
+    accounts = {a["account_login"]: a for a in by_type(bundle, "user-account")}
+    assert sorted(accounts) == ["coffee_fan_2", "grim_reaper_77", "sad_sam_99"]
+    assert accounts["grim_reaper_77"]["user_id"] == "acct-grim-77"
+
+    posts = {n["external_references"][0]["external_id"]: n for n in by_type(bundle, "note")
+             if n.get("abstract", "").startswith("jsonl post")}
+    assert sorted(posts) == [p[0] for p in POSTS]
+    p1 = posts["p1"]
+    assert p1["content"] == POSTS[0][3]
+    assert p1["object_refs"] == [accounts["grim_reaper_77"]["id"]]
+    assert set(p1["labels"]) >= {"detected:threat", "confirmed:target", "confirmed:weapons"}
+    ext = p1["extensions"][EVIDENCE_EXTENSION]
+    spans = {(e["indicator"], p1["content"][e["start"]:e["end"]]) for e in ext["evidence"]}
+    assert spans == {("weapons", "bought a rifle"), ("threat", "I will shoot @mayor_bob"),
+                     ("target", "@mayor_bob at city hall")}
+    assert (ext["disposition"], ext["score"], ext["posted_at"]) == ("escalate", 0.91, "2026-05-28T20:26:40Z")
+
+    opinions = {o["object_refs"][0]: o for o in by_type(bundle, "opinion")}
+    assert opinions[p1["id"]]["opinion"] == "strongly-agree"
+    assert opinions[posts["p3"]["id"]]["opinion"] == "strongly-disagree"  # benign
+    assert posts["p6"]["id"] not in opinions  # never labeled
+    [note] = [n for n in by_type(bundle, "note") if n.get("abstract") == "analyst note"]
+    assert note["object_refs"] == [p1["id"]] and note["authors"] == ["ana"]
+    assert "<b>locally</b>" in note["content"]  # a value, never markup in a JSON consumer's hands
+
+    [grouping] = by_type(bundle, "grouping")
+    assert set(grouping["object_refs"]) == {o["id"] for o in bundle["objects"]} - {marking["id"], grouping["id"]}
+
+
+@pytest.mark.parametrize("level", TLP_LEVELS)
+def test_each_tlp_level_is_the_published_tlp_2_marking(tmp_path, level):
+    build_store(tmp_path / "s.db").close()
+    bundle = export_bundle(Cli(tmp_path / "s.db"), tmp_path / "b", "--tlp", level)
+    [marking] = by_type(bundle, "marking-definition")
+    assert marking["id"] == TLP_MARKINGS[level]
+    assert marking["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]["tlp_2_0"] == level
+    assert_valid(bundle)
+
+
+def test_the_demo_store_exports_a_valid_bundle_with_its_authors_of_concern(demo_db, tmp_path):
+    cli = Cli(copy_store(demo_db, tmp_path / "demo.db"))
+    bundle = export_bundle(cli, tmp_path / "b", "--any-label")
+    assert_valid(bundle)
+    concern = [n for n in by_type(bundle, "note") if n.get("abstract") == "author of concern"]
+    assert concern, "the demo's escalating authors are authors of concern"
+    behaviours = {label for n in concern for label in n.get("labels", [])}
+    assert "trap-18:leakage" in behaviours
+    ids = {o["id"] for o in bundle["objects"]}
+    for n in concern:
+        assert n["content"].startswith("author concern ")
+        assert set(n["object_refs"]) <= ids  # every reference resolves inside the bundle
+
+
+def test_a_pseudonymized_bundle_names_no_author(tmp_path, memory_keyring):
+    build_store(tmp_path / "s.db").close()
+    bundle = export_bundle(Cli(tmp_path / "s.db"), tmp_path / "b", "--any-label", "--pseudonymize")
+    assert_valid(bundle)
+    text = json.dumps(bundle)
+    for handle in ("grim_reaper_77", "acct-grim-77", "mayor_bob", "Grim Reaper 77"):
+        assert handle not in text
+
+
+def test_hostile_text_stays_a_value(tmp_path):
+    from triage.records import PostRecord
+    from triage.store import Store
+
+    hostile = '"}], "type": "identity", "id": "identity--x", "\x1b]0;pwn\x07 \u2028 {{id}}'
+    store = Store.open(tmp_path / "s.db")
+    store.add_posts([PostRecord(source="jsonl", external_id='x"1', text=hostile, author_handle='a"b',
+                                created_at=1_780_000_000, created_raw="1780000000", raw={})])
+    store.close()
+    bundle = export_bundle(Cli(tmp_path / "s.db"), tmp_path / "b", "--any-label")
+    assert_valid(bundle)
+    [post] = [n for n in by_type(bundle, "note") if n.get("abstract", "").startswith("jsonl post")]
+    assert post["content"] == hostile
+    assert len(by_type(bundle, "identity")) == 1
+    assert "\u2028" not in (tmp_path / "b" / "bundle.json").read_text(encoding="utf-8")
