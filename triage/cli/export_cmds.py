@@ -7,7 +7,7 @@ import click
 
 from .common import CliContext, db_option, fail, pass_cli
 
-FORMAT_CHOICES = ("jsonl", "docbin", "csv", "report", "stix")  # triage.export.FORMATS, without importing it here
+FORMAT_CHOICES = ("jsonl", "docbin", "csv", "report", "stix", "misp")  # triage.export.FORMATS, without importing it here
 TLP_CHOICES = ("clear", "green", "amber", "amber+strict", "red")  # triage.export.TLP_LEVELS
 
 
@@ -41,12 +41,13 @@ def _split_list(values) -> tuple[str, ...]:
 @click.pass_context
 def export_group(ctx: click.Context, cli: CliContext, fmt, out_dir, label_state, dispositions, indicators, sources,
                  authors, since, until, min_score, ids, dev_fraction, pseudonymize, tlp):
-    """Export posts as jsonl, docbin, csv, report or stix into a new directory, with a manifest.
+    """Export posts as jsonl, docbin, csv, report, stix or misp into a new directory, with a manifest.
 
     \b
       triage export --format jsonl --out sets/2026-05 --disposition escalate,benign
       triage export --format report --out case-17 --ids 12,40,41
       triage export --format stix --out share/case-17 --ids 12,40,41 --tlp green
+      triage export --format misp --out share/case-17-misp --ids 12,40,41
       triage export verify sets/2026-05
     """
     if ctx.invoked_subcommand is not None:

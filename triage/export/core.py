@@ -19,7 +19,7 @@ from typing import Callable
 from .. import __version__
 from ..indicators import INDICATORS
 from ..store import Store
-from . import csv_sheet, docbin, jsonl, report, stix
+from . import csv_sheet, docbin, jsonl, misp, report, stix
 from ..output_paths import OutputPathError, check_output
 from ..partial_files import partial_path, sweep
 from .errors import ExportError
@@ -37,6 +37,7 @@ WRITERS: dict[str, Callable[[Path, "WriteContext"], list[str]]] = {
     "csv": csv_sheet.write,
     "report": report.write,
     "stix": stix.write,
+    "misp": misp.write,
 }
 FORMATS = tuple(WRITERS)
 SPLIT_FORMATS = ("jsonl", "docbin")

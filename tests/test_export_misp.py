@@ -1,0 +1,154 @@
+"""`triage export --format misp` and `triage import --format misp`: a MISP event from a real store,
+loaded by PyMISP (MISP's own library), checked against MISP's microblog template and the shipped
+taxonomy, and read back into a fresh store through the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from importlib.resources import files
+from pathlib import Path
+
+import pymisp
+from pymisp import MISPEvent
+
+from triage.analytics.warnings import load_rules
+from triage.export.misp import MICROBLOG_TEMPLATE_UUID, MICROBLOG_TEMPLATE_VERSION
+from triage.indicators import INDICATORS
+
+from .conftest import Cli
+from .test_export_fixtures import POSTS, build_store
+from .test_export_stix import copy_store
+
+TAXONOMY = json.loads((files("triage.data") / "misp_taxonomy.json").read_text(encoding="utf-8"))
+TEMPLATE = json.loads((Path(pymisp.__file__).parent / "data" / "misp-objects" / "objects" / "microblog"
+                       / "definition.json").read_text(encoding="utf-8"))
+
+
+def export_event(cli: Cli, out: Path, *args) -> tuple[dict, MISPEvent]:
+    result = cli("export", "--format", "misp", "--out", out, *args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((out / "event.json").read_text(encoding="utf-8"))
+    event = MISPEvent()
+    event.load(json.dumps(data))  # load() consumes the dict it is given
+    return data, event
+
+
+def taxonomy_tags() -> set[str]:
+    ns = TAXONOMY["namespace"]
+    return {f'{ns}:{v["predicate"]}="{e["value"]}"' for v in TAXONOMY["values"] for e in v["entry"]}
+
+
+def assert_fits_misp(event: MISPEvent) -> None:
+    """Every object is MISP's microblog template, every relation the template's with its type,
+    every tag from the tlp taxonomy or ours."""
+    known = taxonomy_tags()
+    assert event.objects
+    for obj in event.objects:
+        assert (obj.name, obj.template_uuid, str(obj.template_version)) == (
+            "microblog", TEMPLATE["uuid"], str(TEMPLATE["version"]))
+        relations = [a.object_relation for a in obj.attributes]
+        assert any(r in TEMPLATE["requiredOneOf"] for r in relations)
+        for attr in obj.attributes:
+            assert attr.type == TEMPLATE["attributes"][attr.object_relation]["misp-attribute"], attr.object_relation
+            allowed = TEMPLATE["attributes"][attr.object_relation].get("values_list")
+            assert allowed is None or attr.value in allowed
+            for t in attr.tags:
+                assert t.name in known, t.name
+    for t in event.tags:
+        assert t.name.startswith("tlp:") or t.name in known, t.name
+
+
+def test_the_taxonomy_names_every_indicator_warning_behaviour_and_disposition():
+    values = {v["predicate"]: [e["value"] for e in v["entry"]] for v in TAXONOMY["values"]}
+    assert values["indicator"] == list(INDICATORS)
+    assert values["warning-behaviour"] == [r.name for r in load_rules()]
+    assert values["disposition"] == ["escalate", "monitor", "unclear", "benign"]
+    assert {p["value"] for p in TAXONOMY["predicates"]} == set(values)
+    assert (MICROBLOG_TEMPLATE_UUID, MICROBLOG_TEMPLATE_VERSION) == (TEMPLATE["uuid"], str(TEMPLATE["version"]))
+
+
+def test_a_labeled_store_exports_an_event_misp_loads_with_tags_evidence_and_notes(tmp_path):
+    build_store(tmp_path / "s.db").close()
+    cli = Cli(tmp_path / "s.db")
+    data, event = export_event(cli, tmp_path / "e", "--any-label", "--tlp", "green")
+    assert_fits_misp(event)
+    assert [t.name for t in event.tags][0] == "tlp:green" and data["Event"]["distribution"] == "1"
+    assert event.threat_level_id == 1  # an escalated post
+    posts = {o.comment: o for o in event.objects}
+    assert sorted(posts) == [f"triage post jsonl:{p[0]}" for p in POSTS]
+    p1 = posts["triage post jsonl:p1"]
+    values = {a.object_relation: a for a in p1.attributes}
+    assert values["post"].value == POSTS[0][3]
+    assert values["username"].value == "grim_reaper_77"
+    assert values["link"].value == "https://social.example/grim_reaper_77/p1"
+    assert {t.name for t in values["post"].tags} == {
+        'threat-leakage:indicator="threat"', 'threat-leakage:indicator="weapons"',
+        'threat-leakage:indicator="target"', 'threat-leakage:disposition="escalate"'}
+    comment = values["post"].comment
+    for indicator, evidence in POSTS[0][4]:
+        start = POSTS[0][3].index(evidence)
+        assert f"{indicator} {start}-{start + len(evidence)}" in comment
+    [notes] = [r for r in event.event_reports if r.name == "Analyst notes"]
+    assert "jsonl:p1" in notes.content and r"\<b\>locally\</b\>" in notes.content  # inert Markdown
+
+
+def test_the_demo_store_exports_an_event_with_its_warning_behaviours(demo_db, tmp_path):
+    cli = Cli(copy_store(demo_db, tmp_path / "demo.db"))
+    data, event = export_event(cli, tmp_path / "e", "--any-label")
+    assert_fits_misp(event)
+    event_tags = {t.name for t in event.tags}
+    assert "tlp:amber" in event_tags and 'threat-leakage:warning-behaviour="leakage"' in event_tags
+    tagged = [o for o in event.objects for a in o.attributes for t in a.tags
+              if t.name == 'threat-leakage:warning-behaviour="leakage"']
+    assert tagged, "the leakage evidence posts carry the behaviour's tag"
+    [concern] = [r for r in event.event_reports if r.name == "Authors of concern"]
+    assert "concern" in concern.content and "leakage" in concern.content
+
+
+def test_an_exported_event_imports_back_to_the_same_posts_once(tmp_path):
+    build_store(tmp_path / "a.db").close()
+    export_event(Cli(tmp_path / "a.db"), tmp_path / "e", "--any-label")
+    cli = Cli(tmp_path / "b.db")
+    first = cli("import", "--format", "misp", "--no-tag", tmp_path / "e" / "event.json")
+    assert first.exit_code == 0, first.stderr
+    assert "6 read, 6 added" in first.stdout
+    again = cli("import", tmp_path / "e" / "event.json", "--no-tag")  # the format is recognised
+    assert "6 read, 0 added, 6 already stored" in again.stdout
+
+    def posts(db):
+        conn = sqlite3.connect(db)
+        rows = conn.execute("SELECT p.source, p.external_id, p.text, a.handle, p.created_at, p.url FROM posts p "
+                            "JOIN authors a ON a.id = p.author_id ORDER BY p.external_id").fetchall()
+        conn.close()
+        return rows
+
+    assert posts(tmp_path / "b.db") == posts(tmp_path / "a.db")
+    audit = sqlite3.connect(tmp_path / "b.db").execute(
+        "SELECT detail FROM audit WHERE action = 'import'").fetchall()
+    assert json.loads(audit[0][0])["format"] == "misp"
+
+
+def test_a_foreign_event_imports_its_good_objects_and_names_the_bad_one(tmp_path):
+    event = {"Event": {"info": "from another MISP", "Object": [
+        {"name": "microblog", "uuid": "0b7c5a4e-0000-4000-8000-000000000001", "Attribute": [
+            {"object_relation": "post", "type": "text", "value": "we will burn it down friday"},
+            {"object_relation": "username", "type": "text", "value": "ember"},
+            {"object_relation": "creation-date", "type": "datetime", "value": "2026-05-02T10:00:00+00:00"}]},
+        {"name": "file", "uuid": "0b7c5a4e-0000-4000-8000-000000000002", "Attribute": []},
+        {"name": "microblog", "uuid": "0b7c5a4e-0000-4000-8000-000000000003", "Attribute": [
+            {"object_relation": "username", "type": "text", "value": "no_text"}]},
+        {"name": "microblog", "uuid": "0b7c5a4e-0000-4000-8000-000000000004", "timestamp": "1777716000",
+         "Attribute": [{"object_relation": "post", "type": "text", "value": "\x1b]0;pwned\x07 second post"}]},
+    ]}}
+    path = tmp_path / "foreign.json"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    cli = Cli(tmp_path / "s.db")
+    result = cli("import", "--format", "misp", "--no-tag", path)
+    assert result.exit_code == 3  # finished, one bad record
+    assert f"{path}: entry 2: post: missing" in result.stderr
+    assert "\x1b" not in result.stderr + result.stdout
+    assert "2 read, 2 added, 0 already stored, 1 bad" in result.stdout
+    conn = sqlite3.connect(tmp_path / "s.db")
+    rows = dict(conn.execute("SELECT external_id, source FROM posts"))
+    assert rows == {"0b7c5a4e-0000-4000-8000-000000000001": "misp", "0b7c5a4e-0000-4000-8000-000000000004": "misp"}
