@@ -19,7 +19,7 @@ from typing import Iterator
 
 import ijson
 
-from triage.export.misp import POST_REF_PREFIX
+from triage.misp_format import POST_REF_PREFIX
 from triage.plugin_api import Collector, CollectorState, Option
 from triage.record_check import RecordInvalid, unexpected
 from triage.records import ImportProblem, PostRecord

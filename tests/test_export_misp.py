@@ -13,7 +13,7 @@ import pymisp
 from pymisp import MISPEvent
 
 from triage.analytics.warnings import load_rules
-from triage.export.misp import MICROBLOG_TEMPLATE_UUID, MICROBLOG_TEMPLATE_VERSION
+from triage.misp_format import MICROBLOG_TEMPLATE_UUID, MICROBLOG_TEMPLATE_VERSION
 from triage.indicators import INDICATORS
 
 from .conftest import Cli

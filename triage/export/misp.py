@@ -27,14 +27,11 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from ..misp_format import MICROBLOG_TEMPLATE_UUID, MICROBLOG_TEMPLATE_VERSION, POST_REF_PREFIX
 from .findings import analyst_notes, authors_of_concern
 from .report import md_escape
 from .stix import SAFE_URL
 
-# MISP's object template "microblog" (misp-objects/objects/microblog/definition.json).
-MICROBLOG_TEMPLATE_UUID = "8ec8c911-ddbe-4f5b-895b-fbff70c42a60"
-MICROBLOG_TEMPLATE_VERSION = "20"
-POST_REF_PREFIX = "triage post "  # the object comment that carries the post's source:external_id
 # The template's "type" vocabulary; any other source is "Other".
 SOURCE_TYPES = {"reddit": "Reddit", "reddit-dump": "Reddit", "x-archive": "Twitter", "twitter": "Twitter"}
 DISTRIBUTION = {"clear": "3", "green": "1", "amber": "0", "amber+strict": "0", "red": "0"}
