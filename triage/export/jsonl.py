@@ -9,6 +9,7 @@ from typing import Sequence
 
 from .prepared import PreparedPost
 from .prodigy_hash import EXPORT_TASK_KEYS, set_hashes
+from .selection import iso_utc
 
 
 def record(p: PreparedPost) -> dict:
@@ -21,6 +22,7 @@ def record(p: PreparedPost) -> dict:
         "created_at": p.created_at,
         "disposition": post.disposition,
         "analyst": p.analyst,
+        "labeled_at": None if post.label_at is None else iso_utc(int(post.label_at)),
         "answer": p.answer,
         "meta": {
             "store_id": post.id,
