@@ -30,6 +30,7 @@ import json
 from dataclasses import dataclass, field
 from typing import IO, Iterator, Sequence
 
+from .export.jsonl import LEAKAGE_LABEL
 from .export.labels import BENIGN
 from .indicators import INDICATORS, TEXT_INDICATORS
 from .records import ImportProblem
@@ -127,10 +128,10 @@ def _prodigy_verdicts(task: dict) -> dict[str, int]:
         options = task.get("options") or []
         if not isinstance(options, list) or not all(isinstance(o, dict) for o in options):
             raise Bad("options: must be a list of {id, text}")
-        if answer == "accept":
+        if answer == "accept":  # a rejected choice task is a bad example, not a verdict
             out.update({_indicator(o.get("id"), "options"): 0 for o in options})
-        out.update({_indicator(c, "accept"): 1 for c in chosen})
-    elif "label" in task:
+            out.update({_indicator(c, "accept"): 1 for c in chosen})
+    elif "label" in task and task["label"] != LEAKAGE_LABEL:  # the post-level label is no indicator
         out[_indicator(task["label"], "label")] = ANSWER_VALUES[answer]
     return out
 
