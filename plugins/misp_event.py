@@ -61,7 +61,8 @@ def to_record(obj: dict, default_source: str) -> PostRecord:
     url = values.get("link") or values.get("url")
     return PostRecord(source=source or default_source, external_id=external_id, text=text,
                       author_handle=values.get("username") or "unknown", author_name=values.get("display-name"),
-                      created_at=created_at, created_raw=created_raw, url=url if isinstance(url, str) else None, raw=obj)
+                      created_at=created_at, created_raw=created_raw, url=url if isinstance(url, str) else None,
+                      raw=obj)
 
 
 class MispEventCollector(Collector):

@@ -32,6 +32,7 @@ from typing import IO, Iterator, Sequence
 
 from .export.jsonl import LEAKAGE_LABEL
 from .export.labels import BENIGN
+from .import_input import GZIP_MAGIC
 from .indicators import INDICATORS, TEXT_INDICATORS
 from .records import ImportProblem
 from .timeparse import TimestampError, parse_timestamp
@@ -195,7 +196,7 @@ def open_text(path: str, stdin: IO[bytes] | None = None) -> IO[str]:
     """The file as text: ``-`` is standard input; a gzip file (by its magic bytes) is decompressed."""
     raw = stdin if path == "-" else open(path, "rb")
     head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
-    if head == b"\x1f\x8b":
+    if head == GZIP_MAGIC:
         raw = gzip.GzipFile(fileobj=raw)
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
 

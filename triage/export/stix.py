@@ -102,14 +102,13 @@ def build_bundle(ctx):
 
     now = _time(ctx.generated_at)
     marking = tlp_marking(ctx.tlp)
-    analyst = stix2.Identity(name=ctx.analyst,
-                             identity_class="individual", created=now, modified=now,
+    analyst = stix2.Identity(name=ctx.analyst, identity_class="individual", created=now, modified=now,
                              object_marking_refs=[marking.id])
     common = {"created_by_ref": analyst.id, "object_marking_refs": [marking.id], "created": now, "modified": now}
     extension = stix2.ExtensionDefinition(
         id=EVIDENCE_EXTENSION, name="triage post evidence", version="1.0",
-        description="Evidence spans, detector output and labels of a post exported by triage-console", schema=EVIDENCE_SCHEMA,
-        extension_types=["property-extension"], **common)
+        description="Evidence spans, detector output and labels of a post exported by triage-console",
+        schema=EVIDENCE_SCHEMA, extension_types=["property-extension"], **common)
     objects: list = [marking, analyst, extension]
 
     accounts: dict[tuple, object] = {}

@@ -35,7 +35,8 @@ class Applied:
 def post_ids_by_ref(conn: sqlite3.Connection, refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     out = {}
     for source, external_id in set(refs):
-        row = conn.execute("SELECT id FROM posts WHERE source = ? AND external_id = ?", (source, external_id)).fetchone()
+        row = conn.execute("SELECT id FROM posts WHERE source = ? AND external_id = ?",
+                           (source, external_id)).fetchone()
         if row:
             out[(source, external_id)] = row[0]
     return out
@@ -70,8 +71,8 @@ def apply(conn: sqlite3.Connection, items: Sequence[PostLabels], actor: str, ori
             if current == item.disposition:
                 done.unchanged += 1
             else:
-                cur = conn.execute("INSERT INTO labels (post_id, disposition, analyst, at, undo_of) VALUES (?,?,?,?,NULL)",
-                                   (item.post_id, item.disposition, analyst, at))
+                cur = conn.execute("INSERT INTO labels (post_id, disposition, analyst, at, undo_of) "
+                                   "VALUES (?,?,?,?,NULL)", (item.post_id, item.disposition, analyst, at))
                 conn.execute("UPDATE posts SET disposition = ? WHERE id = ?", (item.disposition, item.post_id))
                 audit.append(conn, analyst, "label", str(item.post_id),
                              {"disposition": item.disposition, "label_ids": [cur.lastrowid], "undo_of": None,
