@@ -3,7 +3,8 @@ and check the result with the stix2 library + stix2-validator or with PyMISP, pr
 summary. In a child, because the demo store's full bundle/event loaded into PyMISP or stix2 costs
 tens of MB, and the importer fuzz test measures the test session's peak RSS.
 
-    python tests/sharing_check.py stix|misp DB OUT
+    python tests/sharing_check.py stix|misp DB OUT     export, then check
+    python tests/sharing_check.py check-stix|check-misp OUT   check an export made already
 """
 
 from __future__ import annotations
@@ -47,11 +48,17 @@ def check_misp(out: Path) -> dict:
     return {"objects": [[o.name, o.template_uuid, str(o.template_version),
                          [[a.object_relation, a.type, a.value if a.object_relation == "type" else None,
                            [t.name for t in a.tags]] for a in o.attributes]] for o in event.objects],
+            "values": {o.comment: {a.object_relation: [a.value, a.comment, [t.name for t in a.tags]]
+                                   for a in o.attributes} for o in event.objects},
+            "threat_level_id": event.threat_level_id,
             "event_tags": [t.name for t in event.tags],
             "reports": {r.name: r.content for r in event.event_reports}}
 
 
 if __name__ == "__main__":
-    fmt, db, out = sys.argv[1:4]
-    export(fmt, db, out)
-    print(json.dumps((check_stix if fmt == "stix" else check_misp)(Path(out))))
+    if sys.argv[1].startswith("check-"):
+        fmt, out = sys.argv[1][len("check-"):], sys.argv[2]
+    else:
+        fmt, db, out = sys.argv[1:4]
+        export(fmt, db, out)
+    print(json.dumps((check_stix if fmt == "stix" else check_misp)(Path(out)), default=str))

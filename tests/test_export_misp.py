@@ -16,7 +16,7 @@ from triage.indicators import INDICATORS
 
 from .conftest import Cli
 from .test_export_fixtures import POSTS, build_store
-from .test_export_stix import sharing_check
+from .test_export_stix import check, sharing_check
 
 TAXONOMY = json.loads((files("triage.data") / "misp_taxonomy.json").read_text(encoding="utf-8"))
 # MISP's own template, as PyMISP ships it (found without importing PyMISP at collection: the
@@ -25,15 +25,10 @@ TEMPLATE = json.loads((Path(importlib.util.find_spec("pymisp").origin).parent / 
                        / "microblog" / "definition.json").read_text(encoding="utf-8"))
 
 
-def export_event(cli: Cli, out: Path, *args):
-    from pymisp import MISPEvent
-
+def export_event(cli: Cli, out: Path, *args) -> dict:
     result = cli("export", "--format", "misp", "--out", out, *args)
     assert result.exit_code == 0, result.stderr
-    data = json.loads((out / "event.json").read_text(encoding="utf-8"))
-    event = MISPEvent()
-    event.load(json.dumps(data))  # load() consumes the dict it is given
-    return data, event
+    return json.loads((out / "event.json").read_text(encoding="utf-8"))
 
 
 def taxonomy_tags() -> set[str]:
@@ -47,24 +42,20 @@ def allowed_values(relation: str) -> list[str] | None:
     return spec.get("values_list") or spec.get("sane_default")
 
 
-def assert_fits_misp(event) -> None:
-    """Every object is MISP's microblog template, every relation the template's with its type,
-    every tag from the tlp taxonomy or ours."""
+def assert_fits_misp(summary: dict) -> None:
+    """PyMISP loaded it (in a child); every object is MISP's microblog template, every relation the
+    template's with its type and vocabulary, every tag from the tlp taxonomy or ours."""
     known = taxonomy_tags()
-    assert event.objects
-    for obj in event.objects:
-        assert (obj.name, obj.template_uuid, str(obj.template_version)) == (
-            "microblog", TEMPLATE["uuid"], str(TEMPLATE["version"]))
-        relations = [a.object_relation for a in obj.attributes]
-        assert any(r in TEMPLATE["requiredOneOf"] for r in relations)
-        for attr in obj.attributes:
-            assert attr.type == TEMPLATE["attributes"][attr.object_relation]["misp-attribute"], attr.object_relation
-            allowed = allowed_values(attr.object_relation)
-            assert allowed is None or attr.value in allowed
-            for t in attr.tags:
-                assert t.name in known, t.name
-    for t in event.tags:
-        assert t.name.startswith("tlp:") or t.name in known, t.name
+    assert summary["objects"]
+    for name, template_uuid, version, attributes in summary["objects"]:
+        assert (name, template_uuid, version) == ("microblog", TEMPLATE["uuid"], str(TEMPLATE["version"]))
+        assert any(a[0] in TEMPLATE["requiredOneOf"] for a in attributes)
+        for relation, kind, value, tags in attributes:
+            assert kind == TEMPLATE["attributes"][relation]["misp-attribute"], relation
+            assert value is None or value in allowed_values(relation)
+            assert set(tags) <= known, tags
+    for t in summary["event_tags"]:
+        assert t.startswith("tlp:") or t in known, t
 
 
 def test_the_taxonomy_names_every_indicator_warning_behaviour_and_disposition():
@@ -78,40 +69,32 @@ def test_the_taxonomy_names_every_indicator_warning_behaviour_and_disposition():
 
 def test_a_labeled_store_exports_an_event_misp_loads_with_tags_evidence_and_notes(tmp_path):
     build_store(tmp_path / "s.db").close()
-    cli = Cli(tmp_path / "s.db")
-    data, event = export_event(cli, tmp_path / "e", "--any-label", "--tlp", "green")
-    assert_fits_misp(event)
-    assert [t.name for t in event.tags][0] == "tlp:green" and data["Event"]["distribution"] == "1"
-    assert event.threat_level_id == 1  # an escalated post
-    posts = {o.comment: o for o in event.objects}
+    data = export_event(Cli(tmp_path / "s.db"), tmp_path / "e", "--any-label", "--tlp", "green")
+    summary = check("misp", tmp_path / "e")
+    assert_fits_misp(summary)
+    assert summary["event_tags"][0] == "tlp:green" and data["Event"]["distribution"] == "1"
+    assert summary["threat_level_id"] == 1  # an escalated post
+    posts = summary["values"]
     assert sorted(posts) == [f"triage post jsonl:{p[0]}" for p in POSTS]
     p1 = posts["triage post jsonl:p1"]
-    values = {a.object_relation: a for a in p1.attributes}
-    assert values["post"].value == POSTS[0][3]
-    assert values["username"].value == "grim_reaper_77"
-    assert values["link"].value == "https://social.example/grim_reaper_77/p1"
-    assert {t.name for t in values["post"].tags} == {
+    assert p1["post"][0] == POSTS[0][3]
+    assert p1["username"][0] == "grim_reaper_77"
+    assert p1["link"][0] == "https://social.example/grim_reaper_77/p1"
+    assert set(p1["post"][2]) == {
         'threat-leakage:indicator="threat"', 'threat-leakage:indicator="weapons"',
         'threat-leakage:indicator="target"', 'threat-leakage:disposition="escalate"'}
-    comment = values["post"].comment
     for indicator, evidence in POSTS[0][4]:
         start = POSTS[0][3].index(evidence)
-        assert f"{indicator} {start}-{start + len(evidence)}" in comment
-    [notes] = [r for r in event.event_reports if r.name == "Analyst notes"]
-    assert "jsonl:p1" in notes.content and r"\<b\>locally\</b\>" in notes.content  # inert Markdown
+        assert f"{indicator} {start}-{start + len(evidence)}" in p1["post"][1]
+    notes = summary["reports"]["Analyst notes"]
+    assert "jsonl:p1" in notes and r"\<b\>locally\</b\>" in notes  # inert Markdown
 
 
 def test_the_demo_store_exports_an_event_with_its_warning_behaviours(demo_db, tmp_path):
     summary = sharing_check("misp", demo_db, tmp_path)  # loaded by PyMISP in a child process
-    known = taxonomy_tags()
     posts = sqlite3.connect(tmp_path / "demo.db").execute("SELECT COUNT(*) FROM posts").fetchone()[0]
     assert len(summary["objects"]) == posts
-    for name, template_uuid, version, attributes in summary["objects"]:
-        assert (name, template_uuid, version) == ("microblog", TEMPLATE["uuid"], str(TEMPLATE["version"]))
-        for relation, kind, value, tags in attributes:
-            assert kind == TEMPLATE["attributes"][relation]["misp-attribute"], relation
-            assert value is None or value in allowed_values(relation)
-            assert set(tags) <= known
+    assert_fits_misp(summary)
     assert "tlp:amber" in summary["event_tags"]
     assert 'threat-leakage:warning-behaviour="leakage"' in summary["event_tags"]
     assert any('threat-leakage:warning-behaviour="leakage"' in tags
