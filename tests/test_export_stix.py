@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from triage.export import FORMATS, TLP_LEVELS
 from triage.export.stix import EVIDENCE_EXTENSION, TLP_MARKINGS
 
 from .conftest import Cli
-from .test_export_fixtures import POSTS, build_store, memory_keyring  # noqa: F401  (fixture)
+from .test_export_fixtures import POSTS, build_store
 
 
 def copy_store(src, dst):
@@ -26,9 +27,16 @@ def copy_store(src, dst):
     return dst
 
 
-def export_bundle(cli: Cli, out, *args) -> dict:
-    result = cli("export", "--format", "stix", "--out", out, *args)
-    assert result.exit_code == 0, result.stderr
+def triage_binary(db, *args, env=None) -> subprocess.CompletedProcess:
+    """The installed `triage` in a child process: stix2 is imported there, not in this session
+    (whose peak RSS the importer fuzz test measures)."""
+    return subprocess.run([str(Path(sys.executable).parent / "triage"), "--db", str(db), *map(str, args)],
+                          capture_output=True, text=True, timeout=300, env=env)
+
+
+def export_bundle(cli: Cli, out, *args, env=None) -> dict:
+    result = triage_binary(cli.db, "export", "--format", "stix", "--out", out, *args, env=env)
+    assert result.returncode == 0, result.stderr
     return json.loads((out / "bundle.json").read_text(encoding="utf-8"))
 
 
@@ -57,9 +65,8 @@ def test_the_cli_offers_every_export_format_and_tlp_level():
 
 def test_a_labeled_store_exports_a_valid_bundle_with_evidence_dispositions_and_notes(tmp_path):
     build_store(tmp_path / "s.db").close()
-    cli = Cli(tmp_path / "s.db")
-    result = cli("export", "--format", "stix", "--out", tmp_path / "b", "--any-label")
-    assert result.exit_code == 0, result.stderr
+    result = triage_binary(tmp_path / "s.db", "export", "--format", "stix", "--out", tmp_path / "b", "--any-label")
+    assert result.returncode == 0, result.stderr
     assert "exported 6 posts as stix marked TLP:AMBER to" in result.stdout
     bundle = json.loads((tmp_path / "b" / "bundle.json").read_text(encoding="utf-8"))
     assert_valid(tmp_path / "b")
@@ -130,9 +137,11 @@ def test_the_demo_store_exports_a_valid_bundle_with_its_authors_of_concern(demo_
     assert summary["dangling"] == []  # every reference resolves inside the bundle
 
 
-def test_a_pseudonymized_bundle_names_no_author(tmp_path, memory_keyring):
+def test_a_pseudonymized_bundle_names_no_author(tmp_path):
     build_store(tmp_path / "s.db").close()
-    bundle = export_bundle(Cli(tmp_path / "s.db"), tmp_path / "b", "--any-label", "--pseudonymize")
+    # The child's pseudonymization key for this one run, as the README documents it.
+    env = {**os.environ, "TRIAGE_SECRET_EXPORT_HMAC_KEY": "7a" * 32}
+    bundle = export_bundle(Cli(tmp_path / "s.db"), tmp_path / "b", "--any-label", "--pseudonymize", env=env)
     assert_valid(tmp_path / "b")
     text = json.dumps(bundle)
     for handle in ("grim_reaper_77", "acct-grim-77", "mayor_bob", "Grim Reaper 77"):
