@@ -67,6 +67,7 @@ class RedditDumpCollector(Collector):
     name = "reddit-dump"
     description = "Reddit dump: Pushshift/Arctic Shift NDJSON (.zst or plain), submissions and comments"
     formats = ("reddit-dump",)
+    reads_compressed = True  # streams .zst itself, frame by frame, with the 2 GiB window
     options_schema = {
         "path": Option(str, required=True, help="the .zst (or .ndjson) dump"),
         "source": Option(str, default="reddit", help="source name of the posts"),

@@ -79,6 +79,21 @@ def test_jsonl_records_carry_the_interchange_and_prodigy_fields(store, tmp_path)
         assert isinstance(r["_task_hash"], int) and -2**31 <= r["_task_hash"] < 2**31
 
 
+def test_jsonl_carries_prodigys_spans_accept_options_and_label(store, tmp_path):
+    run_export(store, "jsonl", tmp_path / "set", analyst=ANALYST)
+    records = exported(tmp_path / "set")
+    p1 = records["jsonl:p1"]
+    assert [(s["label"], p1["text"][s["start"]:s["end"]]) for s in p1["spans"]] == [
+        ("weapons", "bought a rifle"), ("threat", "I will shoot @mayor_bob"), ("target", "@mayor_bob at city hall")]
+    assert p1["label"] == "THREAT_LEAKAGE" and p1["answer"] == "accept"
+    assert [o["id"] for o in p1["options"]] == ["threat", "weapons", "target"]  # the known ones only
+    assert p1["accept"] == ["threat", "weapons", "target"]
+    p5 = records["jsonl:p5"]
+    assert (p5["options"], p5["accept"], p5["answer"]) == ([{"id": "plan", "text": "manifestos and detailed plans"}],
+                                                            [], "reject")
+    assert records["jsonl:p3"]["spans"] == [] and records["jsonl:p3"]["accept"] == []
+
+
 def test_relabeling_keeps_the_input_hash_and_changes_the_task_hash(store, tmp_path):
     run_export(store, "jsonl", tmp_path / "a", analyst=ANALYST)
     store.set_verdict(store.resolve_post("jsonl:p2"), "weapons", 0, ANALYST)

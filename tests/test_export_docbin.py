@@ -110,3 +110,14 @@ def test_a_set_with_nothing_to_learn_is_refused(store, tmp_path):
     with pytest.raises(ExportError, match="no indicator has both"):
         run_export(store, "docbin", tmp_path / "x", ExportFilter(dispositions=("benign",)), analyst=ANALYST)
     assert not (tmp_path / "x").exists()
+
+
+def test_the_detector_evidence_travels_as_doc_spans(store, tmp_path):
+    from .test_export_fixtures import POSTS
+
+    run_export(store, "docbin", tmp_path / "set", analyst=ANALYST, dev_fraction=0)
+    by_text = {d.text: d for d in docs(tmp_path / "set" / "train.spacy")}
+    p1 = by_text[POSTS[0][3]]
+    assert sorted((s.label_, s.text) for s in p1.spans["evidence"]) == [
+        ("target", "@mayor_bob at city hall"), ("threat", "I will shoot @mayor_bob"), ("weapons", "bought a rifle")]
+    assert list(by_text[POSTS[2][3]].spans["evidence"]) == []  # no hit, an empty group

@@ -64,6 +64,9 @@ class Collector:
     options_schema: ClassVar[dict[str, Option]] = {}
     # File importers: the `--format` names they answer to; empty for live collectors.
     formats: ClassVar[tuple[str, ...]] = ()
+    # True: the importer reads its own compressed files (zstd dumps), so `triage import` hands
+    # it the file as is instead of a decompressed copy (triage.import_input).
+    reads_compressed: ClassVar[bool] = False
 
     def __init__(self, options: dict | None = None):
         self.options = self.validate_options(options or {})

@@ -13,7 +13,8 @@ from .common import CliContext, db_option, fail
 
 # Each module defines COMMANDS, a tuple of click commands. A module not present in this
 # checkout (a feature still being built) is skipped; one that fails to import is an error.
-_COMMAND_MODULES = ("store_cmds", "demo_cmd", "collect_cmds", "analytics_cmds", "export_cmds", "learn_cmds")
+_COMMAND_MODULES = ("store_cmds", "demo_cmd", "collect_cmds", "analytics_cmds", "export_cmds", "learn_cmds",
+                    "labels_cmds")
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

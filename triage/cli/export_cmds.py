@@ -7,7 +7,8 @@ import click
 
 from .common import CliContext, db_option, fail, pass_cli
 
-FORMAT_CHOICES = ("jsonl", "docbin", "csv", "report")  # triage.export.FORMATS, without importing it here
+FORMAT_CHOICES = ("jsonl", "docbin", "csv", "report", "stix", "misp")  # triage.export.FORMATS, without importing it here
+TLP_CHOICES = ("clear", "green", "amber", "amber+strict", "red")  # triage.export.TLP_LEVELS
 
 
 def _split_list(values) -> tuple[str, ...]:
@@ -34,15 +35,19 @@ def _split_list(values) -> tuple[str, ...]:
 @click.option("--dev-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.2, show_default=True,
               help="Share of labeled sets that goes to dev.")
 @click.option("--pseudonymize", is_flag=True, help="Replace handles, ids, mentions and urls by keyed pseudonyms.")
+@click.option("--tlp", type=click.Choice(TLP_CHOICES), default="amber", show_default=True,
+              help="TLP 2.0 marking of a stix or misp export.")
 @pass_cli
 @click.pass_context
 def export_group(ctx: click.Context, cli: CliContext, fmt, out_dir, label_state, dispositions, indicators, sources,
-                 authors, since, until, min_score, ids, dev_fraction, pseudonymize):
-    """Export posts as jsonl, docbin, csv or report into a new directory, with a manifest.
+                 authors, since, until, min_score, ids, dev_fraction, pseudonymize, tlp):
+    """Export posts as jsonl, docbin, csv, report, stix or misp into a new directory, with a manifest.
 
     \b
       triage export --format jsonl --out sets/2026-05 --disposition escalate,benign
       triage export --format report --out case-17 --ids 12,40,41
+      triage export --format stix --out share/case-17 --ids 12,40,41 --tlp green
+      triage export --format misp --out share/case-17-misp --ids 12,40,41
       triage export verify sets/2026-05
     """
     if ctx.invoked_subcommand is not None:
@@ -67,13 +72,14 @@ def export_group(ctx: click.Context, cli: CliContext, fmt, out_dir, label_state,
             min_score=min_score, post_ids=post_ids,
         )
         result = run_export(store, fmt, out_dir, flt, analyst=cli.analyst, dev_fraction=dev_fraction,
-                            pseudonymize=pseudonymize)
+                            pseudonymize=pseudonymize, tlp=tlp)
     except (ExportError, PseudonymKeyError, UnknownPost) as exc:
         fail(str(exc))
     finally:
         store.close()
     split = f" ({result.train:,} train, {result.dev:,} dev)" if result.train is not None else ""
-    click.echo(f"exported {result.posts:,} posts{split} as {fmt} to {result.directory}"
+    marking = f" marked TLP:{tlp.upper()}" if "tlp" in result.manifest else ""
+    click.echo(f"exported {result.posts:,} posts{split} as {fmt}{marking} to {result.directory}"
                f"{' (pseudonymized)' if pseudonymize else ''}; {len(result.files)} files in manifest.json")
 
 

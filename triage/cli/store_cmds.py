@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -15,7 +17,7 @@ EXIT_SKIPPED = 3
 MAX_PRINTED_PROBLEMS = 200
 
 
-def _importer_for(path: Path, fmt: str, mapping: str, source: str | None):
+def _importer_for(path: Path, fmt: str, mapping: str, source: str | None, shown: str | None = None):
     from ..plugin_api import PluginError, detect_format, file_importers
     from ..plugins.field_mapping import RecordError, parse_mapping
 
@@ -34,12 +36,25 @@ def _importer_for(path: Path, fmt: str, mapping: str, source: str | None):
             options["source"] = source
         return cls(options)
     except (PluginError, RecordError) as exc:
-        fail(str(exc))
+        fail(sanitize(str(exc).replace(str(path), shown or str(path))))
+
+
+def _reads_compressed(given: str, fmt: str) -> bool:
+    """Whether the importer for this file decompresses it itself (a Reddit .zst dump)."""
+    from ..plugin_api import PluginError, detect_format, file_importers
+
+    if given == "-":
+        return False
+    try:
+        name = detect_format(Path(given)) if fmt == "auto" else fmt
+        return getattr(file_importers().get(name), "reads_compressed", False)
+    except (PluginError, OSError):
+        return False
 
 
 @click.command("import")
 @db_option
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("--format", "fmt", default="auto", show_default=True,
               help="Importer: auto, jsonl, csv, or any installed importer's format.")
 @click.option("--map", "mapping", default="", help="Field mapping, e.g. text=body,author=user.screen_name")
@@ -60,10 +75,6 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
 
     Bad records are reported as FILE:LINE: REASON and skipped; the exit status is then 3.
     """
-    from ..ingest import StrictStop, run_collector
-    from ..progress import ProgressLine
-    from ..store import StoreError
-
     if alert_cmd and no_tag:
         fail("--alert-cmd needs tagging: drop --no-tag")
     alert = None
@@ -71,7 +82,25 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
         from ..collect import AlertCommand
 
         alert = AlertCommand(alert_cmd, alert_threshold)
-    collectors = [(Path(f), _importer_for(Path(f), fmt, mapping, source)) for f in files]
+    with contextlib.ExitStack() as inputs:
+        _import(cli, inputs, files, fmt, mapping, source, strict, no_tag, batch_size, alert, quiet)
+
+
+def _import(cli, inputs, files, fmt, mapping, source, strict, no_tag, batch_size, alert, quiet):
+    from ..import_input import STDIN_NAME, readable
+    from ..ingest import StrictStop, run_collector
+    from ..progress import ProgressLine
+    from ..store import StoreError
+
+    if list(files).count("-") > 1:
+        fail("standard input (-) can be read once")
+    # stdin and compressed files become plain files an importer can read (import_input).
+    try:
+        readables = [inputs.enter_context(readable(f, cli.db_path().parent, sys.stdin.buffer,
+                                                   keep_compressed=_reads_compressed(f, fmt))) for f in files]
+    except Exception as exc:  # a truncated gzip, a corrupt zstd frame, a full disk: one line, no traceback
+        fail(sanitize(f"reading input: {getattr(exc, 'strerror', None) or exc}"))
+    collectors = [(path, shown, _importer_for(path, fmt, mapping, source, shown)) for path, shown in readables]
     store = cli.open_store()
     tagger = None
     if not no_tag:
@@ -84,14 +113,18 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
     def report(problem) -> None:
         nonlocal printed
         printed += 1
+        if problem.path == str(current[0]):  # a spooled or decompressed copy: name the input as given
+            problem.path = current[1]
         if printed <= MAX_PRINTED_PROBLEMS:
             progress.done()
             click.echo(str(problem), err=True)
         elif printed == MAX_PRINTED_PROBLEMS + 1:
             click.echo("(more bad records: not printed; see the summary)", err=True)
 
-    for path, collector in collectors:
-        progress = ProgressLine(f"importing {path.name}")
+    current: list = [None, None]
+    for path, shown, collector in collectors:
+        current[:] = [path, shown]
+        progress = ProgressLine(f"importing {Path(shown).name}")
         try:
             summary, _ = run_collector(
                 store, collector, batch_size=batch_size, strict=strict, tagger=tagger, on_problem=report,
@@ -100,30 +133,33 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
             )
         except StrictStop as stop:
             progress.done()
-            store.log(cli.analyst, "import-stopped", str(path), {"at": str(stop.problem)})
+            if stop.problem.path == str(path):
+                stop.problem.path = shown
+            store.log(cli.analyst, "import-stopped", shown, {"at": str(stop.problem)})
             fail(f"stopped at {stop.problem} (--strict); posts before it are stored")
         except OSError as exc:
             progress.done()
-            fail(f"{path}: {exc.strerror or exc}")
+            fail(sanitize(f"{shown}: {exc.strerror or exc}"))
         except StoreError as exc:  # StoreFull: the disk filled up; committed batches are intact
             progress.done()
-            fail(f"importing {path}: {exc}")
+            fail(sanitize(f"importing {shown}: {exc}"))
         progress.done()
         any_problem |= summary.problem_count > 0
         if alert is not None:
-            alert.send_posts(store, summary.new_flagged_ids, {"file": str(path)})
-        store.log(cli.analyst, "import", str(path.resolve()), {
+            alert.send_posts(store, summary.new_flagged_ids, {"file": shown})
+        given = Path(shown)
+        store.log(cli.analyst, "import", shown if shown == STDIN_NAME else str(given.resolve()), {
             "format": collector.name, "read": summary.read, "added": summary.added,
-            "bad": summary.problem_count, "size": path.stat().st_size,
+            "bad": summary.problem_count, "size": (path if shown == STDIN_NAME else given).stat().st_size,
             "detector": tagger.version if tagger else None,
             "tag_processes": tagger.processes_used if tagger else None,
         })
         if summary.tag_failed:
-            click.echo(sanitize(f"{path}: {summary.tag_failed:,} posts stored but not tagged ({summary.tag_error}); "
+            click.echo(sanitize(f"{shown}: {summary.tag_failed:,} posts stored but not tagged ({summary.tag_error}); "
                                 "the next import or `triage tag` tags them"), err=True)
         if not quiet:
             rate = summary.read / summary.seconds if summary.seconds else 0
-            line = (f"{sanitize(str(path))}: {summary.read:,} read, {summary.added:,} added, {summary.duplicates:,} already stored, "
+            line = (f"{sanitize(shown)}: {summary.read:,} read, {summary.added:,} added, {summary.duplicates:,} already stored, "
                     f"{summary.problem_count:,} bad")
             if tagger:
                 line += f"; {summary.flagged:,} flagged"

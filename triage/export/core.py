@@ -19,10 +19,11 @@ from typing import Callable
 from .. import __version__
 from ..indicators import INDICATORS
 from ..store import Store
-from . import csv_sheet, docbin, jsonl, report
+from . import csv_sheet, docbin, jsonl, misp, report, stix
 from ..output_paths import OutputPathError, check_output
 from ..partial_files import partial_path, sweep
 from .errors import ExportError
+from .findings import DEFAULT_TLP, TLP_LEVELS
 from .manifest import MANIFEST, file_entry, write_manifest
 from .prepared import PreparedPost, known_handles, known_names, prepare
 from .pseudonym import Pseudonymizer, load_or_create_key
@@ -35,6 +36,8 @@ WRITERS: dict[str, Callable[[Path, "WriteContext"], list[str]]] = {
     "docbin": docbin.write,
     "csv": csv_sheet.write,
     "report": report.write,
+    "stix": stix.write,
+    "misp": misp.write,
 }
 FORMATS = tuple(WRITERS)
 SPLIT_FORMATS = ("jsonl", "docbin")
@@ -52,11 +55,16 @@ class WriteContext:
     analyst: str
     generated_at: float
     pseudonymizer: Pseudonymizer | None
+    tlp: str = DEFAULT_TLP  # the sharing formats' TLP marking
     extra_manifest: dict = field(default_factory=dict)  # a writer's own manifest keys
 
     @property
     def pseudonymized(self) -> bool:
         return self.pseudonymizer is not None
+
+    def mask(self, text: str) -> str:
+        """Free text (a note) as the export may show it: pseudonymized when the posts are."""
+        return text if self.pseudonymizer is None else self.pseudonymizer.mask_text(text)[0]
 
     def filter_dict(self) -> dict:
         """The filter as written into the export: author handles are names too."""
@@ -140,15 +148,18 @@ def _manifest(ctx: WriteContext, fmt: str, files: list[dict], dev_fraction: floa
 
 def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFilter | None = None, *,
                analyst: str, dev_fraction: float = DEFAULT_DEV_FRACTION, pseudonymize: bool = False,
-               key: bytes | None = None) -> ExportResult:
+               key: bytes | None = None, tlp: str = DEFAULT_TLP) -> ExportResult:
     """Export the posts ``flt`` selects as ``fmt`` into the new directory ``out_dir``.
 
     The store must be writable (the export is logged in its audit chain). ``key`` is the
-    pseudonymization key; None takes the station's key from the keyring. Raises ``ExportError``
+    pseudonymization key; None takes the station's key from the keyring. ``tlp`` marks what
+    the sharing formats (stix, misp) write. Raises ``ExportError``
     (and ``PseudonymKeyError``) with a one-line message.
     """
     if fmt not in WRITERS:
         raise ExportError(f"format {fmt!r}: one of {', '.join(FORMATS)}")
+    if tlp not in TLP_LEVELS:
+        raise ExportError(f"TLP {tlp!r}: one of {', '.join(TLP_LEVELS)}")
     if not 0 <= dev_fraction < 1:
         raise ExportError("dev fraction must be at least 0 and below 1")
     flt = flt or ExportFilter()
@@ -165,7 +176,7 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         # Split on the stored text, so a pseudonymized set splits exactly as a plain one.
         sp = split(prepared, text=lambda p: p.post.text, cats=lambda p: p.cats, dev_fraction=dev_fraction)
     ctx = WriteContext(store=store, posts=prepared, split=sp, flt=flt, analyst=analyst, generated_at=time.time(),
-                       pseudonymizer=pseudonymizer)
+                       pseudonymizer=pseudonymizer, tlp=tlp)
 
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -200,5 +211,5 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
                         files=files, manifest={**manifest, "manifest_sha256": manifest_sha}, audit_id=audit_id)
 
 
-__all__ = ["DEFAULT_DEV_FRACTION", "FORMATS", "MANIFEST", "SPLIT_FORMATS", "ExportResult", "WriteContext",
+__all__ = ["DEFAULT_DEV_FRACTION", "DEFAULT_TLP", "TLP_LEVELS", "FORMATS", "MANIFEST", "SPLIT_FORMATS", "ExportResult", "WriteContext",
            "count_selected", "run_export"]

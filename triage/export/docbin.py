@@ -2,7 +2,8 @@
 ``python -m spacy train config.cfg`` reads unchanged: textcat_multilabel, bag-of-words,
 blank "en" — nothing to download on an air-gapped station.
 
-``doc.cats`` holds the known values only; an absent indicator stays absent. spaCy's
+``doc.spans["evidence"]`` holds the detector's evidence spans (label = indicator), snapped to
+whole tokens. ``doc.cats`` holds the known values only; an absent indicator stays absent. spaCy's
 textcat_multilabel (3.x, ``support_missing_values``) leaves a label that a doc lacks out of
 the loss, and its scorer skips it, so unknown is never taught as 0. The config names its
 labels: the text indicators that have at least one positive and one negative in train (a
@@ -18,6 +19,7 @@ from typing import Sequence
 
 from ..indicators import TEXT_INDICATORS
 from .errors import ExportError
+from .jsonl import evidence_spans
 from .prepared import PreparedPost
 
 # Based on `spacy init config --lang en --pipeline textcat_multilabel --optimize efficiency`
@@ -176,6 +178,11 @@ def _docbin(nlp, posts: Sequence[PreparedPost]):
     for p in posts:
         doc = nlp.make_doc(p.text)
         doc.cats = {k: float(v) for k, v in p.cats.items()}
+        # The detector's evidence, for span categorizers and for reviewers (textcat ignores it);
+        # "expand" snaps a span to whole tokens, so none is dropped.
+        spans = [doc.char_span(s["start"], s["end"], label=s["label"], alignment_mode="expand")
+                 for s in evidence_spans(p)]
+        doc.spans["evidence"] = [s for s in spans if s is not None]
         docs.add(doc)
     return docs
 

@@ -1,5 +1,11 @@
 """Labeled JSONL in the interchange format (the shape of /devdata and of ``triage eval``),
-with Prodigy's keys where they fit. One object a line; ``train.jsonl`` and ``dev.jsonl``."""
+with Prodigy's keys where they fit. One object a line; ``train.jsonl`` and ``dev.jsonl``.
+
+Prodigy reads text classification from ``label`` + ``answer`` (binary: is this post threat
+leakage?) and from ``options`` + ``accept`` (multi-label: the indicators with a known value are
+the options, the confirmed ones are accepted, so an unknown indicator is never taught as 0);
+and spans from ``spans`` (``start``, ``end``, ``label``): the detector's evidence, in the
+coordinates of the written text."""
 
 from __future__ import annotations
 
@@ -7,8 +13,19 @@ import json
 from pathlib import Path
 from typing import Sequence
 
+from ..indicators import BY_ID
 from .prepared import PreparedPost
 from .prodigy_hash import EXPORT_TASK_KEYS, set_hashes
+from .selection import iso_utc
+
+
+LEAKAGE_LABEL = "THREAT_LEAKAGE"  # the binary label ``answer`` decides
+
+
+def evidence_spans(p: PreparedPost) -> list[dict]:
+    """The detector's evidence as Prodigy spans, each once, in text order."""
+    seen = dict.fromkeys((s.start, s.end, s.indicator) for s in p.spans if 0 <= s.start < s.end <= len(p.text))
+    return [{"start": start, "end": end, "label": label} for start, end, label in sorted(seen)]
 
 
 def record(p: PreparedPost) -> dict:
@@ -21,7 +38,12 @@ def record(p: PreparedPost) -> dict:
         "created_at": p.created_at,
         "disposition": post.disposition,
         "analyst": p.analyst,
+        "labeled_at": None if post.label_at is None else iso_utc(int(post.label_at)),
         "answer": p.answer,
+        "label": LEAKAGE_LABEL,
+        "options": [{"id": i, "text": BY_ID[i].title if i in BY_ID else i} for i in p.cats],
+        "accept": [i for i, v in p.cats.items() if v],
+        "spans": evidence_spans(p),
         "meta": {
             "store_id": post.id,
             "author": p.author,

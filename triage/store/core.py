@@ -432,6 +432,14 @@ class Store:
         ).fetchone()
         return self.set_verdict(row[0], row[1], prev[0] if prev else None, analyst, undo_of=verdict_id)
 
+    def import_labels(self, items, actor: str, origin: str):
+        """Labels from outside (``label_import.PostLabels``) onto their posts, in ONE transaction,
+        each keeping its analyst and time; ``actor`` is who imports, ``origin`` the file."""
+        from . import label_import
+
+        with self.transaction() as conn:
+            return label_import.apply(conn, items, actor, origin)
+
     def log(self, analyst: str, action: str, target: str = "", detail=None) -> int:
         """An audit entry for an action that is not itself a store write (import, export)."""
         with self.transaction() as conn:

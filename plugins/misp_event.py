@@ -1,0 +1,104 @@
+"""MISP event JSON (``{"Event": {..., "Object": [...]}}``): its ``microblog`` objects become posts.
+
+What ``triage export --format misp`` writes reads back to the same posts: the object's comment
+``triage post <source>:<external_id>`` names the post, so a re-import (or an import into another
+store) keeps the post's identity. An event from elsewhere has no such comment: its posts get the
+source ``misp`` and the object's uuid as their id. Per object: ``post`` is the text (required),
+``username`` the author (else ``unknown``), ``display-name``, ``link`` or ``url`` the url, and the
+time is ``creation-date`` (else the object's ``timestamp``, when MISP stored it). Objects of other
+templates are skipped silently; a microblog object that cannot become a post is reported as
+``event.json: entry N: reason`` (N counts microblog objects). The file is streamed (ijson), one
+object in memory at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import ijson
+
+from triage.misp_format import POST_REF_PREFIX
+from triage.plugin_api import Collector, CollectorState, Option
+from triage.record_check import RecordInvalid, unexpected
+from triage.records import ImportProblem, PostRecord
+from triage.timeparse import TimestampError, parse_timestamp
+
+from .problems import EntryProblem, json_reason
+
+SOURCE_FOR_FOREIGN = "misp"
+
+
+def _values(obj: dict) -> dict[str, str]:
+    """object_relation -> first value (the template's single-valued relations)."""
+    out: dict[str, str] = {}
+    for attr in obj.get("Attribute") or []:
+        if isinstance(attr, dict) and isinstance(attr.get("object_relation"), str) and "value" in attr:
+            out.setdefault(attr["object_relation"], attr["value"])
+    return out
+
+
+def to_record(obj: dict, default_source: str) -> PostRecord:
+    values = _values(obj)
+    text = values.get("post")
+    if not isinstance(text, str) or not text.strip():
+        raise RecordInvalid("post", "missing (a microblog object without its post text)")
+    comment = obj.get("comment")
+    if isinstance(comment, str) and comment.startswith(POST_REF_PREFIX) and ":" in comment:
+        source, _, external_id = comment[len(POST_REF_PREFIX):].rpartition(":")
+    else:
+        source, external_id = default_source, obj.get("uuid")
+    if not isinstance(external_id, str) or not external_id:
+        raise RecordInvalid("uuid", "missing (the object has neither a triage reference nor a uuid)")
+    raw_time = values.get("creation-date") or obj.get("timestamp")
+    if raw_time is None:
+        raise RecordInvalid("creation-date", "missing (and no object timestamp)")
+    try:
+        created_at, created_raw = parse_timestamp(raw_time)
+    except TimestampError as exc:
+        raise RecordInvalid("creation-date", str(exc)) from None
+    url = values.get("link") or values.get("url")
+    return PostRecord(source=source or default_source, external_id=external_id, text=text,
+                      author_handle=values.get("username") or "unknown", author_name=values.get("display-name"),
+                      created_at=created_at, created_raw=created_raw, url=url if isinstance(url, str) else None,
+                      raw=obj)
+
+
+class MispEventCollector(Collector):
+    name = "misp"
+    description = "MISP event JSON: one post per microblog object"
+    formats = ("misp",)
+    options_schema = {
+        "path": Option(str, required=True, help="the event .json file"),
+        "source": Option(str, default=SOURCE_FOR_FOREIGN,
+                         help="source name for objects that carry no triage reference"),
+    }
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> bool:
+        body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        return body.startswith(b"{") and b'"Event"' in body[:64] and b'"microblog"' in head
+
+    def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
+        path = Path(self.options["path"])
+        size = os.path.getsize(path)
+        entry = 0
+        with open(path, "rb") as fh:
+            try:
+                for obj in ijson.items(fh, "Event.Object.item", use_float=True):
+                    if not isinstance(obj, dict) or obj.get("name") != "microblog":
+                        continue
+                    entry += 1
+                    try:
+                        yield state.check(to_record(obj, self.options["source"]))
+                    except RecordInvalid as exc:
+                        yield EntryProblem(str(path), entry, str(exc))
+                    except Exception as exc:  # this object only, never the file
+                        yield EntryProblem(str(path), entry, unexpected(exc))
+                    state.progress(fh.tell(), size)
+            except ijson.JSONError as exc:
+                yield EntryProblem(str(path), entry + 1, f"broken JSON, reading stopped here: {json_reason(exc)}")
+            except UnicodeDecodeError as exc:
+                yield EntryProblem(str(path), entry + 1, f"invalid UTF-8 at byte {exc.start}")
+        state.progress(size, size)
