@@ -26,6 +26,10 @@ async def all_posts(pilot, app) -> QueueList:
     """Every post by time: 44 rows, more than a page, so the page keys have room to move."""
     app.screen._apply_filter(QueueFilter(flagged_only=False, label_state="any", sort="time"))
     queue = await settle(pilot, app)
+    for _ in range(200):  # the ids load in a thread worker: on a busy box the first page lands first
+        if len(queue.ids) >= 44:
+            break
+        await pilot.pause(0.05)
     queue.move_to(0)  # the filter kept the post in view; start from the top
     await pilot.pause()
     return queue
