@@ -36,6 +36,20 @@ from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
 
+def _norms(docs):
+    """Each doc's NORM hashes, how many docs, and each doc's length."""
+    arrs = [doc.to_array(NORM).reshape(-1) for doc in docs]
+    n_docs = len(arrs)
+    return arrs, n_docs, numpy.fromiter(map(len, arrs), dtype="int64", count=n_docs)
+
+
+def _no_features(ops, n_docs: int):
+    """(keys, values, lengths) of a batch without a single token."""
+    return (ops.asarray(numpy.zeros((0,), dtype="uint64"), dtype="uint64"),
+            ops.asarray(numpy.zeros((0,), dtype="f"), dtype="f"),
+            ops.asarray(numpy.zeros(n_docs, dtype="int32"), dtype="int32"))
+
+
 def norm_ngrams(ngram_size: int) -> Model:
     model: Model = Model("norm_ngrams", _ngrams_forward)
     model.attrs["ngram_size"] = ngram_size
@@ -52,15 +66,9 @@ def _ngrams_forward(model: Model, docs, is_train: bool):
     scattered to its doc's segment by index arithmetic."""
     ops = model.ops
     n = model.attrs["ngram_size"]
-    arrs = [doc.to_array(NORM).reshape(-1) for doc in docs]
-    n_docs = len(arrs)
-    lens = numpy.fromiter(map(len, arrs), dtype="int64", count=n_docs)
+    arrs, n_docs, lens = _norms(docs)
     if not n_docs or not lens.sum():
-        keys = numpy.zeros((0,), dtype="uint64")
-        vals = numpy.zeros((0,), dtype="f")
-        out = (ops.asarray(keys, dtype="uint64"), ops.asarray(vals, dtype="f"),
-               ops.asarray(numpy.zeros(n_docs, dtype="int32"), dtype="int32"))
-        return out, lambda dY: []
+        return _no_features(ops, n_docs), lambda dY: []
     uni = numpy.concatenate(arrs).astype("uint64", copy=False)
     doc_of = numpy.repeat(numpy.arange(n_docs), lens)  # which doc each unigram belongs to
     uni_start = numpy.concatenate(([0], numpy.cumsum(lens)[:-1]))
@@ -168,14 +176,9 @@ def _class_ngrams_forward(model: Model, docs, is_train: bool):
     one contiguous segment, as ``SparseLinear`` needs."""
     ops = model.ops
     n = model.attrs["ngram_size"]
-    arrs = [doc.to_array(NORM).reshape(-1) for doc in docs]
-    n_docs = len(arrs)
-    lens = numpy.fromiter(map(len, arrs), dtype="int64", count=n_docs)
+    arrs, n_docs, lens = _norms(docs)
     if not n_docs or not lens.sum():
-        out = (ops.asarray(numpy.zeros((0,), dtype="uint64"), dtype="uint64"),
-               ops.asarray(numpy.zeros((0,), dtype="f"), dtype="f"),
-               ops.asarray(numpy.zeros(n_docs, dtype="int32"), dtype="int32"))
-        return out, lambda dY: []
+        return _no_features(ops, n_docs), lambda dY: []
     uni = numpy.concatenate(arrs).astype("uint64", copy=False)
     doc_of = numpy.repeat(numpy.arange(n_docs), lens)
     keys = [uni]
