@@ -14,6 +14,7 @@ from textual.reactive import Reactive
 from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Input, RichLog, Static
+from textual.worker import get_current_worker
 
 from triage.sanitize import sanitize
 from triage.store import StoreError
@@ -179,6 +180,10 @@ class QueueScreen(Screen):
             max_id = reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             unreviewed = unreviewed_count(reader.conn)
             self.untagged = untagged_count(reader.conn)
+        # A newer load (another filter, a search) cancelled this one: a thread cannot be stopped,
+        # so its stale list must not land after, or over, the newer one (seen on a busy box).
+        if get_current_worker().is_cancelled:
+            return
         self.app.call_from_thread(self._ids_loaded, flt, ids, keep_post, error, max_id, unreviewed,
                                   time.perf_counter() - started)
 
