@@ -11,6 +11,7 @@ import json
 import sqlite3
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
+from .analytics_queries import _marks
 from .migration_concern import _v4_concern
 
 TABLES = ("author_concern", "concern_lifts")
@@ -31,10 +32,6 @@ def ensure_schema(store) -> bool:
 
     _v4_concern(sqlite_utils.Database(store.conn))
     return True
-
-
-def _marks(values: Sequence) -> str:
-    return ",".join("?" * len(values))
 
 
 # ---- what the refresh reads -------------------------------------------------------------------
