@@ -59,14 +59,18 @@ EMPTY = Interpretation()
 _NO_CTX: frozenset[str] = frozenset()
 
 
-def _strengths(doc, ctx: dict[str, list[tuple[int, int, int]]], rules) -> dict[str, float]:
-    """Sum of cue weights per context kind; the same words found twice count once."""
+def _strengths(doc, ctx: dict[str, list[tuple[int, int, int]]], rules, norms: list[int] | None) -> dict[str, float]:
+    """Sum of cue weights per context kind; the same words found twice count once. ``norms``: the
+    post's NORM hashes when known (comparing those spares building a string per cue)."""
     out: dict[str, float] = {}
     for kind, spans in ctx.items():
         seen = set()
         total = 0.0
         for idx, s, e in spans:
-            key = doc[s].lower_ if e - s == 1 else doc[s:e].text.lower()
+            if norms is not None:
+                key = norms[s] if e - s == 1 else tuple(norms[s:e])
+            else:
+                key = doc[s].norm if e - s == 1 else tuple(t.norm for t in doc[s:e])
             if key not in seen:
                 seen.add(key)
                 total += rules[idx].weight
@@ -74,8 +78,10 @@ def _strengths(doc, ctx: dict[str, list[tuple[int, int, int]]], rules) -> dict[s
     return out
 
 
-def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None) -> Interpretation:
-    """Score the raw matches of one post. ``rm``: the component's RuleMatcher; ``text``: the raw input."""
+def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None,
+              norms: list[int] | None = None) -> Interpretation:
+    """Score the raw matches of one post. ``rm``: the component's RuleMatcher; ``text``: the raw
+    input; ``norms``: the doc's NORM hashes, when the caller has them."""
     if not raw:
         return EMPTY
     rules = rm.rules
@@ -93,7 +99,7 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None)
     admire = False
     idioms = cues = ()
     if ctx:
-        strength = _strengths(doc, ctx, rules)
+        strength = _strengths(doc, ctx, rules, norms)
         if strength.get("gaming", 0) >= DOC_CUE_THRESHOLD and strength.get("real_world", 0) < DOC_CUE_THRESHOLD:
             doc_ctx.add("gaming")
         if strength.get("news", 0) >= DOC_CUE_THRESHOLD:
@@ -106,11 +112,12 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None)
         if "idiom" in ctx:
             doc_ctx.add("idiom")
             idioms = ctx["idiom"]
+    if not ind:
+        return Interpretation([], frozenset(doc_ctx) if doc_ctx else _NO_CTX, None)
+    if ctx:
         exceptions = ctx.get("negation_exception", ())
         cues = [(s, e) for _i, s, e in ctx.get("negation", ())
                 if not any(xs <= s and e <= xe for _j, xs, xe in exceptions)]
-    if not ind:
-        return Interpretation([], frozenset(doc_ctx) if doc_ctx else _NO_CTX, None)
 
     # one hit per (rule, overlapping region): patterns report every way they matched
     if len(ind) > 1:
@@ -164,7 +171,7 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None)
             for target in rule.boosts:
                 if target in live:
                     hits.append(RuleHit(target, rule.id, rule.weight, s, e))
-    return Interpretation(hits, frozenset(doc_ctx) if doc_ctx else _NO_CTX, rule_scores(hits, rm, doc))
+    return Interpretation(hits, frozenset(doc_ctx) if doc_ctx else _NO_CTX, rule_scores(hits, rm, doc, norms))
 
 
 def _requirement_met(rm, hit: RuleHit, hits: list[RuleHit], ctx) -> bool:
@@ -200,7 +207,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
 
 
-def rule_scores(hits: list[RuleHit], rm=None, doc=None) -> dict[str, float]:
+def rule_scores(hits: list[RuleHit], rm=None, doc=None, norms: list[int] | None = None) -> dict[str, float]:
     """Rule score per indicator: noisy-OR over distinct rules.
 
     A rule counts once with its best hit, unless it has ``max`` (lexicon rules): then its
@@ -214,7 +221,10 @@ def rule_scores(hits: list[RuleHit], rm=None, doc=None) -> dict[str, float]:
         rule = by_id.get(rid)
         if rule is not None and rule.max is not None and doc is not None:
             words = stack.setdefault(key, {})
-            w = doc[h.start].norm if h.end - h.start == 1 else doc[h.start:h.end].text.lower()
+            if norms is not None:  # the matched words, as NORM hashes (compared only within one rule)
+                w = norms[h.start] if h.end - h.start == 1 else tuple(norms[h.start:h.end])
+            else:
+                w = doc[h.start].norm if h.end - h.start == 1 else tuple(t.norm for t in doc[h.start:h.end])
             if h.score > words.get(w, 0.0):
                 words[w] = h.score
         elif h.score > best.get(key, 0.0):

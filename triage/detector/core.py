@@ -218,10 +218,30 @@ class Detector:
         squeezed = [normalize(t, self._known) for t in chunk]
         # The model runs on the whole batch here rather than as a pipe step: its
         # probabilities stay one matrix instead of being copied into a dict per doc.
-        docs = list(self.nlp.pipe([q[0] for q in squeezed], batch_size=batch_size, disable=self._off_pipe))
+        tagged_texts = [q[0] for q in squeezed]
+        if self._use_ner:
+            docs = list(self.nlp.pipe(tagged_texts, batch_size=batch_size, disable=self._off_pipe))
+            from .component import MATCHES_KEY
+
+            raws = [doc.user_data.get(MATCHES_KEY) for doc in docs]
+            norms = [None] * len(docs)
+        else:
+            # Tokenizer and rules called directly: the same work as nlp.pipe without its
+            # per-component generator chain and error wrapping, a few µs a post.
+            from spacy.attrs import NORM
+
+            from .component import NORMS_KEY
+
+            docs = list(self.nlp.tokenizer.pipe(tagged_texts, batch_size=batch_size))
+            rules = self._rules
+            norms = []
+            for doc in docs:  # read once; the rules take the list, the model the array
+                arr = doc.user_data[NORMS_KEY] = doc.to_array(NORM)
+                norms.append(arr.tolist())
+            raws = [rules(doc, n) for doc, n in zip(docs, norms)]
         probs = self._textcat.predict(docs).tolist() if self._textcat is not None else [None] * len(docs)
-        return [self._analysis(doc, text, tagged, origin, row)
-        for text, (tagged, origin), doc, row in zip(chunk, squeezed, docs, probs)]
+        return [self._analysis(doc, raw, text, tagged, origin, row, norm)
+                for text, (tagged, origin), doc, raw, row, norm in zip(chunk, squeezed, docs, raws, probs, norms)]
 
     def _analyze_pool(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[Analysis]:
         pool = self._get_pool(n_process)
@@ -277,13 +297,14 @@ class Detector:
 
     # ------------------------------------------------------------------ internals
 
-    def _analysis(self, doc, text: str, tagged: str | None = None, origin=None, probs: list[float] | None = None) -> Analysis:
-        """``text``: the raw input; ``tagged``: what the pipeline saw (``normalize``d), mapped back by
-        ``origin``; ``probs``: the model's output row for this doc (by label column; None without a model)."""
-        raw = doc.user_data.get("triage_matches")
+    def _analysis(self, doc, raw, text: str, tagged: str | None = None, origin=None,
+                  probs: list[float] | None = None, norms: list[int] | None = None) -> Analysis:
+        """``raw``: the rule matches of ``doc``; ``text``: the raw input; ``tagged``: what the pipeline
+        saw (``normalize``d), mapped back by ``origin``; ``probs``: the model's output row for this
+        doc (by label column; None without a model); ``norms``: its NORM hashes, when known."""
         if not raw and not self._model_labels and not self._use_ner:
             return Analysis(scores=dict(_ZERO), risk=0.0, flagged=self.threshold <= 0.0, hits=[])
-        interp = interpret(doc, raw, self._rules, tagged if tagged is not None else text) if raw else EMPTY
+        interp = interpret(doc, raw, self._rules, tagged if tagged is not None else text, norms) if raw else EMPTY
         hits: list[Hit] = []
         if interp.scores is not None:
             scores = interp.scores
@@ -319,14 +340,14 @@ class Detector:
                     hits.append(Hit(label, round(wm, 4), 0, 0, "", f"model:{model_id} ({words})" if words
                                     else f"model:{model_id}", "model"))
         if hits and max(scores.values()) >= MIN_HIT_SCORE:
-            lang = foreign_language(text, self._english_words(doc))
+            lang = foreign_language(text, self._english_words(doc, norms))
             if lang:  # rules and model read English: a foreign post's evidence is weak at best
                 scores = {k: v * FOREIGN_DAMP for k, v in scores.items()}
                 hits = [replace(h, score=round(h.score * FOREIGN_DAMP, 4), rule=f"{h.rule}/lang:{lang}") for h in hits]
         r = risk(scores)
         return Analysis(scores=scores, risk=r, flagged=r >= self.threshold, hits=hits)
 
-    def _english_words(self, doc) -> int:
+    def _english_words(self, doc, norms: list[int] | None = None) -> int:
         """How many tokens of the post are unmistakably English words (language.ENGLISH_WORDS)."""
         from spacy.attrs import NORM
 
@@ -337,7 +358,9 @@ class Detector:
 
             self._english_hashes = frozenset(get_string_id(w) for w in ENGLISH_WORDS)
         english = self._english_hashes
-        return sum(1 for h in doc.to_array(NORM).tolist() if h in english)
+        if norms is None:
+            norms = doc.to_array(NORM).tolist()
+        return sum(1 for h in norms if h in english)
 
     def _model_words(self, doc, column: int, top: int = 3) -> str:
         """The words of a post that weighed most for one model label (its unigram weights), for

@@ -27,7 +27,18 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 ENGLISH_WORDS = frozenset(
     "the and you i to that this it with my your they what was have just not of for are we he she will "
     "would me but all if when from don't i'm it's can't im dont is be at on do get got our their them "
-    "been has had were there here about out up".split()
+    "been has had were there here about out up "
+    # everyday words, as unmistakable: short English posts (most posts are short) are settled here
+    # rather than by the identifier, which costs as much as tagging the post
+    "being every him his her who how why which where than then because after before into could "
+    "should some any more only also know think going need people good last week time year day "
+    "night today tomorrow tonight great sorry off by new now see said say gonna wanna "
+    "thing things really never always again even back way well much many made make look "
+    "lock work school home house friend friends family everyone someone nobody nothing something "
+    "anyone anything everything right left first next fits fit pocket "
+    "while why whole world life love hate feel felt told tell take took give gave came went "
+    "these those other another each own same such very too most least little big small "
+    "old young men woman women kid kids guy guys ugh tbh idk".split()
 )
 _identifier = None
 

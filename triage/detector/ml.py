@@ -35,12 +35,19 @@ from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_c
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
+from .component import NORMS_KEY
+
 
 def _norms(docs):
     """Each doc's NORM hashes, how many docs, and each doc's length."""
-    arrs = [doc.to_array(NORM).reshape(-1) for doc in docs]
+    arrs = [_norm_array(doc) for doc in docs]
     n_docs = len(arrs)
     return arrs, n_docs, numpy.fromiter(map(len, arrs), dtype="int64", count=n_docs)
+
+
+def _norm_array(doc):
+    known = doc.user_data.get(NORMS_KEY)
+    return known if known is not None else doc.to_array(NORM).reshape(-1)
 
 
 def _no_features(ops, n_docs: int):

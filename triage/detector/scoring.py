@@ -52,7 +52,7 @@ def blend(rule: float, model: float | None, weight: float = DEFAULT_BLEND) -> fl
 
 
 def risk(scores: dict[str, float]) -> float:
-    vals = [w * scores[i] for i, w in _WEIGHTS if scores.get(i, 0.0) > 0.0]
+    vals = [w * s for i, w in _WEIGHTS if (s := scores.get(i, 0.0)) > 0.0]
     if not vals:
         return 0.0
     miss = 1.0
