@@ -1,14 +1,14 @@
-"""The author screen's two charts, drawn as text by hand: posts per hour of day as 24 columns
-with the inferred local midnight marked, and indicators per week as stacked bars of indicator
-letters.
+"""The author charts (the console's author screen and ``triage author``), drawn as text by
+hand: posts per hour of day as 24 columns with the inferred local midnight marked, and
+indicators per week as stacked bars of indicator letters.
 
-Why not plotext, the stack's chart library (still behind ``triage author`` and the reports):
-plotext draws its legend inside the plot area, on top of the bars, and picks bar widths and
-ticks by its own rule at draw time, so neither "one column per hour" nor "the legend never
-covers data" can be guaranteed with it. Here the layout is ours: the legend, the labels and the
-marks are rows of their own, above or below the plot, and every bar cell is its series' letter,
-so a chart reads in monochrome and with ``NO_COLOR``; a screen may colour cells by letter, and
-colour only helps.
+Why not plotext, the stack's chart library (still behind the case report and the ``--tz``
+local-hour chart): plotext draws its legend inside the plot area, on top of the bars, and picks
+bar widths and ticks by its own rule at draw time, so neither "one column per hour" nor "the
+legend never covers data" can be guaranteed with it. Here the layout is ours: the legend, the
+labels and the marks are rows of their own, above or below the plot, and every bar cell is its
+series' letter, so a chart reads in monochrome and with ``NO_COLOR``; a screen may colour cells
+by letter, and colour only helps.
 
 Plain strings out (no Textual, no styles): the screen and the tests read the same rows.
 """
