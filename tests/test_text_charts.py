@@ -44,7 +44,14 @@ def test_hour_chart_has_24_columns_labelled_00_to_23_and_a_bar_for_every_hour_wi
 
 def test_hour_chart_marks_the_inferred_local_midnight():
     chart = hour_chart(NIGHT_OWL, 76, utc_offset=1.0)
-    assert midnight_hour(1.0) == 23 and midnight_hour(-5.0) == 5 and midnight_hour(5.5) == 18
+    assert midnight_hour(1.0) == 23 and midnight_hour(-5.0) == 5 and midnight_hour(0.0) == 0
+    # half-hour offsets as the profile's local-hour histogram counts them (HourHistogram.at_offset)
+    from triage.analytics.hours import HourHistogram
+
+    for offset in (5.5, -3.5, 9.5):
+        by_utc = [0] * 24
+        by_utc[midnight_hour(offset)] = 1
+        assert HourHistogram(1, by_utc).at_offset(offset)[0] == 1
     slot = hour_slot(76)
     line_col = 4 + 23 * slot  # the column just left of the 23:00 UTC bar
     assert all(row[line_col] == MIDNIGHT for row in chart.plot)  # a line through the plot

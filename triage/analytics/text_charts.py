@@ -15,6 +15,7 @@ Plain strings out (no Textual, no styles): the screen and the tests read the sam
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -99,11 +100,13 @@ def hour_slot(width: int) -> int:
 
 
 def midnight_hour(utc_offset: float | None) -> int | None:
-    """The UTC hour in which local midnight falls at this offset (UTC+1: 23; UTC-5: 5; a
-    half-hour offset: the UTC hour its midnight falls in, as ``HourHistogram.at_offset`` does)."""
+    """The UTC hour whose column is labelled local 00 at this offset (UTC+1: 23; UTC-5: 5). A
+    half-hour offset follows ``HourHistogram.at_offset``: a UTC hour belongs to the local hour
+    its first half falls in, so at UTC+05:30 local 00 is the 19 UTC column (00:30-01:30) and
+    the line stands half an hour after the true midnight (columns are whole UTC hours)."""
     if utc_offset is None:
         return None
-    return int(-utc_offset // 1) % HOURS
+    return -math.floor(utc_offset) % HOURS
 
 
 def hour_chart(counts: Sequence[int], width: int, utc_offset: float | None = None, height: int = 6) -> TextChart:
