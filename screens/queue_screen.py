@@ -188,7 +188,7 @@ class QueueScreen(Screen):
         self.app.call_from_thread(self._ids_loaded, flt, ids, keep_post, error, max_id, unreviewed,
                                   time.perf_counter() - started, reviewed)
 
-    def _ids_loaded(self, flt, ids, keep_post, error, max_id, unreviewed, seconds, reviewed=None) -> None:
+    def _ids_loaded(self, flt, ids, keep_post, error, max_id, unreviewed, seconds, reviewed) -> None:
         queue = self.query_one(QueueList)
         if error is not None:
             self.app.notify(sanitize(error), title="search", severity="error", markup=False, timeout=8)
