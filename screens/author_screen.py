@@ -1,5 +1,6 @@
 """The author profile: who, when (hours, likely UTC offset), how their language changed, who
-they talk to, what they share, where they are. Charts through plotext (textual-plotext)."""
+they talk to, what they share, where they are. The two charts are drawn as text by
+``triage.analytics.text_charts`` (why not plotext: see there); this screen only colours them."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
-from textual_plotext import PlotextPlot
 
 from triage.analytics import AuthorProfile, author_profile
 from triage.analytics.authors import authors_by_id
 from triage.analytics.concern import CONCERN_THRESHOLD, ConcernBreakdown
-from triage.indicators import BY_ID, INDICATOR_LIST
+from triage.analytics.text_charts import HOUR_BAR, TextChart, hour_chart, week_chart
+from triage.indicators import INDICATOR_LIST
 from triage.sanitize import clip, sanitize
 
 from .formatting import fmt_time
@@ -100,6 +102,55 @@ def profile_details(p: AuthorProfile, zone) -> Text:
     return out
 
 
+# Colour per indicator letter, 16-colour names only (ansi themes, the Linux console); the letter
+# itself carries the series, colour only helps.
+_LETTER_COLOURS = ("red", "yellow", "magenta", "cyan", "green", "blue")
+CHART_STYLES = {ind.badge: "bold " + _LETTER_COLOURS[n % len(_LETTER_COLOURS)]
+                for n, ind in enumerate(INDICATOR_LIST)} | {HOUR_BAR: "cyan"}
+
+
+def chart_text(chart: TextChart) -> Text:
+    """The chart's rows as one Text, the plot's letters and bars coloured (the rows under the
+    plot stay plain: a week label's "W" is no weapons bar)."""
+    out = Text(no_wrap=True, overflow="crop")
+    out.append(chart.title + "\n", style="bold")
+    for row in chart.legend:
+        out.append(row + "\n", style="dim")
+    for row in chart.plot:
+        line = Text(row)
+        for x, ch in enumerate(row[chart.gutter:], chart.gutter):
+            if ch in CHART_STYLES:
+                line.stylize(CHART_STYLES[ch], x, x + 1)
+        out.append_text(line)
+        out.append("\n")
+    for row in chart.axis:
+        out.append(row + "\n")
+    out.rstrip()
+    return out
+
+
+class LetterChart(Widget):
+    """A text chart drawn for the width it is given (resizing redraws it)."""
+
+    DEFAULT_CSS = "LetterChart { height: auto; margin-bottom: 1; }"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.draw = None  # width -> TextChart, once the profile is loaded
+
+    def show(self, draw) -> None:
+        self.draw = draw
+        self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self.draw(width).lines) if self.draw else 1
+
+    def render(self) -> Text:
+        if self.draw is None:
+            return Text("")
+        return chart_text(self.draw(self.content_region.width or self.size.width))
+
+
 class AuthorScreen(Screen):
     BINDINGS = [
         Binding("p", "posts", "Posts", id="author.posts"),
@@ -118,8 +169,8 @@ class AuthorScreen(Screen):
         yield Static(Text(" triage · author", style="bold"), id="title-bar")
         with VerticalScroll(id="author-body"):
             yield Static("", id="author-header")
-            yield PlotextPlot(id="author-timeline")
-            yield PlotextPlot(id="author-hours")
+            yield LetterChart(id="author-timeline")
+            yield LetterChart(id="author-hours")
             yield Static("", id="author-details")
         yield Footer(compact=True)
 
@@ -137,37 +188,12 @@ class AuthorScreen(Screen):
         self.query_one("#author-body").focus()
 
     def _draw_timeline(self, p: AuthorProfile) -> None:
-        plt = self.query_one("#author-timeline", PlotextPlot).plt
-        plt.clear_figure()
-        labels = [b.label[-3:] if len(p.timeline.buckets) > 12 else b.label for b in p.timeline.buckets]
-        present = [i.id for i in INDICATOR_LIST if i.id in p.timeline.present]
-        if present and labels:
-            # Letters in the legend too: the chart stays readable without colour.
-            plt.stacked_bar(labels, [p.timeline.series(ind) for ind in present],
-                            labels=[f"{BY_ID[i].badge} {i}" for i in present])
-        else:
-            plt.bar(labels or ["—"], [b.posts for b in p.timeline.buckets] or [0])
-        # Fixed ticks (every k-th week): plotext's own choice depends on the size at draw time.
-        step = max(1, -(-len(labels) // 8))
-        plt.xticks(list(range(1, len(labels) + 1, step)), labels[::step])
-        weeks = [b.label for b in p.timeline.buckets]
-        for change in p.changes:
-            if change.week in weeks:
-                plt.vline(weeks.index(change.week) + 1)
-        plt.title("indicators per week" + (" · ⚑ change " + ", ".join(p.change_points) if p.changes else ""))
+        self.query_one("#author-timeline", LetterChart).show(
+            lambda width: week_chart(p.timeline, width, changes=p.change_points))
 
     def _draw_hours(self, p: AuthorProfile) -> None:
-        plt = self.query_one("#author-hours", PlotextPlot).plt
-        plt.clear_figure()
-        plt.bar(list(range(24)), p.hours.utc)
-        title = "posts by hour (UTC)"
-        if p.offset.utc_offset is not None:
-            # Mark local midnight at the inferred offset: the sleep gap should sit right after it.
-            midnight_utc = (-p.offset.utc_offset) % 24
-            plt.vline(midnight_utc)
-            title += f" · | = local midnight at {_offset_text(p.offset.utc_offset)}"
-        plt.title(title)
-        plt.xticks(list(range(0, 24, 3)))
+        self.query_one("#author-hours", LetterChart).show(
+            lambda width: hour_chart(p.hours.utc, width, p.offset.utc_offset))
 
     def action_scroll(self, delta: int) -> None:
         body = self.query_one("#author-body")

@@ -13,6 +13,7 @@ from triage.indicators import BY_ID, INDICATOR_LIST
 from triage.sanitize import clip, sanitize, sanitize_with_offsets
 from triage.concern_levels import CONCERN_THRESHOLD
 from triage.store.queries import ContextLine, PostDetail, QueueRow
+from triage.store.rescore_queries import PostState
 from triage.tagging import TAG_TEXT_CHARS
 from triage.timeparse import format_epoch
 
@@ -209,7 +210,8 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int, page: int = 0) 
             where += f" ({detail.lat:.3f}, {detail.lon:.3f})"
         out.append("place  " + where.strip() + "\n")
     if detail.rescore is not None:  # a version carries a model id read from the model's own metadata file
-        out.append(sanitize(detail.rescore.describe(zone)) + "\n", style="dim")
+        now = PostState(detail.id, detail.score, detail.flagged, detail.detector_version)
+        out.append(sanitize(detail.rescore.describe(zone, now)) + "\n", style="dim")
     out.append("\n")
     if detail.thread:
         out.append("in reply to (t: open)\n", style="bold underline")

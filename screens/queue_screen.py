@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from triage.sanitize import sanitize
 from triage.store import StoreError
 from triage.store.queries import (SORTS, QueueFilter, SearchError, post_detail, queue_ids, queue_rows,
-                                  unreviewed_count, untagged_count)
+                                  reviewed_count, unreviewed_count, untagged_count)
 
 from .dialogs import FilterDialog, GotoDialog, NoteDialog, VerdictDialog
 from .formatting import QUEUE_HEADER, post_pages, post_panel
@@ -177,6 +177,7 @@ class QueueScreen(Screen):
                 error = None
             except SearchError as exc:
                 ids, error = None, str(exc)
+            reviewed = reviewed_count(reader.conn, flt) if ids is not None and not ids and finishable(flt) else None
             max_id = reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             unreviewed = unreviewed_count(reader.conn)
             self.untagged = untagged_count(reader.conn)
@@ -185,9 +186,9 @@ class QueueScreen(Screen):
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(self._ids_loaded, flt, ids, keep_post, error, max_id, unreviewed,
-                                  time.perf_counter() - started)
+                                  time.perf_counter() - started, reviewed)
 
-    def _ids_loaded(self, flt, ids, keep_post, error, max_id, unreviewed, seconds) -> None:
+    def _ids_loaded(self, flt, ids, keep_post, error, max_id, unreviewed, seconds, reviewed) -> None:
         queue = self.query_one(QueueList)
         if error is not None:
             self.app.notify(sanitize(error), title="search", severity="error", markup=False, timeout=8)
@@ -200,7 +201,7 @@ class QueueScreen(Screen):
         self.new_count = 0
         self.unreviewed = unreviewed
         self.load_seconds = seconds
-        queue.loading_text = "nothing here: no post matches this filter" if not ids else ""
+        queue.loading_text = empty_queue_text(reviewed) if not ids else ""
         queue.set_ids(ids, keep_post)
         self._show_post(queue.current_id)
         self.update_status()
@@ -582,6 +583,19 @@ class QueueScreen(Screen):
             self.app.pop_screen()
         else:
             self.app.exit()
+
+
+def finishable(flt: QueueFilter) -> bool:
+    """A queue of unreviewed posts (no search): labelling empties it, and empty means done."""
+    return flt.label_state == "unreviewed" and not flt.search
+
+
+def empty_queue_text(reviewed: int | None) -> str:
+    """What an empty queue says: done, with how many of its posts carry a disposition (labelled
+    in this session or before), when it is a queue of unreviewed posts that had any."""
+    if reviewed:
+        return f"queue done — {reviewed:,} reviewed"
+    return "nothing here: no post matches this filter"
 
 
 def search_scope(flt: QueueFilter) -> str:

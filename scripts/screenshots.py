@@ -23,6 +23,8 @@ SHOTS = [
     ("help-100x30", (100, 30), ["question_mark"]),
     ("overview-100x40", (100, 40), ["o"]),
     ("author-100x40", (100, 40), ["author:hollowfen"]),
+    ("author-charts-80x24", (80, 24), ["author:hollowfen", "scroll:author-timeline"]),
+    ("author-charts-160x48", (160, 48), ["author:hollowfen", "scroll:author-timeline"]),
     ("concern-100x30", (100, 30), ["w"]),
 ]
 
@@ -38,6 +40,10 @@ async def shoot(db: Path, name: str, size, keys) -> None:
                 handle = key.partition(":")[2]
                 author_id = app.reader.conn.execute("SELECT id FROM authors WHERE handle = ?", (handle,)).fetchone()[0]
                 app.open_author(author_id)
+            elif key.startswith("scroll:"):  # bring a widget to the top, as j/k would by hand
+                screen = app.screen
+                target = screen.query_one("#" + key.partition(":")[2])
+                target.parent.scroll_to_widget(target, animate=False, top=True)
             else:
                 await pilot.press(key)
             await pilot.pause()

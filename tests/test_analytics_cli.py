@@ -56,6 +56,10 @@ def test_author_text_profile_fits_80_columns_and_is_sanitized(cli, store_db):
     assert "likely offset: UTC-0" in out and "2026-W11: violent rhetoric" in out
     assert "posts by local hour, America/Chicago" in out and "talks with" in out and "#rally" in out
     assert "possibly the same person" in out and "x:riser" in out
+    # the console's text charts: 24 hour columns, local midnight marked, the legend above the letters
+    assert any(line.split() == ["UTC", *[f"{h:02d}" for h in range(24)]] for line in out.splitlines())
+    assert "^ local midnight at UTC-0" in out or "local midnight at UTC-0" in out
+    assert "T threat" in out and "indicators per week" in out
     assert "\x1b" not in out  # not a terminal: no colour
     assert max(len(line) for line in out.splitlines()) <= 80
     hostile = cli("author", f"x:{HOSTILE}")

@@ -74,3 +74,27 @@ async def test_export_checkbox_shows_its_state_by_a_glyph(store_file, monkeypatc
         app.screen.query_one("#x-pseudo").value = True
         await pilot.pause()
         assert "▐✓▌ pseudonymize" in box_line()
+
+
+@pytest.mark.parametrize("theme, no_color", [("ansi-dark", True), ("ansi-dark", False), ("textual-light", True)])
+async def test_author_charts_are_readable_in_every_colour_mode(store_file, monkeypatch, theme, no_color):
+    """The letters of the week chart and the hour bars: never drawn in their own background,
+    and under NO_COLOR the letters are still there to tell the indicators apart."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    app = make_app(store_file, theme=theme)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("a")  # the first post's author (nora_v: threat, target, plan, isolation)
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#author-body").scroll_to_widget(screen.query_one("#author-timeline"), animate=False,
+                                                          top=True)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "indicators per week" in shown and "posts per hour of day" in shown
+        for legend in ("T threat", "G target", "P plan", "I isolation"):
+            assert legend in shown
+        assert unreadable_cells(app) == []

@@ -179,3 +179,51 @@ def test_twenty_demo_posts_one_key_each_at_80x24_on_the_linux_console(tmp_path, 
     finally:
         conn.close()
         session.close()
+
+
+def test_author_charts_read_at_80x24_on_the_linux_console(tmp_path, demo_db):
+    """`a` on the first post, then `j` down to the charts: the 24 hour columns with their
+    labels and the local-midnight mark, and the week chart's legend on its own rows above the
+    letters, as the Linux console shows them (no colour needed to read either)."""
+    import re
+
+    db = tmp_path / "demo.db"
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    session = Tmux([TRIAGE, "--db", str(db)], _env(tmp_path, "linux"))
+    try:
+        session.wait_for(" │ flagged")
+        session.keys("a")
+        session.wait_for("triage · author @")
+        screen = ""
+        for _ in range(40):  # j scrolls two rows at a time
+            session.keys("j")
+            screen = session.screen()
+            whole = "posts per hour of day" in screen and ("(inferred)" in screen or "offset unknown" in screen)
+            if whole and re.search(r"^\s*UTC\s+00 01", screen, re.M):
+                break
+        lines = screen.splitlines()
+        utc = next(line for line in lines if re.match(r"^\s*UTC\s+00 ", line))
+        assert re.findall(r"\d\d", utc) == [f"{h:02d}" for h in range(24)]
+        assert all(len(line) <= 80 for line in lines)
+        if "local midnight at UTC" in screen:  # the demo authors post with a daily rhythm
+            local = next(line for line in lines if re.match(r"^\s*loc\s+\d\d ", line))
+            mark = next(line for line in lines if "local midnight at UTC" in line)
+            assert local[mark.index("^") + 1:mark.index("^") + 3] == "00"  # the mark sits at local 00
+            assert any(":" in line for line in lines[lines.index(utc) - 4:lines.index(utc)])  # the line
+        else:
+            assert "offset unknown" in screen
+        for _ in range(40):  # back up to the week chart
+            session.keys("k")
+            screen = session.screen()
+            if "indicators per week" in screen and "└" in screen and "posts per hour" not in screen:
+                break
+        lines = screen.splitlines()
+        title = next(i for i, line in enumerate(lines) if "indicators per week" in line)
+        plot = [i for i, line in enumerate(lines) if re.match(r"^\s*\d*│", line)]
+        legend = " ".join(lines[title + 1:plot[0]])
+        # the plot's letters (the scrollbar's block glyphs share the last columns of the rows)
+        letters = set(re.findall(r"[A-Z]", "".join(lines[i].split("│", 1)[1] for i in plot)))
+        assert letters and all(re.search(rf"\b{letter} [a-z_]+ \d+", legend) for letter in letters), legend
+    finally:
+        session.close()

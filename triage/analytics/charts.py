@@ -1,4 +1,6 @@
-"""plotext charts of an author profile as text, for the terminal (``triage author``).
+"""plotext charts of an author profile as text: the case report's indicators per week and
+``triage author --tz``'s posts by local hour (the author charts of the console and of
+``triage author`` are drawn by hand in ``text_charts``, which says why).
 
 They must read over SSH in 16 colours and 80 columns, and without colour at all: every series
 is drawn with its own letter (the indicator's queue badge), so colour only helps. plotext writes

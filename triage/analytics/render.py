@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from ..sanitize import clip, sanitize
-from . import charts
+from . import charts, text_charts
 from .hours import WEEKDAYS
 from ..indicators import BY_ID
 from .overview import Overview
@@ -71,14 +71,16 @@ def profile_text(p: AuthorProfile, colour: bool = True) -> str:
     if p.concern:
         out += _concern_lines(p.concern)
     if p.posts:
+        # The author screen's text charts (letters, legend outside the plot, 24 hour columns
+        # with local midnight marked): the same picture in the terminal and the console.
         out.append(_section("indicator timeline"))
-        out.append(charts.timeline_chart(p.timeline, colour=colour))
+        out += text_charts.week_chart(p.timeline, WIDTH, changes=p.change_points).lines
         out.append(_section("posting hours"))
-        out.append(charts.hours_chart(p.hours.utc, "posts by UTC hour", colour=colour))
-        local = p.hours_local
-        if local is not None:
-            zone = sanitize(p.hours.zone) if p.hours.zone else f"{format_offset(p.offset.utc_offset)} (inferred)"
-            out.append(charts.hours_chart(local, f"posts by local hour, {zone}", marker="L", colour=colour))
+        out += text_charts.hour_chart(p.hours.utc, WIDTH, p.offset.utc_offset).lines
+        if p.hours.local is not None:  # --tz: by the zone's clock, daylight saving per post (the
+            # chart above labels local hours at the inferred fixed offset only)
+            out.append(charts.hours_chart(p.hours.local, f"posts by local hour, {sanitize(p.hours.zone)}",
+                                          marker="L", colour=colour))
         out.append(f"weekday x hour ({sanitize(p.hours.zone) if p.hours.zone else 'UTC'}; darker = busier):")
         out.append(charts.weekday_grid(p.hours.weekday_hour, WEEKDAYS))
     if p.interlocutors:

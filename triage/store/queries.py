@@ -194,6 +194,19 @@ def queue_ids(conn: sqlite3.Connection, flt: QueueFilter, after_id: int = 0) -> 
         raise
 
 
+def reviewed_count(conn: sqlite3.Connection, flt: QueueFilter) -> int:
+    """Posts this queue's filter selects that already carry a disposition: what "queue done —
+    N reviewed" counts when an unreviewed queue runs empty (every label, from this session or
+    an earlier one, that took a post out of this queue)."""
+    where, params = _where(replace(flt, label_state="labeled"))
+    try:
+        return conn.execute(f"SELECT COUNT(*) FROM posts p{where}", params).fetchone()[0]
+    except sqlite3.OperationalError:
+        if flt.search:
+            return 0  # the search itself was the mistake; queue_ids has said so
+        raise
+
+
 @dataclass
 class QueueRow:
     id: int

@@ -30,15 +30,35 @@ class RescoreRow:
     old_detector: str | None
     new_detector: str
 
-    def describe(self, zone: tzinfo) -> str:
-        """One line for the post view: 'rescored 2026-11-22: 0.42 → 0.71, now flagged (detector a → b)'."""
+    def describe(self, zone: tzinfo, now: PostState | None = None) -> str:
+        """One line for the post view: 'rescored 2026-11-22: 0.42 → 0.71, now flagged (detector a → b)'.
+
+        With ``now`` (the post as it is), a later `triage retag` that changed the score or the
+        detector is said too: the line is history then, not the post's state, and must not
+        read as if 0.71 were still its risk."""
         day = datetime.fromtimestamp(self.at, zone).strftime("%Y-%m-%d")
-        old = "untagged" if self.old_score is None else f"{self.old_score:.2f}"
-        new = "untagged" if self.new_score is None else f"{self.new_score:.2f}"
+        old = _score(self.old_score)
+        new = _score(self.new_score)
         flag = ""
+        stale = now is not None and not self.still_current(now)
         if self.old_flagged != self.new_flagged:
-            flag = ", now flagged" if self.new_flagged else ", no longer flagged"
-        return f"rescored {day}: {old} → {new}{flag} (detector {self.old_detector or '—'} → {self.new_detector})"
+            flag = (" and flagged" if self.new_flagged else " and unflagged") if stale else \
+                (", now flagged" if self.new_flagged else ", no longer flagged")
+        line = f"rescored {day}: {old} → {new}{flag} (detector {self.old_detector or '—'} → {self.new_detector})"
+        if stale:
+            line += (f"; retagged since: now {_score(now.score)}{', flagged' if now.flagged else ''}"
+                     f" (detector {now.detector_version or '—'})")
+        return line
+
+    def still_current(self, now: PostState) -> bool:
+        """Whether the post still has the score and detector this rescore left it with."""
+        same_score = (now.score is None) == (self.new_score is None) and (
+            now.score is None or abs(now.score - self.new_score) < 0.005)
+        return same_score and now.detector_version == self.new_detector
+
+
+def _score(score: float | None) -> str:
+    return "untagged" if score is None else f"{score:.2f}"
 
 
 def post_states(conn: sqlite3.Connection, after_id: int = 0, limit: int = 1000) -> list[PostState]:
