@@ -1,10 +1,43 @@
-"""ctrl+p: the command palette offers what the current screen can do."""
+"""ctrl+p: the command palette offers what the current screen can do.
+
+The commands come from the queue screen's bindings, not from a list of their own: every
+binding with a ``tooltip`` (written ``"Palette name: what it does"``) is a command, shown with
+the keys it is bound to now (a key remapped under ``[keys]`` in the config shows its new key).
+The dispositions come from the config, one command each.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+def bound_keys(screen, binding: Binding) -> str:
+    """The keys that run ``binding`` now, as the footer would show them ("j, ↓")."""
+    app = screen.app
+    keys = app._keymap.get(binding.id, binding.key) if binding.id else binding.key
+    return ", ".join(app.get_key_display(replace(binding, key=k.strip())) for k in keys.split(","))
+
+
+def palette_commands(screen) -> list[tuple[str, str, object]]:
+    """(name, help, callback) of each command the queue screen offers."""
+    app = screen.app
+    label = next((b for b in screen.BINDINGS if b.id == "queue.label_1"), None)
+    cmds = []
+    for i, disposition in enumerate(app.config.dispositions, start=1):
+        keys = bound_keys(screen, replace(label, key=str(i), id=f"queue.label_{i}")) if label else str(i)
+        cmds.append((f"Label as {disposition}", f"apply '{disposition}' and advance ({keys})",
+                     partial(screen.action_label, i)))
+    for binding in screen.BINDINGS:
+        if not binding.tooltip:
+            continue
+        name, _, help_text = binding.tooltip.partition(": ")
+        cmds.append((name, f"{help_text} ({bound_keys(screen, binding)})",
+                     partial(screen.run_action, binding.action)))
+    return cmds
 
 
 class QueueCommands(Provider):
@@ -14,29 +47,7 @@ class QueueCommands(Provider):
         screen = self.screen
         if not isinstance(screen, QueueScreen):
             return []
-        app = self.app
-        cmds = [(f"Label as {d}", f"apply '{d}' and advance (key {i})", partial(screen.action_label, i))
-                for i, d in enumerate(app.config.dispositions, start=1)]
-        cmds += [
-            ("Search posts", "full-text search (/)", screen.action_search),
-            ("Filter queue", "indicator, source, label, time, score (f)", screen.action_filter),
-            ("Clear search", "back to the unfiltered queue (esc)", screen.action_clear_search),
-            ("Cycle sort", "risk → author concern → time → author (s)", screen.action_cycle_sort),
-            ("Indicator verdicts", "confirm/reject indicators of this post (v)", screen.action_verdicts),
-            ("Add note", "a note on this post (n)", screen.action_note),
-            ("Undo", "undo the last label or verdict (u)", screen.action_undo),
-            ("Author profile", "timeline, hours, time zone, behaviour change, network (a)", screen.action_author),
-            ("Export", "labeled sets, CSV or a case report with a manifest (e)", screen.action_export),
-            ("Overview", "heat map, sources, riskiest authors, trends (o)", screen.action_overview),
-            ("Authors of concern", "people ranked by concern, warning behaviours, trend (w)", screen.action_concern),
-            ("Post context", "the thread above a reply, the author's other flagged posts (t)",
-             screen.action_context),
-            ("Collectors", "last runs, errors, counts; run one now (c)", screen.action_collectors),
-            ("Refresh", "load posts collected since the queue opened (r)", screen.action_refresh),
-            ("Toggle layout", "post view beside or under the queue (l)", screen.action_toggle_layout),
-            ("Keys", "every key and its binding id (?)", screen.action_help),
-        ]
-        return cmds
+        return palette_commands(screen)
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._commands():
