@@ -28,6 +28,8 @@ POSITIVES = [
     ("threat", "Everyone at that school deserves to die. Friday I'm shooting up the school"),
     ("threat", "I know where you live. Watch your back."),
     ("threat", "they should all be hanged for treason"),
+    ("threat", "honestly I would have killed that woman right there"),  # said of a past moment, no intent word
+    ("threat", "I think I might actually kill someone today"),
     ("plan", "I've been planning this for months. Tomorrow at noon I will do it, the floor plan is on my wall"),
     ("plan", "If you are reading this, it has started. Read my manifesto."),
     ("radicalization", "Wake up white people, the great replacement is real. 14 words."),
@@ -84,6 +86,9 @@ HARD_NEGATIVES = [
     # condemnation of past attacks
     ("fixation_past_attacks", "RIP to the victims of Columbine. Never forget, this tragedy was senseless."),
     ("fixation_past_attacks", "The Christchurch shooting was a horrific act of terror, my heart goes out to the victims"),
+    ("threat", "omg you killed that! best set of the night"),  # praise, not a killing
+    ("threat", "she killed that performance, I would have cried"),
+    ("threat", "my boss kicked her out of the meeting and cut him off mid sentence"),
 ]
 
 
