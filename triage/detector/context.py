@@ -56,6 +56,8 @@ class Interpretation:
 
 
 EMPTY = Interpretation()
+# context kinds that act only on a hit's own span: alone in a post they change nothing
+_SPAN_ONLY = frozenset({"negation", "negation_exception"})
 _NO_CTX: frozenset[str] = frozenset()
 
 
@@ -95,6 +97,8 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None,
             if ctx is None:
                 ctx = {}
             ctx.setdefault(rules[m[0]].kind, []).append(m)
+    if not ind and (ctx is None or _SPAN_ONLY.issuperset(ctx)):
+        return EMPTY  # negation cues with nothing to negate: no hit, no post-level context
     doc_ctx: set[str] = set()
     admire = False
     idioms = cues = ()
