@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import csv
+import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from triage.analytics import synth
 from triage.analytics.derived import refresh_derived
-from triage.analytics.graph_export import interaction_edges, write_graph
+from triage.analytics.graph_export import interaction_edges, interaction_graph, write_graph
 from triage.analytics.profile import author_profile
 from triage.records import PostRecord
 from triage.store import Store
@@ -113,3 +117,56 @@ def test_csv_cells_that_would_run_as_formulas_are_defused(tmp_path):
         s.add_posts(synth.records("x", [T0], source="=HYPERLINK(1)", mentions=["y"]))
         write_graph(interaction_edges(s), tmp_path / "f.csv", "csv")
     assert (tmp_path / "f.csv").read_text().splitlines()[1].startswith("'=HYPERLINK(1):x,'=HYPERLINK(1):y,")
+
+
+def _tagged_and_linked(store):
+    """ann's first post tagged threat+target (the detector's columns), m:ann linked to r:ann."""
+    from triage.analytics.authors import resolve_author
+    from triage.analytics.identity import link_identities
+    from triage.store import TagResult
+
+    first = store.resolve_post("m:1")
+    store.write_tags([TagResult(first, 0.83, True, ["target", "threat"], [])], "rules-1.0")
+    link_identities(store, resolve_author(store.conn, "m:ann"), resolve_author(store.conn, "r:ann"), "ana")
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_networkx_loads_parallel_edge_kinds_times_and_node_attributes(store, tmp_path, fmt):
+    nx = pytest.importorskip("networkx")  # the test extra
+    _tagged_and_linked(store)
+    graph = interaction_graph(store)
+    write_graph(graph, tmp_path / f"g.{fmt}", fmt)
+    g = nx.read_gexf(tmp_path / "g.gexf") if fmt == "gexf" else nx.read_graphml(tmp_path / "g.graphml")
+    assert isinstance(g, nx.MultiDiGraph)
+    by_label = {data["label"]: node for node, data in g.nodes(data=True)}
+    ann, bob = by_label["m:ann"], by_label["m:bob"]
+    # bob -> ann twice over: a reply edge (2 posts) and a mention edge (1), parallel.
+    between = [d for u, v, d in g.edges(data=True) if (u, v) == (bob, ann)]
+    assert sorted((d["kind"], int(d["weight"])) for d in between) == [("mention", 1), ("reply", 2)]
+    reply = next(d for d in between if d["kind"] == "reply")
+    assert (reply["first_at"], reply["last_at"]) == ("2026-05-28T20:27:40Z", "2026-05-28T20:28:40Z")
+    if fmt == "gexf":
+        assert g.graph["mode"] == "dynamic" and (reply["start"], reply["end"]) == ("2026-05-28", "2026-05-28")
+    identity = [(g.nodes[u]["label"], g.nodes[v]["label"]) for u, v, d in g.edges(data=True)
+                if d["kind"] == "identity"]
+    assert identity == [("m:ann", "r:ann")]
+    posts = store.conn.execute("SELECT COUNT(*) FROM posts p JOIN authors a ON a.id = p.author_id "
+                               "WHERE a.source = 'm' AND a.handle = 'ann'").fetchone()[0]
+    node = g.nodes[ann]
+    assert (node["posts"], node["flagged"], node["risk"]) == (posts, 1, 0.83)
+    assert node["indicators"] == "threat,target" and node["ind_threat"] == 1 and node["ind_plan"] == 0
+    assert g.nodes[by_label["m:cy"]]["posts"] == 1 and g.nodes[by_label["m:cy"]]["indicators"] == ""
+    addressed_only = g.nodes[by_label["r:bob"]]  # mentioned, never collected
+    assert addressed_only["posts"] == 0 and addressed_only["risk"] == 0.0
+    assert "m:eve␛]0;pwn␇" in by_label  # the hostile handle, sanitized, and the XML still parses
+
+
+def test_the_graph_command_counts_each_edge_kind(store, tmp_path):
+    _tagged_and_linked(store)
+    store.close()
+    triage = Path(sys.executable).parent / "triage"
+    out = subprocess.run([str(triage), "--db", str(tmp_path / "g.db"), "graph", "--out", str(tmp_path / "x.gexf")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"wrote 10 edges \((?=.*\b1 identity\b)(?=.*\b3 reply\b)(?=.*\b6 mention\b).*\) between 7 "
+                     r"accounts", out.stdout), out.stdout

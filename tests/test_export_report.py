@@ -59,15 +59,16 @@ def test_the_html_report_highlights_evidence_and_holds_history_notes_authors_and
     _, page = report
     assert '<mark title="weapons">bought a rifle</mark>' in page
     assert '<mark title="target, threat">@mayor_bob</mark>' in page
-    history = page[page.index("<h3>jsonl:p1</h3>"):page.index("<h3>jsonl:p2</h3>")]
+    p1 = page.index("<h3>jsonl:p1</h3>")
+    history = page[p1:page.index("</section>", p1)]
     assert re.search(r"<td>bo</td><td>disposition monitor</td>.*<td>ana</td><td>disposition escalate</td>", history)
     assert "target rejected" in history and "target confirmed" in history and "plan verdict cleared" in history
     assert "Escalated to @mayor_bob&#x27;s security detail" in history
     assert "&lt;b&gt;locally&lt;/b&gt;" in history
-    authors = page[page.index("<h2>Authors</h2>"):page.index("<h2>Posts</h2>")]
+    authors = page[page.index("<h2>Authors</h2>"):page.index("<h2>Evidence posts</h2>")]
     assert "<td>grim_reaper_77</td><td>acct-grim-77</td><td>jsonl</td><td>Grim Reaper 77</td><td>2</td>" in authors
     assert "threat 2, target 1, weapons 1" in authors
-    audit = page[page.index("<h2>Audit trail</h2>"):]
+    audit = page[page.index("<h2>Custody</h2>"):]
     assert audit.count("<tr>") >= 15 and "<td>verdict</td>" in audit and "<td>note</td>" in audit
     assert "audit chain</dt><dd>ok," in page
 
@@ -76,7 +77,8 @@ def test_the_html_report_is_self_contained_and_escapes_every_untrusted_string(re
     _, page = report
     tags = set(re.findall(r"<([a-zA-Z0-9]+)", page))
     assert tags <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "dl", "dt", "dd",
-                    "table", "thead", "tbody", "tr", "th", "td", "div", "mark", "p", "pre"}
+                    "table", "thead", "tbody", "tr", "th", "td", "div", "mark", "p", "b", "section",
+                    "svg", "g", "line", "rect", "text", "polyline"}
     attributes = " ".join(re.findall(r"<[a-zA-Z][^>]*>", page))
     assert not re.search(r"(?i)\b(src|href|on\w+)\s*=", attributes)  # nothing loads, nothing runs
     assert not re.search(r"(?i)url\(|@import", page.split("</style>")[0])
@@ -97,7 +99,7 @@ def test_the_markdown_report_is_inert_and_says_the_same(report):
     assert "**I will ␛\\[31mhurt␛\\[0m**" in md
     assert "> **nobody would miss me**. I can't go on like this.\\\n> **no one cares**" in md
     assert "| bo | disposition monitor |" in md
-    assert "## Audit trail" in md
+    assert "## Custody" in md and "### Audit trail of these posts" in md
 
 
 @pytest.mark.parametrize("text, escaped", [
@@ -106,11 +108,3 @@ def test_the_markdown_report_is_inert_and_says_the_same(report):
 ])
 def test_markdown_escaping(text, escaped):
     assert md_escape(text) == escaped
-
-
-def test_each_author_gets_a_weekly_indicator_chart_when_analytics_is_there(report):
-    pytest.importorskip("triage.analytics.charts")
-    md, page = report
-    assert "### Indicators per week" in md and "````text" in md
-    charts = re.findall(r"<pre>(.*?)</pre>", page, re.S)
-    assert len(charts) == 4 and all("indicators per week" in c for c in charts)

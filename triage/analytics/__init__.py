@@ -23,7 +23,7 @@ SQL lives in ``triage.store.analytics_queries``.
 from .authors import AuthorLookupError, AuthorRef, resolve_author
 from .changes import ChangePoint, refresh_changes
 from .derived import refresh_derived
-from .graph_export import Edge, interaction_edges, write_graph
+from .graph_export import Edge, Graph, Node, interaction_edges, interaction_graph, write_graph
 from .identity import IdentityCandidate, link_identities, suggest_identities, unlink_identities
 from .overview import Overview, overview
 from .profile import AuthorProfile, author_profile
@@ -31,8 +31,9 @@ from .sentiment import SentimentTrend, sentiment_trend
 from .trends import TrendReport, trends
 
 __all__ = [
-    "AuthorLookupError", "AuthorProfile", "AuthorRef", "ChangePoint", "Edge", "IdentityCandidate", "Overview",
-    "SentimentTrend", "TrendReport", "author_profile", "interaction_edges", "link_identities", "overview",
+    "AuthorLookupError", "AuthorProfile", "AuthorRef", "ChangePoint", "Edge", "Graph", "IdentityCandidate", "Node",
+    "Overview", "SentimentTrend", "TrendReport", "author_profile", "interaction_edges", "interaction_graph",
+    "link_identities", "overview",
     "refresh_changes", "refresh_derived", "resolve_author", "sentiment_trend", "suggest_identities", "trends",
     "unlink_identities", "write_graph",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -140,8 +141,9 @@ def trends_cmd(cli: CliContext, source, week, baseline_weeks, min_count, limit, 
 @click.option("--force", is_flag=True, help="Replace --out if it exists (never the store).")
 @pass_cli
 def graph_cmd(cli: CliContext, out, fmt, author, min_weight, force):
-    """Write who-replies-to/mentions-whom edges for Gephi, Maltego or scripts."""
-    from ..analytics.graph_export import FORMATS, interaction_edges, write_graph
+    """Write the interaction graph for Gephi, Maltego or scripts: reply, mention and identity edges
+    (parallel, with first/last time), accounts with posts, risk, concern and indicators."""
+    from ..analytics.graph_export import FORMATS, interaction_graph, write_graph
     from ..analytics.identity import linked_component
     from ..output_paths import OutputPathError, check_output
 
@@ -155,16 +157,17 @@ def graph_cmd(cli: CliContext, out, fmt, author, min_weight, force):
     store = _open(cli)
     _refresh(store, terms=False)
     ids = linked_component(store.conn, _resolve(store.conn, author).id) if author else None
-    edges = interaction_edges(store, min_weight=min_weight, author_ids=ids)
+    graph = interaction_graph(store, min_weight=min_weight, author_ids=ids)
+    edges = graph.edges
     try:
-        write_graph(edges, out, fmt)
+        write_graph(graph, out, fmt)
     except OSError as exc:
         fail(f"{out}: {exc.strerror or exc}")
     if not store.readonly:
         store.log(cli.analyst, "export-graph", str(Path(out).resolve()), {"format": fmt, "edges": len(edges)})
     store.close()
-    nodes = len({e.source for e in edges} | {e.target for e in edges})
-    click.echo(f"wrote {len(edges):,} edges between {nodes:,} accounts to {out} ({fmt})")
+    kinds = ", ".join(f"{n:,} {k}" for k, n in Counter(e.kind for e in edges).items())
+    click.echo(f"wrote {len(edges):,} edges ({kinds or 'none'}) between {len(graph.nodes):,} accounts to {out} ({fmt})")
 
 
 def _link(cli: CliContext, first: str, second: str, note: str | None, linked: bool) -> None:

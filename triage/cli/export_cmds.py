@@ -36,16 +36,17 @@ def _split_list(values) -> tuple[str, ...]:
               help="Share of labeled sets that goes to dev.")
 @click.option("--pseudonymize", is_flag=True, help="Replace handles, ids, mentions and urls by keyed pseudonyms.")
 @click.option("--tlp", type=click.Choice(TLP_CHOICES), default="amber", show_default=True,
-              help="TLP 2.0 marking of a stix or misp export.")
+              help="TLP 2.0 marking of a stix, misp or report export.")
+@click.option("--title", default=None, help='The report\'s case title (default "Case report").')
 @pass_cli
 @click.pass_context
 def export_group(ctx: click.Context, cli: CliContext, fmt, out_dir, label_state, dispositions, indicators, sources,
-                 authors, since, until, min_score, ids, dev_fraction, pseudonymize, tlp):
+                 authors, since, until, min_score, ids, dev_fraction, pseudonymize, tlp, title):
     """Export posts as jsonl, docbin, csv, report, stix or misp into a new directory, with a manifest.
 
     \b
       triage export --format jsonl --out sets/2026-05 --disposition escalate,benign
-      triage export --format report --out case-17 --ids 12,40,41
+      triage export --format report --out case-17 --ids 12,40,41 --title "Case 17" --tlp amber
       triage export --format stix --out share/case-17 --ids 12,40,41 --tlp green
       triage export --format misp --out share/case-17-misp --ids 12,40,41
       triage export verify sets/2026-05
@@ -72,7 +73,7 @@ def export_group(ctx: click.Context, cli: CliContext, fmt, out_dir, label_state,
             min_score=min_score, post_ids=post_ids,
         )
         result = run_export(store, fmt, out_dir, flt, analyst=cli.analyst, dev_fraction=dev_fraction,
-                            pseudonymize=pseudonymize, tlp=tlp)
+                            pseudonymize=pseudonymize, tlp=tlp, title=title)
     except (ExportError, PseudonymKeyError, UnknownPost) as exc:
         fail(str(exc))
     finally:

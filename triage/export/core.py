@@ -55,7 +55,8 @@ class WriteContext:
     analyst: str
     generated_at: float
     pseudonymizer: Pseudonymizer | None
-    tlp: str = DEFAULT_TLP  # the sharing formats' TLP marking
+    tlp: str = DEFAULT_TLP  # the sharing formats' and the report's TLP marking
+    title: str | None = None  # the report's case title (None: "Case report")
     extra_manifest: dict = field(default_factory=dict)  # a writer's own manifest keys
 
     @property
@@ -148,12 +149,12 @@ def _manifest(ctx: WriteContext, fmt: str, files: list[dict], dev_fraction: floa
 
 def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFilter | None = None, *,
                analyst: str, dev_fraction: float = DEFAULT_DEV_FRACTION, pseudonymize: bool = False,
-               key: bytes | None = None, tlp: str = DEFAULT_TLP) -> ExportResult:
+               key: bytes | None = None, tlp: str = DEFAULT_TLP, title: str | None = None) -> ExportResult:
     """Export the posts ``flt`` selects as ``fmt`` into the new directory ``out_dir``.
 
     The store must be writable (the export is logged in its audit chain). ``key`` is the
     pseudonymization key; None takes the station's key from the keyring. ``tlp`` marks what
-    the sharing formats (stix, misp) write. Raises ``ExportError``
+    the sharing formats (stix, misp) and the report write; ``title`` is the report's case title. Raises ``ExportError``
     (and ``PseudonymKeyError``) with a one-line message.
     """
     if fmt not in WRITERS:
@@ -176,7 +177,7 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         # Split on the stored text, so a pseudonymized set splits exactly as a plain one.
         sp = split(prepared, text=lambda p: p.post.text, cats=lambda p: p.cats, dev_fraction=dev_fraction)
     ctx = WriteContext(store=store, posts=prepared, split=sp, flt=flt, analyst=analyst, generated_at=time.time(),
-                       pseudonymizer=pseudonymizer, tlp=tlp)
+                       pseudonymizer=pseudonymizer, tlp=tlp, title=title)
 
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -1,15 +1,22 @@
-"""The case report: findings for people, as Markdown (``report.md``) and self-contained HTML
-(``report.html``: inline CSS, no external assets, a CSP that forbids loading any).
+"""The case report, a document to send: Markdown (``report.md``) and self-contained HTML
+(``report.html``: inline CSS and SVG, no external assets, a CSP that forbids loading any).
 
-Both are rendered from one list of blocks, so they say the same thing. Every untrusted string
-(post text, handles, names, urls, notes) passes the core sanitizer (control, bidi and
+It reads top to bottom as a decision maker needs it: the TLP marking (a banner at the top and
+the bottom, and in the margin of every printed page), the case title, a summary (period covered,
+posts and authors, counts by indicator and by disposition, the authors of concern), each author
+of concern with their indicator timeline as an SVG image (``svg_timeline``) and warning
+behaviours, the evidence posts with their evidence spans marked, and the custody section (audit
+chain, the evidence tables' running hashes and anchor, the audit trail of these posts).
+
+Both files are rendered from one list of blocks, so they say the same thing. Every untrusted
+string (post text, handles, names, urls, notes) passes the core sanitizer (control, bidi and
 zero-width characters become visible placeholders) and is then escaped for the target:
 HTML-escaped, or every ASCII punctuation character backslash-escaped in Markdown (CommonMark
-reads none of them as markup then: no links, no HTML, no emphasis).
+reads none of them as markup then: no links, no HTML, no emphasis). The Markdown shows the
+timelines as ``timeline-N.svg`` files written beside it.
 
 Evidence spans are offsets into ``posts.text``; they are mapped through pseudonymization (when
-on) and ``sanitize_with_offsets`` so the highlight sits on the same words. When
-``triage.analytics`` is installed, each author gets an indicators-per-week text chart.
+on) and ``sanitize_with_offsets`` so the highlight sits on the same words.
 """
 
 from __future__ import annotations
@@ -23,10 +30,17 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import __version__
+from ..analytics.timeline import author_timeline
+from ..concern_levels import CONCERN_THRESHOLD
+from ..indicators import INDICATORS
 from ..sanitize import sanitize, sanitize_with_offsets
 from ..store import export_queries as q
+from .findings import DEFAULT_TLP, authors_of_concern
 from .prepared import PreparedPost, Span
 from .selection import iso_utc
+from .svg_timeline import timeline_svg
+
+DEFAULT_TITLE = "Case report"
 
 # ---- the document model --------------------------------------------------------------------
 
@@ -40,6 +54,7 @@ class Heading:
 @dataclass
 class Facts:
     items: list[tuple[str, str]]
+    inline: bool = False  # one line "key: value · key: value" (a post's header), not a list
 
 
 @dataclass
@@ -47,6 +62,7 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     empty: str = "none"
+    small: bool = False  # the audit trail: small print
 
 
 @dataclass
@@ -57,13 +73,29 @@ class Evidence:
 
 
 @dataclass
-class Pre:
-    """Text we made ourselves (a chart): monospace, shown as is."""
+class Banner:
+    """The TLP marking, at the top and the bottom of the report (print repeats it on every page)."""
 
-    text: str
+    tlp: str  # one of TLP_LEVELS
 
 
-Block = Heading | Facts | Table | Evidence | Pre
+@dataclass
+class Image:
+    """An SVG we drew (``svg_timeline``): inline in HTML, a file beside the Markdown."""
+
+    svg: str
+    file: str
+    alt: str
+
+
+@dataclass
+class Card:
+    """Blocks kept together on a printed page where they fit (one post, one author)."""
+
+    blocks: list
+
+
+Block = Heading | Facts | Table | Evidence | Banner | Image | Card
 
 
 def evidence_runs(text: str, spans: Sequence[Span]) -> list[tuple[str, tuple[str, ...]]]:
@@ -146,13 +178,19 @@ def _md_evidence(block: Evidence) -> list[str]:
     return out
 
 
-def render_markdown(blocks: Sequence[Block]) -> str:
-    out: list[str] = []
+def _tlp_label(tlp: str) -> str:
+    return f"TLP:{tlp.upper()}"
+
+
+def _md_blocks(blocks: Sequence[Block], out: list[str]) -> None:
     for b in blocks:
         if isinstance(b, Heading):
             out += ["#" * b.level + " " + md_escape(b.text), ""]
         elif isinstance(b, Facts):
-            out += [f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in b.items] + [""]
+            if b.inline:
+                out += [" · ".join(f"**{md_escape(k)}:** {md_escape(v)}" for k, v in b.items), ""]
+            else:
+                out += [f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in b.items] + [""]
         elif isinstance(b, Table):
             if not b.rows:
                 out += [f"_{md_escape(b.empty)}_", ""]
@@ -163,45 +201,78 @@ def render_markdown(blocks: Sequence[Block]) -> str:
             out.append("")
         elif isinstance(b, Evidence):
             out += _md_evidence(b) + [""]
-        elif isinstance(b, Pre):
-            out += ["````text", b.text, "````", ""]  # four: a chart never holds a run of four backticks
+        elif isinstance(b, Banner):
+            out += [f"**{_tlp_label(b.tlp)}**", ""]
+        elif isinstance(b, Image):
+            out += [f"![{md_escape(b.alt)}]({b.file})", ""]  # the file name is ours: timeline-N.svg
+        elif isinstance(b, Card):
+            _md_blocks(b.blocks, out)
+
+
+def render_markdown(blocks: Sequence[Block]) -> str:
+    out: list[str] = []
+    _md_blocks(blocks, out)
     return "\n".join(out).rstrip() + "\n"
 
 
 # ---- HTML -----------------------------------------------------------------------------------
 
+# TLP 2.0 as FIRST prints it: the label in its colour on black.
+TLP_COLOURS = {"clear": "#ffffff", "green": "#33ff00", "amber": "#ffc000", "amber+strict": "#ffc000", "red": "#ff2b2b"}
+
+# Compact on paper: A4, small type, a post is a card kept whole where it fits, never a page of
+# its own (the first report printed 68 pages for 52 posts). The TLP label sits in the top and
+# bottom margin of every printed page (CSS paged media margin boxes: WeasyPrint, Chromium).
 CSS = """
-body{font:15px/1.45 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#111;background:#fff}
-h1,h2,h3,h4{line-height:1.2}h3{border-top:1px solid #bbb;padding-top:1rem}
-table{border-collapse:collapse;margin:.5rem 0 1rem;width:100%}
-th,td{border:1px solid #bbb;padding:.2rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#eee}dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}dt{font-weight:bold}
-dd{margin:0;overflow-wrap:anywhere}
-.post{white-space:pre-wrap;overflow-wrap:anywhere;border-left:4px solid #555;padding:.5rem .8rem;background:#f6f6f6}
+body{font:13px/1.4 system-ui,sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;color:#111;background:#fff}
+h1{font-size:1.6em;margin:.4rem 0}h2{font-size:1.25em;border-bottom:2px solid #333;margin:1.2rem 0 .4rem}
+h3{font-size:1.05em;margin:.2rem 0}h4{font-size:1em;margin:.3rem 0}
+h1,h2,h3,h4{line-height:1.2;break-after:avoid}
+table{border-collapse:collapse;margin:.3rem 0 .6rem;width:100%}
+th,td{border:1px solid #bbb;padding:.1rem .3rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th{background:#eee}dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1rem;margin:.3rem 0}dt{font-weight:bold}
+dd{margin:0;overflow-wrap:anywhere}p{margin:.2rem 0}
+p.meta{color:#333;font-size:.92em}p.meta b{font-weight:600}
+.post{white-space:pre-wrap;overflow-wrap:anywhere;border-left:4px solid #555;padding:.3rem .6rem;background:#f6f6f6;margin:.2rem 0}
 mark{background:#ffd54f;color:#000;font-weight:bold;text-decoration:underline;padding:0 .1em}
-.empty{font-style:italic;color:#555}pre{font-size:12px;line-height:1.1;overflow-x:auto}
-@media print{h3{break-before:page}}
+.empty{font-style:italic;color:#555}
+.card{border-top:1px solid #ccc;padding-top:.3rem;margin-top:.4rem;break-inside:avoid}
+table.small{font-size:.8em}svg.timeline{max-width:100%;height:auto;display:block}
+.tlp{background:#000;font:bold 14px/1.6 monospace;text-align:center;padding:.1rem;margin:.3rem 0}
+@page{size:A4;margin:16mm 12mm 16mm 12mm}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10.5px}.tlp{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
+
+
+def _page_css(tlp: str) -> str:
+    label, colour = _tlp_label(tlp), TLP_COLOURS[tlp]  # ours: never text from a post
+    box = f'content:"{label}";background:#000;color:{colour};font:bold 11px monospace;padding:1mm 3mm'
+    return (f"@page{{@top-center{{{box}}}@bottom-center{{{box}}}"
+            "@bottom-right{content:counter(page) \" / \" counter(pages);font:9px sans-serif}}"
+            f".tlp-{tlp.replace('+', '-')}{{color:{colour}}}")
 
 
 def h(text: str) -> str:
     return html.escape(sanitize(text), quote=True)
 
 
-def render_html(blocks: Sequence[Block], title: str) -> str:
-    body: list[str] = []
+def _html_blocks(blocks: Sequence[Block], body: list[str]) -> None:
     for b in blocks:
         if isinstance(b, Heading):
             body.append(f"<h{b.level}>{h(b.text)}</h{b.level}>")
         elif isinstance(b, Facts):
-            body.append("<dl>" + "".join(f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in b.items) + "</dl>")
+            if b.inline:
+                body.append('<p class="meta">' + " · ".join(f"<b>{h(k)}:</b> {h(v)}" for k, v in b.items) + "</p>")
+            else:
+                body.append("<dl>" + "".join(f"<dt>{h(k)}</dt><dd>{h(v)}</dd>" for k, v in b.items) + "</dl>")
         elif isinstance(b, Table):
             if not b.rows:
                 body.append(f'<p class="empty">{h(b.empty)}</p>')
                 continue
             head = "".join(f"<th>{h(c)}</th>" for c in b.headers)
             rows = "".join("<tr>" + "".join(f"<td>{h(c)}</td>" for c in row) + "</tr>" for row in b.rows)
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+            cls = ' class="small"' if b.small else ""
+            body.append(f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
         elif isinstance(b, Evidence):
             parts = []
             for text, indicators in b.runs:
@@ -212,14 +283,25 @@ def render_html(blocks: Sequence[Block], title: str) -> str:
                 else:
                     parts.append(escaped)
             body.append('<div class="post">' + "".join(parts) + "</div>")
-        elif isinstance(b, Pre):
-            body.append(f"<pre>{h(b.text)}</pre>")
+        elif isinstance(b, Banner):
+            body.append(f'<div class="tlp tlp-{b.tlp.replace("+", "-")}">{_tlp_label(b.tlp)}</div>')
+        elif isinstance(b, Image):
+            body.append(b.svg)  # built by ElementTree from sanitized labels: well-formed, nothing raw
+        elif isinstance(b, Card):
+            body.append('<section class="card">')
+            _html_blocks(b.blocks, body)
+            body.append("</section>")
+
+
+def render_html(blocks: Sequence[Block], title: str, tlp: str = DEFAULT_TLP) -> str:
+    body: list[str] = []
+    _html_blocks(blocks, body)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
         # Nothing may load from anywhere, even if some text ever slipped through unescaped.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        f"<title>{h(title)}</title>\n<style>{CSS}</style></head>\n<body>\n"
+        f"<title>{h(_tlp_label(tlp))} {h(title)}</title>\n<style>{CSS}{_page_css(tlp)}</style></head>\n<body>\n"
         + "\n".join(body) + "\n</body></html>\n"
     )
 
@@ -267,99 +349,154 @@ def _by_post(rows) -> dict[int, list]:
     return out
 
 
-def build_blocks(ctx, mask=None) -> list[Block]:
-    """The report for ``ctx.posts``; ``mask`` pseudonymizes free text such as notes."""
+def _period(posts: Sequence[PreparedPost]) -> str:
+    times = [p.post.created_at for p in posts if p.post.created_at is not None]
+    if not times:
+        return "—"
+    first, last = min(times), max(times)
+    return f"{iso_utc(first)} to {iso_utc(last)} ({(last - first) // 86400 + 1} days)"
+
+
+def summary_counts(posts: Sequence[PreparedPost]) -> tuple[list[list[str]], list[list[str]]]:
+    """Rows of (indicator, posts the detector tagged, confirmed, rejected) and of (disposition,
+    posts): what the summary tables say, from the posts' current state."""
+    detected: Counter = Counter(i for p in posts for i in set(p.post.indicators))
+    confirmed: Counter = Counter(i for p in posts for i, v in p.post.verdicts.items() if v == 1)
+    rejected: Counter = Counter(i for p in posts for i, v in p.post.verdicts.items() if v == 0)
+    seen = set(detected) | set(confirmed) | set(rejected)
+    order = [i for i in INDICATORS if i in seen] + sorted(seen - set(INDICATORS))
+    indicators = [[i, str(detected[i]), str(confirmed[i]), str(rejected[i])] for i in order]
+    dispositions = Counter(p.post.disposition or "not labeled" for p in posts)
+    return indicators, [[d, str(n)] for d, n in sorted(dispositions.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def build_blocks(ctx, mask=None) -> tuple[list[Block], list[tuple[str, str]]]:
+    """The report for ``ctx.posts`` and the SVG files it refers to (name, svg); ``mask``
+    pseudonymizes free text such as notes."""
     conn = ctx.store.conn
     posts: list[PreparedPost] = ctx.posts
     ids = [p.post.id for p in posts]
     mask = mask or (lambda text: text)
     labels, verdicts, notes = (_by_post(q.label_history(conn, ids)), _by_post(q.verdict_history(conn, ids)),
                                _by_post(q.notes(conn, ids)))
-    audit_rows = q.audit_for_posts(conn, ids)
-    chain = ctx.store.verify_audit()
     author_ids = list(dict.fromkeys(p.post.author_id for p in posts if p.post.author_id is not None))
-    authors = q.author_summaries(conn, author_ids)
+    authors = {a.id: a for a in q.author_summaries(conn, author_ids)}
     shown = {p.post.author_id: (p.author, p.author_id) for p in posts}
-    here: dict[int, int] = {}
-    for p in posts:
-        here[p.post.author_id] = here.get(p.post.author_id, 0) + 1
+    here = Counter(p.post.author_id for p in posts)
+    # Of concern as the console says it (CONCERN_THRESHOLD); the sharing formats carry every
+    # author above zero, a report to a decision maker only those the console marks.
+    concern = [f for f in authors_of_concern(ctx) if f.concern >= CONCERN_THRESHOLD]
+    title = getattr(ctx, "title", None) or DEFAULT_TITLE
+    indicator_rows, disposition_rows = summary_counts(posts)
 
     blocks: list[Block] = [
-        Heading(1, "Case report"),
+        Banner(ctx.tlp),
+        Heading(1, title),
         Facts([
+            ("marking", _tlp_label(ctx.tlp)),
             ("generated", _time(ctx.generated_at)),
             ("analyst", ctx.analyst),
             ("tool", f"triage {__version__}"),
-            ("posts", str(len(posts))),
-            ("authors", str(len(authors))),
             ("selection", _filter_text(ctx.filter_dict()) or "all"),
             ("pseudonymized", "yes" if ctx.pseudonymized else "no"),
-            ("audit chain", f"ok, {chain.rows} rows verified" if chain.ok
-             else f"BROKEN at row {chain.broken_at}: {chain.reason}"),
+        ], inline=True),
+        Heading(2, "Summary"),
+        Facts([
+            ("period covered", _period(posts)),
+            ("posts", f"{len(posts)} ({sum(1 for p in posts if p.post.flagged)} flagged, "
+                      f"{sum(1 for p in posts if p.post.disposition)} labeled)"),
+            ("authors", str(len(authors))),
+            ("authors of concern", ", ".join(f"{shown[f.store_author_id][0] or f.store_author_id} ({f.concern:.2f})"
+                                             for f in concern) or "none"),
         ]),
+        Table(["indicator", "posts (detector)", "confirmed", "rejected"], indicator_rows, empty="no indicators"),
+        Table(["disposition", "posts"], disposition_rows),
+    ]
+    files: list[tuple[str, str]] = []
+    if concern:
+        blocks.append(Heading(2, "Authors of concern"))
+    for n, finding in enumerate(concern, 1):
+        a = authors[finding.store_author_id]
+        handle = shown[a.id][0] or str(a.id)
+        svg = timeline_svg(author_timeline(conn, [a.id]), f"{handle}: posts with each indicator per week")
+        files.append((f"timeline-{n}.svg", svg))
+        blocks.append(Card([
+            Heading(3, handle),
+            Facts([("concern", f"{finding.concern:.2f}"), ("trend", finding.trend or "—"),
+                   ("posts here / in store", f"{here[a.id]} / {a.post_count}"),
+                   ("seen", f"{_time(a.first_seen)} to {_time(a.last_seen)}"),
+                   ("confirmed", _counts(a.confirmed))], inline=True),
+            Image(svg, f"timeline-{n}.svg", f"{handle}: indicators per week"),
+            Table(["warning behaviour", "what it means", "evidence posts here"],
+                  [[b.name, b.summary, ", ".join(p.ref for p in b.evidence) or "—"] for b in finding.behaviours],
+                  empty="no warning behaviour"),
+        ]))
+    blocks += [
         Heading(2, "Authors"),
         Table(["author", "author id", "source", "name", "posts in store", "first seen", "last seen", "posts here",
                "detector indicators (posts)", "confirmed (posts)"],
               [[shown[a.id][0] or "—", shown[a.id][1] or "—", a.source,
                 ("—" if ctx.pseudonymized else a.display_name or "—"), str(a.post_count), _time(a.first_seen),
                 _time(a.last_seen), str(here.get(a.id, 0)), _counts(a.indicator_posts), _counts(a.confirmed)]
-               for a in authors]),
+               for a in authors.values()], small=True),
+        Heading(2, "Evidence posts"),
     ]
-    blocks += _timelines(conn, authors, shown, here)
-    blocks.append(Heading(2, "Posts"))
-    for p in posts:
-        post = p.post
-        blocks += [
-            Heading(3, p.ref),
-            Facts([
-                ("time (UTC)", p.created_at), ("source", post.source), ("author", p.author or "—"),
-                ("url", p.url or "—"), ("score", "—" if post.score is None else f"{post.score:.3f}"),
-                ("flagged", "yes" if post.flagged else "no"), ("disposition", post.disposition or "—"),
-                ("indicators (cats)", ", ".join(f"{k}={v}" for k, v in p.cats.items()) or "—"),
-                ("detector", post.detector_version or "—"), ("store id", str(post.id)),
-            ]),
-            Evidence(evidence_runs(p.text, p.spans)),
-            Heading(4, "Evidence"),
-            Table(["indicator", "evidence", "rule", "origin", "score"],
-                  [[s.indicator, p.text[s.start:s.end], s.rule or "—", s.origin or "—",
-                    "—" if s.score is None else f"{s.score:.2f}"] for s in p.spans], empty="no detector hits"),
-            Heading(4, "Labels"),
-            Table(["time (UTC)", "analyst", "decision"],
-                  _history_rows(labels.get(post.id, []), verdicts.get(post.id, [])), empty="not labeled"),
-            Heading(4, "Notes"),
-            Table(["time (UTC)", "analyst", "note"],
-                  [[_time(n.at), n.analyst or "—", mask(n.body)] for n in notes.get(post.id, [])],
-                  empty="no notes"),
-        ]
-    blocks += [
-        Heading(2, "Audit trail"),
+    for p in sorted(posts, key=lambda p: (-(p.post.score or 0), p.post.id)):
+        blocks.append(Card(_post_blocks(p, labels.get(p.post.id, []), verdicts.get(p.post.id, []),
+                                        notes.get(p.post.id, []), mask)))
+    blocks += _custody(ctx, ids)
+    blocks.append(Banner(ctx.tlp))
+    return blocks, files
+
+
+def _post_blocks(p: PreparedPost, labels, verdicts, notes, mask) -> list[Block]:
+    post = p.post
+    confirmed = [i for i, v in post.verdicts.items() if v == 1]
+    rejected = [i for i, v in post.verdicts.items() if v == 0]
+    out: list[Block] = [
+        Heading(3, p.ref),
+        Facts([("time (UTC)", p.created_at), ("author", p.author or "—"),
+               ("score", "—" if post.score is None else f"{post.score:.3f}"),
+               ("flagged", "yes" if post.flagged else "no"), ("disposition", post.disposition or "not labeled"),
+               ("confirmed", ", ".join(confirmed) or "—"), ("rejected", ", ".join(rejected) or "—"),
+               ("url", p.url or "—"), ("store id", str(post.id))], inline=True),
+        Evidence(evidence_runs(p.text, p.spans)),
+    ]
+    if p.spans:
+        out.append(Table(["indicator", "evidence", "rule", "origin", "score"],
+                         [[s.indicator, p.text[s.start:s.end], s.rule or "—", s.origin or "—",
+                           "—" if s.score is None else f"{s.score:.2f}"] for s in p.spans], small=True))
+    history = _history_rows(labels, verdicts)
+    if history:
+        out.append(Table(["time (UTC)", "analyst", "decision"], history, small=True))
+    if notes:
+        out.append(Table(["time (UTC)", "analyst", "note"], [[_time(n.at), n.analyst or "—", mask(n.body)]
+                                                             for n in notes], small=True))
+    return out
+
+
+def _custody(ctx, ids) -> list[Block]:
+    """The chain of custody: the audit chain, the evidence tables' running hashes and their
+    anchor (triage.store.custody), and who did what to these posts."""
+    chain = ctx.store.verify_audit()
+    custody = ctx.store.verify_custody()
+    rows = q.audit_for_posts(ctx.store.conn, ids)
+    return [
+        Heading(2, "Custody"),
+        Facts([
+            ("audit chain", f"ok, {chain.rows} rows verified" if chain.ok
+             else f"BROKEN at row {chain.broken_at}: {chain.reason}"),
+            ("evidence tables", "ok" if custody.ok else "PROBLEMS: " + "; ".join(custody.problems)),
+            ("rows verified", ", ".join(f"{t} {n}" for t, n in custody.tables.items()) or "—"),
+            ("raw captures checked", f"{custody.raw_checked} against their SHA-256"),
+            ("anchored", "yes (custody key)" if custody.anchored else "no"),
+            ("anchor (keep it outside the station)", ctx.store.anchor_line()),
+        ]),
+        Heading(3, "Audit trail of these posts"),
         Table(["row", "time (UTC)", "analyst", "action", "posts", "detail"],
               [[str(a.id), _time(a.at), a.analyst or "—", a.action, a.target, _audit_detail(a.detail)]
-               for a in audit_rows], empty="no audit rows for these posts"),
+               for a in rows], empty="no audit rows for these posts", small=True),
     ]
-    return blocks
-
-
-# Charts for the authors with the most posts in the report; more would bury the posts.
-MAX_CHARTS = 12
-
-
-def _timelines(conn, authors, shown, here) -> list[Block]:
-    """Each author's indicators per week as a plotext text chart, when triage.analytics has
-    them (optional here: a report without charts is still the whole report)."""
-    try:
-        from ..analytics.charts import timeline_chart
-        from ..analytics.timeline import author_timeline
-    except ImportError:
-        return []
-    blocks: list[Block] = [Heading(3, "Indicators per week")]
-    for a in sorted(authors, key=lambda a: (-here.get(a.id, 0), a.id))[:MAX_CHARTS]:
-        try:
-            chart = timeline_chart(author_timeline(conn, [a.id]), width=78, height=12, colour=False)
-        except Exception as exc:  # a chart must never cost the analyst the report
-            chart = f"(chart unavailable: {type(exc).__name__})"
-        blocks += [Heading(4, shown[a.id][0] or str(a.id)), Pre(chart)]
-    return blocks
 
 
 def _audit_detail(detail: str) -> str:
@@ -372,7 +509,11 @@ def _audit_detail(detail: str) -> str:
 
 def write(out: Path, ctx) -> list[str]:
     mask = (lambda text: ctx.pseudonymizer.mask_text(text)[0]) if ctx.pseudonymizer else None
-    blocks = build_blocks(ctx, mask)
+    blocks, images = build_blocks(ctx, mask)
+    title = getattr(ctx, "title", None) or DEFAULT_TITLE
+    for name, svg in images:
+        (out / name).write_text(svg, encoding="utf-8")
     (out / "report.md").write_text(render_markdown(blocks), encoding="utf-8")
-    (out / "report.html").write_text(render_html(blocks, "Case report"), encoding="utf-8")
-    return ["report.md", "report.html"]
+    (out / "report.html").write_text(render_html(blocks, title, ctx.tlp), encoding="utf-8")
+    ctx.extra_manifest["tlp"] = ctx.tlp
+    return ["report.md", "report.html", *(name for name, _ in images)]

@@ -382,6 +382,70 @@ def interaction_edges(conn: sqlite3.Connection, min_weight: int = 1,
     return list(map(EdgeRow._make, rows))
 
 
+class IdentityEdgeRow(NamedTuple):
+    a_source: str
+    a_handle: str
+    b_source: str
+    b_handle: str
+    at: float  # when the analyst linked them
+
+
+def identity_edges(conn: sqlite3.Connection, author_ids: Sequence[int] | None = None) -> list[IdentityEdgeRow]:
+    """Account pairs an analyst linked as one person (the latest decision per pair is "linked"),
+    store-wide or touching ``author_ids``."""
+    if not tables_present(conn):
+        return []
+    where, params = "", []
+    if author_ids:
+        ids = list(author_ids)
+        where = f"AND (l.a_id IN ({_marks(ids)}) OR l.b_id IN ({_marks(ids)}))"
+        params = ids + ids
+    rows = conn.execute(
+        "SELECT a.source, a.handle, b.source, b.handle, l.at FROM identity_links l "
+        "JOIN authors a ON a.id = l.a_id JOIN authors b ON b.id = l.b_id "
+        "WHERE l.id = (SELECT MAX(id) FROM identity_links WHERE a_id = l.a_id AND b_id = l.b_id) "
+        f"AND l.linked = 1 {where} ORDER BY l.id", params)
+    return list(map(IdentityEdgeRow._make, rows))
+
+
+class AccountStatsRow(NamedTuple):
+    source: str
+    handle_key: str  # lower(handle): how interactions name an account
+    posts: int
+    flagged: int
+    max_score: float | None
+    first_at: int | None
+    last_at: int | None
+    concern: float | None  # author concern (None: not computed)
+
+
+def account_stats(conn: sqlite3.Connection, accounts: Sequence[tuple[str, str]],
+                  chunk: int = 400) -> tuple[list[AccountStatsRow], list[tuple[str, str, str, int]]]:
+    """For ``(source, lower(handle))`` pairs: each account's post counts, highest risk score and
+    first/last post, and (source, handle key, indicators, posts) rows to count indicators from."""
+    stats: list[AccountStatsRow] = []
+    indicators: list[tuple[str, str, str, int]] = []
+    pairs = list(dict.fromkeys(accounts))
+    has_concern = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'author_concern'").fetchone()
+    concern = "COALESCE((SELECT MAX(concern) FROM author_concern c WHERE c.author_id IN (SELECT id FROM authors " \
+              "WHERE source = w.source AND lower(handle) = w.hkey)), 0)" if has_concern else "NULL"
+    for i in range(0, len(pairs), chunk):
+        part = pairs[i:i + chunk]
+        values = ",".join("(?, ?)" for _ in part)
+        flat = [v for pair in part for v in pair]
+        picked = (f"WITH wanted(source, hkey) AS (VALUES {values}) SELECT a.id, a.source, lower(a.handle) AS hkey "
+                  "FROM authors a JOIN wanted w ON w.source = a.source AND w.hkey = lower(a.handle)")
+        stats += map(AccountStatsRow._make, conn.execute(
+            f"SELECT w.source, w.hkey, COUNT(p.id), COALESCE(SUM(p.flagged), 0), MAX(p.score), MIN(p.created_at), "
+            f"MAX(p.created_at), {concern} FROM ({picked}) w JOIN posts p ON p.author_id = w.id GROUP BY w.source, w.hkey",
+            flat))
+        indicators += conn.execute(
+            f"SELECT w.source, w.hkey, p.indicators, COUNT(*) FROM ({picked}) w JOIN posts p ON p.author_id = w.id "
+            "WHERE p.indicators IS NOT NULL AND p.indicators != '' GROUP BY w.source, w.hkey, p.indicators", flat
+        ).fetchall()
+    return stats, indicators
+
+
 # ---- term counts per week (trends) ------------------------------------------------------------
 
 TERMS_MARK = "analytics.terms.last_id"
