@@ -38,8 +38,11 @@ demo: $(STAMP)
 # What the tests need beyond Python: tmux (end-to-end tests in a real terminal) and the
 # sqlite3 shell (the audit test edits a row with it, as a tamperer would).
 TEST_TOOLS := tmux sqlite3
+# WeasyPrint (the report's page-count test) draws text with the system's Pango library.
+TEST_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0
 test-tools:
 	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	for l in $(TEST_LIBS); do ldconfig -p 2>/dev/null | grep -q "$${l%%:*}" || missing="$$missing $${l#*:}"; done; \
 	if [ -n "$$missing" ]; then echo "installing$$missing for the tests"; \
 	  (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) || \
 	  { echo "missing:$$missing and apt-get could not install it; install it by hand"; exit 1; }; fi
