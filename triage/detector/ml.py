@@ -45,6 +45,16 @@ def _norms(docs):
     return arrs, n_docs, numpy.fromiter(map(len, arrs), dtype="int64", count=n_docs)
 
 
+def _batch_unigrams(docs):
+    """(n_docs, each doc's length, the batch's NORM hashes end to end, the doc of each), or the
+    number of docs when the batch holds no token at all."""
+    arrs, n_docs, lens = _norms(docs)
+    if not n_docs or not lens.sum():
+        return n_docs
+    uni = numpy.concatenate(arrs).astype("uint64", copy=False)
+    return n_docs, lens, uni, numpy.repeat(numpy.arange(n_docs), lens)
+
+
 def _norm_array(doc):
     known = doc.user_data.get(NORMS_KEY)
     return known if known is not None else doc.to_array(NORM).reshape(-1)
@@ -73,11 +83,10 @@ def _ngrams_forward(model: Model, docs, is_train: bool):
     scattered to its doc's segment by index arithmetic."""
     ops = model.ops
     n = model.attrs["ngram_size"]
-    arrs, n_docs, lens = _norms(docs)
-    if not n_docs or not lens.sum():
-        return _no_features(ops, n_docs), lambda dY: []
-    uni = numpy.concatenate(arrs).astype("uint64", copy=False)
-    doc_of = numpy.repeat(numpy.arange(n_docs), lens)  # which doc each unigram belongs to
+    batch = _batch_unigrams(docs)
+    if isinstance(batch, int):
+        return _no_features(ops, batch), lambda dY: []
+    n_docs, lens, uni, doc_of = batch
     uni_start = numpy.concatenate(([0], numpy.cumsum(lens)[:-1]))
     # per doc: how many k-grams it has, for k = 1..n
     counts = [lens] + [numpy.maximum(lens - (k - 1), 0) for k in range(2, n + 1)]
@@ -183,11 +192,10 @@ def _class_ngrams_forward(model: Model, docs, is_train: bool):
     one contiguous segment, as ``SparseLinear`` needs."""
     ops = model.ops
     n = model.attrs["ngram_size"]
-    arrs, n_docs, lens = _norms(docs)
-    if not n_docs or not lens.sum():
-        return _no_features(ops, n_docs), lambda dY: []
-    uni = numpy.concatenate(arrs).astype("uint64", copy=False)
-    doc_of = numpy.repeat(numpy.arange(n_docs), lens)
+    batch = _batch_unigrams(docs)
+    if isinstance(batch, int):
+        return _no_features(ops, batch), lambda dY: []
+    n_docs, lens, uni, doc_of = batch
     keys = [uni]
     owners = [doc_of]
     for k in range(2, n + 1):
