@@ -35,10 +35,10 @@ def _store_stamp(n: int) -> str:
     Computed from the files, so a cached run does not pay for building a detector."""
     import hashlib
 
-    from triage.learning import resolve_model
+    from triage.detector.registry import resolve_model
 
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{n}:{resolve_model('default')}".encode())
+    digest = hashlib.sha256(f"{n}:{resolve_model('active')}".encode())
     for folder, pattern in ((root / "triage" / "detector", "*.py"), (root / "data" / "patterns", "*.toml"),
                             (root / "data" / "model", "**/*"), (root / "bench", "corpus.py"),
                             (root / "data" / "demo", "posts.jsonl")):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
-from triage.indicators import BY_ID, INDICATOR_LIST
+from triage.indicators import BADGE_LETTERS, BY_ID, badges
 from triage.sanitize import clip, sanitize, sanitize_with_offsets
 from triage.concern_levels import CONCERN_THRESHOLD
 from triage.store.queries import ContextLine, PostDetail, QueueRow
@@ -37,9 +37,6 @@ def fmt_time(epoch: int | None, zone: tzinfo, with_year: bool = False) -> str:
     return format_epoch(epoch, "%Y-%m-%d %H:%M" if with_year else "%m-%d %H:%M", zone)
 
 
-def badge_string(indicators: str | list[str]) -> str:
-    present = set(indicators.split(",") if isinstance(indicators, str) else indicators)
-    return "".join(i.badge if i.id in present else "·" for i in INDICATOR_LIST)
 
 
 def disposition_mark(disposition: str | None) -> str:
@@ -53,7 +50,7 @@ def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_ch
     """One queue line: mark, risk, label, badges, time, source, author, start of text."""
     risk = f"{row.score:4.2f}" if row.score is not None else "  — "
     concern = f"{row.concern:4.2f}" if row.concern else "  · "
-    head = (f"{'●' if marked else ' '}{risk} {concern} {disposition_mark(row.disposition)} {badge_string(row.indicators)} "
+    head = (f"{'●' if marked else ' '}{risk} {concern} {disposition_mark(row.disposition)} {badges(row.indicators)} "
             f"{fmt_time(row.created_at, zone)} ")
     source = clip(row.source, 9).ljust(9)
     author = clip("@" + row.handle, 14).ljust(14)
@@ -68,7 +65,7 @@ def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_ch
     return line
 
 
-QUEUE_HEADER = " risk auth L TPRWFGVBDI time        source    author         text"
+QUEUE_HEADER = f" risk auth L {BADGE_LETTERS} time        source    author         text"  # over queue_line's columns
 
 
 def post_pages(detail: PostDetail, max_chars: int) -> int:

@@ -1,4 +1,4 @@
-"""The detector as a user sees it: scores, evidence spans, and the hard cases of DESIGN.md."""
+"""The detector as a user sees it: scores, evidence spans, and the hard cases (idioms, gaming, negation, news)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Hard cases (DESIGN.md): for each indicator a real-looking positive and the look-alikes that must not fire.
+"""Hard cases (idioms, gaming, negation, news, lyrics, condemnation): for each indicator a
+real-looking positive and the look-alikes that must not fire.
 
 Rules only (model=None), so these pin what the pattern files and the context handling do.
 """

@@ -1,4 +1,4 @@
-"""Packaging and layering rules from DESIGN.md, checked on the installed project."""
+"""Packaging and layering rules (the README's design notes), checked on the installed project."""
 
 from __future__ import annotations
 

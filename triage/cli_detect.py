@@ -16,8 +16,9 @@ from .indicators import TEXT_INDICATORS
 
 def _detector(threshold: float | None, no_model: bool, model: str | None):
     from .detector import Detector
+    from .detector.registry import STARTER
 
-    return Detector(threshold=threshold, model=None if no_model else (model or "default"))
+    return Detector(threshold=threshold, model=None if no_model else (model or STARTER))
 
 
 def _report(problems) -> None:

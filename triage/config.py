@@ -15,13 +15,14 @@ from pathlib import Path
 
 import platformdirs
 
+from .errors import TriageError
 from .record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
 
 DEFAULT_DISPOSITIONS = ("escalate", "monitor", "benign", "unclear")
 APP = "triage"
 
 
-class ConfigError(ValueError):
+class ConfigError(TriageError, ValueError):
     pass
 
 

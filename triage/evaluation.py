@@ -121,6 +121,11 @@ def read_labeled(path: str | Path, require_cats: bool = True) -> tuple[list[Labe
 # ------------------------------------------------------------------ metrics
 
 
+def mean_or_none(values: Sequence[float]) -> float | None:
+    """The mean, or None for no values (a report shows "n/a" rather than a made-up 0)."""
+    return sum(values) / len(values) if values else None
+
+
 def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> float | None:
     """Area under the ROC curve (Mann-Whitney U with average ranks, so ties count one half)."""
     y = np.asarray(labels, dtype=bool)

@@ -16,10 +16,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import TriageError
+
 STORE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
-class OutputPathError(ValueError):
+class OutputPathError(TriageError, ValueError):
     """An output path the command refuses to write; the message says why, in one line."""
 
 

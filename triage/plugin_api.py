@@ -18,13 +18,14 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterator
 
+from .errors import TriageError
 from .record_check import DEFAULT_LIMITS, RecordLimits, check_record
 from .records import ImportProblem, PostRecord
 
 ENTRY_POINT_GROUP = "triage.collectors"
 
 
-class PluginError(RuntimeError):
+class PluginError(TriageError, RuntimeError):
     pass
 
 

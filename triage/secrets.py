@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 
+from .errors import TriageError
+
 SERVICE = "triage"
 ENV_PREFIX = "TRIAGE_SECRET_"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,99}$")
@@ -32,7 +34,7 @@ PLAINTEXT_REFUSED = (
 )
 
 
-class SecretError(RuntimeError):
+class SecretError(TriageError, RuntimeError):
     """One line that says what is wrong and what to do; never carries a secret value."""
 
 

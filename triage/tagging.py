@@ -25,7 +25,7 @@ class TagCounts:
 
 def default_workers() -> int:
     """Worker processes for bulk tagging when the config does not say: one per core, at most two
-    (DESIGN.md: a pool of two roughly doubled throughput on a 2-core box; more adds memory)."""
+    (measured on a 2-core box: a pool of two roughly doubled throughput; more adds memory)."""
     return max(1, min(2, os.cpu_count() or 1))
 
 
@@ -103,13 +103,13 @@ class Tagger:
         return self._tag_pages(store, queries.all_posts_text, on_progress, total)
 
 
-def make_tagger(threshold: float | None = None, model: str | None = "default", workers: int | None = 1) -> Tagger:
+def make_tagger(threshold: float | None = None, model: str | None = "active", workers: int | None = 1) -> Tagger:
     """Build the detector (imports spaCy: call only where tagging happens).
 
-    ``model="default"``: the model `triage models activate` chose, else the shipped starter model.
+    ``model``: as the model registry names them (``triage.detector.registry``); ``"active"``, the
+    model `triage models activate` chose, else the shipped starter model, is what stored posts get.
     ``workers``: tagging processes (``None``: ``default_workers()``); see ``Tagger``."""
     from .detector import Detector
-    from .learning import resolve_model
 
-    return Tagger(Detector(threshold=threshold, model=resolve_model(model)),
+    return Tagger(Detector(threshold=threshold, model=model),
                   default_workers() if workers is None else workers)

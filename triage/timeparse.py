@@ -20,6 +20,8 @@ import warnings
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_tz
 
+from .errors import TriageError
+
 _TWITTER_FORMAT = "%a %b %d %H:%M:%S %z %Y"  # "Wed Oct 10 20:19:24 +0000 2018"
 # Epoch values above this are taken as milliseconds (year 5138 in seconds).
 _MS_CUTOFF = 10**11
@@ -46,7 +48,7 @@ _DAY_MONTH = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}\b")
 _NO_DATE = datetime(1, 1, 1)
 
 
-class TimestampError(ValueError):
+class TimestampError(TriageError, ValueError):
     pass
 
 

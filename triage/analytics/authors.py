@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from ..errors import TriageError
 from ..sanitize import sanitize
 from ..store import analytics_queries as aq
 
 
-class AuthorLookupError(LookupError):
+class AuthorLookupError(TriageError, LookupError):
     """No such author, or a handle on several sources; the message is safe to print."""
 
 

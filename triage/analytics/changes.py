@@ -36,12 +36,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from ..indicators import VIOLENT
 from ..store import analytics_queries as aq
 from .timeline import split_indicators
 from .weeks import bounded_range, week_index, week_label, week_start
 
 METHOD = "changepoint/v1"  # binomial share, Poisson volume, new target
-VIOLENT = ("threat", "plan", "weapons", "target", "fixation_past_attacks")
 ALPHA = 0.01  # after the Bonferroni correction
 MIN_SEGMENT_WEEKS = 2
 MIN_SEGMENT_POSTS = 5

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from ..concern_levels import CONCERN_THRESHOLD
+from ..indicators import INDICATOR_LIST, VIOLENT
 from ..store import analytics_queries as aq
 from ..store import concern_queries as cq
 from .proximity import names_a_time
@@ -42,13 +43,10 @@ from .warnings import PostEvidence, WarningBehaviour, find_behaviours, load_rule
 METHOD = "concern/v1"
 HALF_LIFE_DAYS = 90.0
 NOISE_FLOOR = 0.2  # hit scores up to here are the detector's noise (idioms it half-recognised)
-WEIGHTS = {  # W_i: how much one indicator, fully shown, says about a person
-    "threat": 0.45, "plan": 0.6, "weapons": 0.55, "fixation_past_attacks": 0.5, "target": 0.25,
-    "radicalization": 0.3, "violence_history": 0.3, "isolation": 0.25, "distress": 0.2,
-}
-PROXIMITY_INDICATORS = ("plan", "weapons", "target")
+# W_i: how much one indicator, fully shown, says about a person (the indicator table's ``concern``)
+WEIGHTS = {i.id: i.concern for i in INDICATOR_LIST if i.concern}
+PROXIMITY_INDICATORS = tuple(i.id for i in INDICATOR_LIST if i.proximity)
 PROXIMITY_MIN_SCORE = 0.3  # a weaker plan/weapons/target hit adds under 0.13: its words are not read
-VIOLENT = ("threat", "plan", "weapons", "target", "fixation_past_attacks")
 W_PROXIMITY = 0.7
 W_ESCALATION = 0.6
 TREND_UP = 0.15
@@ -57,7 +55,7 @@ BENIGN_DROP = 0.1
 MAX_LABELS_COUNTED = 3
 LIFT_POSTS = 3  # an author of concern's strongest posts that enter the flagged queue
 DETAIL_FLOOR = 0.1  # warning behaviours are looked for from this concern up
-TREND_INDICATORS = ("threat", "plan", "weapons", "fixation_past_attacks")
+TREND_INDICATORS = tuple(i.id for i in INDICATOR_LIST if i.trend)
 TREND_MIN_RECENT = 3
 TREND_RECENT_DAYS = 28
 TREND_BEFORE_DAYS = 56

@@ -15,13 +15,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from ..errors import SetupError
 from ..indicators import INDICATORS
 
 CHANGE_KINDS = ("share", "volume", "target")
 MAX_EVIDENCE = 10  # post ids kept per behaviour, strongest first
 
 
-class WarningRulesError(ValueError):
+class WarningRulesError(SetupError, ValueError):
     """The rules file is wrong; the message names the file and the key."""
 
 

@@ -9,6 +9,7 @@ import sys
 
 import click
 
+from ..errors import TriageError
 from .common import CliContext, db_option, fail
 
 # Each module defines COMMANDS, a tuple of click commands. A module not present in this
@@ -17,7 +18,22 @@ _COMMAND_MODULES = ("store_cmds", "demo_cmd", "collect_cmds", "analytics_cmds", 
                     "labels_cmds")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class TriageGroup(click.Group):
+    """The `triage` group: the one place where a ``TriageError`` from any command becomes its
+    one line on stderr and its exit code (here rather than in ``run()`` so that a command invoked
+    through ``main`` alone, as tests and ``python -m`` do, ends the same way)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TriageError as exc:
+            from ..sanitize import sanitize
+
+            click.echo(sanitize(exc.cli_line()), err=True)
+            raise SystemExit(exc.exit_code) from None
+
+
+@click.group(cls=TriageGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), envvar="TRIAGE_CONFIG",
               help="Config file (default: XDG config dir, triage/config.toml).")
@@ -53,23 +69,15 @@ def run() -> None:
     except BrokenPipeError:  # `triage score ... | head`
         sys.exit(0)
     except Exception as exc:
-        # Two kinds of error reach here from whichever command met them, each as one line, never
-        # a traceback: set-up errors in the shipped data files (a broken pattern, word-class or
-        # warning-behaviour file) and an active model that is gone; and store or disk faults
-        # (not a database, read-only, full, I/O error). Anything else propagates.
-        from ..analytics.warnings import WarningRulesError
-        from ..detector.lexicon import LexiconError
-        from ..detector.patterns import PatternError
-        from ..learning import LearningError
+        # The project's own errors (TriageError) end in TriageGroup. What reaches here are store
+        # or disk faults that sqlite3 and the OS raise (not a database, read-only, full, I/O
+        # error), from whichever command met them: one line, never a traceback. Anything else
+        # propagates.
         from ..sanitize import sanitize
-        from ..store import StoreError
         from .common import last_db_path
         from .faults import fault_message
 
-        if isinstance(exc, (PatternError, LexiconError, LearningError, WarningRulesError)):
-            click.echo(f"triage: {sanitize(str(exc))}", err=True)
-            sys.exit(2)
-        message = str(exc) if isinstance(exc, StoreError) else fault_message(exc, last_db_path())
+        message = fault_message(exc, last_db_path())
         if message is None:
             raise
         click.echo(f"triage: error: {sanitize(message)}", err=True)

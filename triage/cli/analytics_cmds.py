@@ -39,15 +39,6 @@ def _refresh(store, terms: bool) -> None:
     progress.done()
 
 
-def _resolve(conn, ref: str, source: str | None = None):
-    from ..analytics.authors import AuthorLookupError, resolve_author
-
-    try:
-        return resolve_author(conn, ref, source)
-    except AuthorLookupError as exc:
-        fail(str(exc))
-
-
 def _colour(no_colour: bool) -> bool:
     return not no_colour and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -95,13 +86,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Machine-read
 def author_cmd(cli: CliContext, handle, source, zone, granularity, no_merge, as_json, no_colour):
     """Profile of an author: indicator timeline, posting hours, likely UTC offset, behaviour
     change, who they talk to. HANDLE or SOURCE:HANDLE."""
+    from ..analytics.authors import resolve_author
     from ..analytics.hours import UnknownZone
     from ..analytics.profile import author_profile
     from ..analytics.render import profile_text
 
     store = _open(cli)
     _refresh(store, terms=False)
-    author = _resolve(store.conn, handle, source)
+    author = resolve_author(store.conn, handle, source)
     try:
         profile = author_profile(store, author, zone=zone, granularity=granularity, merge_linked=not no_merge)
     except UnknownZone as exc:
@@ -143,20 +135,18 @@ def trends_cmd(cli: CliContext, source, week, baseline_weeks, min_count, limit, 
 def graph_cmd(cli: CliContext, out, fmt, author, min_weight, force):
     """Write the interaction graph for Gephi, Maltego or scripts: reply, mention and identity edges
     (parallel, with first/last time), accounts with posts, risk, concern and indicators."""
+    from ..analytics.authors import resolve_author
     from ..analytics.graph_export import FORMATS, interaction_graph, write_graph
     from ..analytics.identity import linked_component
-    from ..output_paths import OutputPathError, check_output
+    from ..output_paths import check_output
 
-    try:
-        check_output(out, cli.db_path(), force=force)
-    except OutputPathError as exc:
-        fail(str(exc))
+    check_output(out, cli.db_path(), force=force)
 
     suffix = Path(out).suffix.lstrip(".").lower()
     fmt = fmt or (suffix if suffix in FORMATS else "csv")
     store = _open(cli)
     _refresh(store, terms=False)
-    ids = linked_component(store.conn, _resolve(store.conn, author).id) if author else None
+    ids = linked_component(store.conn, resolve_author(store.conn, author).id) if author else None
     graph = interaction_graph(store, min_weight=min_weight, author_ids=ids)
     edges = graph.edges
     try:
@@ -171,11 +161,12 @@ def graph_cmd(cli: CliContext, out, fmt, author, min_weight, force):
 
 
 def _link(cli: CliContext, first: str, second: str, note: str | None, linked: bool) -> None:
+    from ..analytics.authors import resolve_author
     from ..analytics.identity import link_identities, unlink_identities
     from ..sanitize import sanitize
 
     store = cli.open_store(must_exist=True)
-    a, b = _resolve(store.conn, first), _resolve(store.conn, second)
+    a, b = resolve_author(store.conn, first), resolve_author(store.conn, second)
     try:
         (link_identities if linked else unlink_identities)(store, a, b, cli.analyst, note)
     except ValueError as exc:
@@ -209,12 +200,13 @@ unlink_cmd = _link_command("unlink", False, "Record that two accounts are not (o
 @pass_cli
 def sentiment_cmd(cli: CliContext, target, author, as_json):
     """Weekly sentiment toward TARGET (a person, organisation or place) in the posts naming it."""
+    from ..analytics.authors import resolve_author
     from ..analytics.identity import linked_component
     from ..analytics.render import sentiment_text
     from ..analytics.sentiment import sentiment_trend
 
     store = cli.open_store(readonly=True, must_exist=True)
-    ids = linked_component(store.conn, _resolve(store.conn, author).id) if author else None
+    ids = linked_component(store.conn, resolve_author(store.conn, author).id) if author else None
     _answer(store, lambda: sentiment_trend(store.conn, target, ids), as_json, sentiment_text)
 
 

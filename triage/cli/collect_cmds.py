@@ -18,12 +18,9 @@ MAX_PRINTED_PROBLEMS = 50
 
 
 def _plugins() -> dict:
-    from ..plugin_api import PluginError, available_collectors
+    from ..plugin_api import available_collectors
 
-    try:
-        return available_collectors()
-    except PluginError as exc:
-        fail(str(exc))
+    return available_collectors()
 
 
 def _schema(cls) -> dict:
@@ -139,15 +136,11 @@ def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag
     SIGTERM, a crash) resumes where it was and stores nothing twice.
     """
     from .. import collect
-    from ..plugin_api import PluginError
     from ..progress import ProgressLine
 
     if alert_cmd and no_tag:
         fail("--alert-cmd needs tagging: drop --no-tag")
-    try:
-        configs = collect.select(cli.config.collectors, name)
-    except PluginError as exc:
-        fail(str(exc))
+    configs = collect.select(cli.config.collectors, name)
     if not configs:
         fail(f"no collectors configured: add [[collectors]] tables to {cli.config.path or 'the config file'} "
              "(see the README)")
@@ -218,15 +211,6 @@ def secret_group():
     """API tokens in the system keyring (never in the config, the store or a log)."""
 
 
-def _secret_call(fn, *args):
-    from ..secrets import SecretError
-
-    try:
-        return fn(*args)
-    except SecretError as exc:
-        fail(str(exc))
-
-
 @secret_group.command("set")
 @click.argument("name")
 @pass_cli
@@ -234,10 +218,10 @@ def secret_set(cli: CliContext, name):
     """Store secret NAME (prompted without echo; or piped on stdin)."""
     from .. import secrets
 
-    _secret_call(secrets.require_backend, name)
+    secrets.require_backend(name)
     value = click.prompt(f"value for secret {name}", hide_input=True, default="", show_default=False,
                          prompt_suffix=": ", err=True)
-    backend = _secret_call(secrets.set_secret, name, value.strip())
+    backend = secrets.set_secret(name, value.strip())
     note = " (unencrypted file: prefer EncryptedKeyring or a desktop keyring)" if backend == "PlaintextKeyring" else ""
     click.echo(f"stored secret {name} in the keyring ({backend}){note}")
 
@@ -248,7 +232,7 @@ def secret_delete(name):
     """Remove secret NAME from the keyring."""
     from .. import secrets
 
-    _secret_call(secrets.delete_secret, name)
+    secrets.delete_secret(name)
     click.echo(f"deleted secret {name}")
 
 
@@ -263,7 +247,7 @@ def secret_list(cli: CliContext):
         click.echo("no configured collector uses a secret")
         return
     for name, users in sorted(names.items()):
-        status = _secret_call(secrets.secret_status, name)
+        status = secrets.secret_status(name)
         click.echo(f"{name:<28} {status:<10} used by {', '.join(users)}")
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..config import Config, ConfigError, load_config, resolve_db
+from ..config import Config, load_config, resolve_db
+from ..errors import TriageError
 
 
 def fail(message: str, code: int = 1):
@@ -51,11 +52,8 @@ class CliContext:
 
     @property
     def config(self) -> Config:
-        if self._config is None:
-            try:
-                self._config = load_config(Path(self.config_file) if self.config_file else None)
-            except ConfigError as exc:
-                fail(str(exc))
+        if self._config is None:  # a ConfigError ends the command as one line (cli.TriageGroup)
+            self._config = load_config(Path(self.config_file) if self.config_file else None)
         return self._config
 
     def db_path(self) -> Path:
@@ -64,15 +62,15 @@ class CliContext:
         return path
 
     def open_store(self, readonly: bool = False, must_exist: bool = False):
-        from ..store import SchemaTooNew, Store, StoreError
+        from ..store import Store
 
         path = self.db_path()
         if must_exist and not path.exists():
             fail(f"{path}: no store here yet (import something first, or give --db)")
         try:
             return Store.open(path, readonly=readonly)
-        except (StoreError, SchemaTooNew) as exc:
-            fail(str(exc))
+        except TriageError:  # StoreError, SchemaTooNew: their own one line (cli.TriageGroup)
+            raise
         except Exception as exc:  # sqlite3.DatabaseError: not a database, unreadable, read-only
             from .faults import fault_message
 

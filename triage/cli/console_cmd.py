@@ -8,13 +8,8 @@ from .common import CliContext
 
 
 def open_console(cli: CliContext, db_path: Path, create: bool = False, title: str | None = None) -> None:
-    from ..config import ConfigError
     from ..screens.app import run_console
     from ..screens.config_check import check_console_config
-    from .common import fail
 
-    try:
-        check_console_config(cli.config)
-    except ConfigError as exc:
-        fail(str(exc))
+    check_console_config(cli.config)  # a ConfigError is one line, before any screen is drawn
     run_console(db_path, cli.config, title=title)

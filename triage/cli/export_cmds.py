@@ -55,8 +55,7 @@ def export_group(ctx: click.Context, cli: CliContext, fmt, out_dir, label_state,
         return
     if not fmt or not out_dir:
         fail("give --format and --out (or `triage export verify DIR`)")
-    from ..export import ExportError, ExportFilter, PseudonymKeyError, parse_time_bound, run_export
-    from ..store import UnknownPost
+    from ..export import ExportFilter, parse_time_bound, run_export
 
     store = cli.open_store(must_exist=True)
     try:
@@ -74,8 +73,6 @@ def export_group(ctx: click.Context, cli: CliContext, fmt, out_dir, label_state,
         )
         result = run_export(store, fmt, out_dir, flt, analyst=cli.analyst, dev_fraction=dev_fraction,
                             pseudonymize=pseudonymize, tlp=tlp, title=title)
-    except (ExportError, PseudonymKeyError, UnknownPost) as exc:
-        fail(str(exc))
     finally:
         store.close()
     split = f" ({result.train:,} train, {result.dev:,} dev)" if result.train is not None else ""

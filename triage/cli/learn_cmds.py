@@ -91,7 +91,7 @@ def train_cmd(cli: CliContext, files, from_store, dev_fraction, activate, as_jso
       triage train                       # the store's labels, as `triage export --format jsonl` writes them
       triage train sets/a/train.jsonl sets/a/dev.jsonl --no-activate
     """
-    from ..learning import LearningError, file_training_set, store_training_set, train_model
+    from ..learning import file_training_set, store_training_set, train_model
     from ..progress import ProgressLine
 
     if files and from_store:
@@ -122,13 +122,10 @@ def train_cmd(cli: CliContext, files, from_store, dev_fraction, activate, as_jso
     try:
         report = train_model(training, threshold=cli.config.threshold, activate=activate,
                              store=store, analyst=cli.analyst, on_label=on_label, on_stage=on_stage)
-    except LearningError as exc:
+    finally:  # a LearningError's line comes after the cleared progress line
         progress.done()
-        fail(str(exc))
-    finally:
         if store is not None:
             store.close()
-    progress.done()
     click.echo(json.dumps(report.as_dict(), indent=2) if as_json else render_train_report(report))
 
 
@@ -175,10 +172,7 @@ def activate_cmd(cli: CliContext, name):
         before = active_model_dir()
     except LearningError:
         before = None  # a dangling pointer is what this command repairs
-    try:
-        path = set_active(name)
-    except LearningError as exc:
-        fail(str(exc))
+    path = set_active(name)
     chosen = path.name if path is not None else STARTER
     if cli.db_path().exists():
         store = cli.open_store()
@@ -198,15 +192,12 @@ def rescore_cmd(cli: CliContext, as_json):
     Posts whose risk moved by more than 0.05, or whose flag changed, keep their old score and
     detector version; the post view shows them.
     """
-    from ..learning import LearningError, rescore
+    from ..learning import rescore
     from ..progress import ProgressLine
     from ..tagging import make_tagger
 
     store = cli.open_store(must_exist=True)
-    try:
-        tagger = make_tagger(cli.config.threshold, workers=cli.config.tag_workers)
-    except LearningError as exc:
-        fail(str(exc))
+    tagger = make_tagger(cli.config.threshold, workers=cli.config.tag_workers)
     progress = ProgressLine("rescoring")
     try:
         report = rescore(store, tagger=tagger, analyst=cli.analyst,

@@ -17,6 +17,8 @@ from __future__ import annotations
 import time
 from typing import Sequence
 
+from .registry import STARTER
+
 
 def _best_rate(fn, n: int, repeat: int, clock=time.process_time) -> float:
     best = 0.0
@@ -29,7 +31,7 @@ def _best_rate(fn, n: int, repeat: int, clock=time.process_time) -> float:
 
 
 def bench_tagging(texts: Sequence[str], batch_size: int = 1000, repeat: int = 3, detector=None,
-                  model: str | None = "default", n_process: int = 1) -> dict:
+                  model: str | None = STARTER, n_process: int = 1) -> dict:
     """One process: both timed in CPU time. ``n_process > 1`` adds the worker pool's rate, timed on
     the wall clock (its work is spread over processes) beside the tokenizer's wall-clock rate."""
     import spacy
@@ -96,5 +98,5 @@ if __name__ == "__main__":  # python -m triage.detector.bench FILE.jsonl [FILE .
     for path in args.files:
         texts = [e.text for e in iter_labeled(path, [], require_cats=False)]
         rows += texts[: args.limit] if args.limit else texts
-    print(json.dumps(bench_tagging(rows, model=None if args.no_model else "default", n_process=args.n_process),
+    print(json.dumps(bench_tagging(rows, model=None if args.no_model else STARTER, n_process=args.n_process),
                      indent=2))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..indicators import TEXT_INDICATORS
-from . import resources
+from . import registry, resources
 from .context import EMPTY, interpret
 from .language import FOREIGN_DAMP, foreign_language
 from .normalize import normalize
@@ -126,13 +126,16 @@ def _vocabulary(patterns):
 class Detector:
     """Tag posts with the text indicators and a risk score.
 
-    ``model``: ``None`` rules only; ``"default"`` the shipped starter model when the package has
-    one (rules only otherwise); or the path of a model directory written by ``train_textcat``.
+    ``model``: as the model registry names them (``triage.detector.registry``): ``"starter"`` the
+    shipped model (rules only when the package has none), ``"active"`` the model `triage models
+    activate` chose (else the starter), ``None`` rules only, or the path of a model directory
+    written by ``train_textcat``. The default is the starter model, so a Detector built from
+    Python scores the same whatever the analysts activated; tagging the store asks for "active".
     ``use_ner``: use PERSON/ORG/GPE/FAC/NORP entities of ``en_core_web_sm`` for ``target``;
     ``None`` = when that package is installed. ``patterns_dir`` overrides ``data/patterns``.
     """
 
-    def __init__(self, threshold: float | None = None, model: str | None = "default", *,
+    def __init__(self, threshold: float | None = None, model: str | None = registry.STARTER, *,
                  patterns_dir: str | Path | None = None, use_ner: bool | None = None):
         import spacy
 
@@ -151,14 +154,7 @@ class Detector:
             nlp = spacy.blank("en")
         nlp.max_length = 10_000_000
         self.model_info = None
-        if model == "default":
-            mdir = resources.default_model_dir()
-        elif model is None:
-            mdir = None
-        else:
-            mdir = Path(model)
-            if not mdir.exists():
-                raise FileNotFoundError(f"model directory not found: {mdir}")
+        mdir = registry.model_dir(model)
         if mdir is not None:
             info = model_mod.read_info(mdir)
             src = model_mod.load_pipeline(info)

@@ -10,12 +10,13 @@ import re
 import tomllib
 from pathlib import Path
 
+from ..errors import SetupError
 from . import resources
 
 _CVC = re.compile(r"[^aeiou][aeiou][bdgmnprt]$")
 
 
-class LexiconError(ValueError):
+class LexiconError(SetupError, ValueError):
     """A word-class file that cannot be used: ``file: class: what is wrong``."""
 
 

@@ -1,9 +1,11 @@
 """Load the analyst-editable pattern files (``data/patterns/*.toml``) and compile their mini-language.
 
 This module does not import spaCy: it turns the TOML files into plain ``Rule`` objects and
-parses each ``match`` string into a small tree of word sets and groups (``Compiler.tree``);
-``Compiler.compile`` can also spell it out as spaCy Matcher token patterns (lists of dicts).
-``component.py`` puts fixed spellings into a PhraseMatcher and walks the rest from an anchor word.
+parses each ``match`` string into a small tree of word sets and groups (``Compiler.tree``).
+``Compiler.compile`` spells a pattern out as token patterns in spaCy Matcher's notation (lists
+of dicts), which the check for a negation spelled inside a rule reads; no spaCy Matcher or
+PhraseMatcher runs them. ``component.py`` files every fixed spelling as a phrase under its
+rarest word and walks the other patterns from an anchor word (see its docstring).
 
 File kinds
 ----------
@@ -40,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..errors import SetupError
 from ..indicators import TEXT_INDICATORS
 
 CONTEXT_KINDS = (
@@ -120,7 +123,7 @@ def _scan(text: str) -> list[str]:
 MAX_EXPANSIONS = 4000
 
 
-class PatternError(ValueError):
+class PatternError(SetupError, ValueError):
     """A pattern file that cannot be used; the message names the file and rule."""
 
 

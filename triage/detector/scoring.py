@@ -21,7 +21,7 @@ ones at 0.6 (threat, weapons, target) 0.76: several together weigh more than one
 
 from __future__ import annotations
 
-from ..indicators import TEXT_INDICATORS
+from ..indicators import INDICATOR_LIST
 
 DEFAULT_THRESHOLD = 0.5
 SINGLE_SHARE = 0.75
@@ -30,19 +30,9 @@ MODEL_IDIOM_DAMP = 0.5
 MIN_HIT_SCORE = 0.1  # weaker rule hits (lexicon words, damped hits) count in scores but are not reported as evidence
 MIN_MODEL_HIT = 0.25  # a model hit is reported when lambda * m reaches this
 
-# How much each indicator counts towards risk (TRAP-18: threat and plan are the nearest to action).
-INDICATOR_WEIGHTS: dict[str, float] = {
-    "threat": 1.0,
-    "plan": 0.9,
-    "weapons": 0.75,
-    "fixation_past_attacks": 0.8,
-    "radicalization": 0.6,
-    "target": 0.55,
-    "violence_history": 0.6,
-    "distress": 0.55,
-    "isolation": 0.45,
-}
-assert set(INDICATOR_WEIGHTS) == set(TEXT_INDICATORS)
+# How much each indicator counts towards risk (the indicator table's ``weight``; TRAP-18: threat
+# and plan are the nearest to action).
+INDICATOR_WEIGHTS: dict[str, float] = {i.id: i.weight for i in INDICATOR_LIST if i.weight is not None}
 
 
 def blend(rule: float, model: float | None, weight: float = DEFAULT_BLEND) -> float:

@@ -19,6 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from ..errors import TriageError
 from .split import MENTION_RE, URL_RE
 
 SERVICE = "triage"
@@ -28,7 +29,7 @@ DIGITS = 10
 # Bare (no "@") handles shorter than this are left alone: "me" or "bob" would eat ordinary words.
 MIN_BARE_HANDLE = 4
 
-class PseudonymKeyError(RuntimeError):
+class PseudonymKeyError(TriageError, RuntimeError):
     pass
 
 

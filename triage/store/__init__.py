@@ -1,4 +1,4 @@
-"""The SQLite store (see DESIGN.md, "Store")."""
+"""The SQLite store (the README's "The store" says what it keeps and why)."""
 
 from .audit import ChainReport
 from .core import BatchResult, Store, StoreError, StoreFull, TagResult, UnknownPost

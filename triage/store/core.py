@@ -19,6 +19,7 @@ from typing import Iterable, Iterator, Sequence
 
 import sqlite_utils
 
+from ..errors import TriageError
 from ..records import PostRecord
 from . import audit, custody
 from .schema import migrate
@@ -29,7 +30,7 @@ _UNLOADED = object()
 BUSY_TIMEOUT_MS = 15_000
 
 
-class StoreError(RuntimeError):
+class StoreError(TriageError, RuntimeError):
     pass
 
 

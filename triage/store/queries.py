@@ -7,6 +7,7 @@ from array import array
 from dataclasses import asdict, dataclass, field, replace
 
 from ..detector.types import Hit  # plain dataclasses: importing them loads no spaCy
+from ..errors import TriageError
 
 from . import concern_queries as cq
 from .context_queries import AuthorConcernBrief, ContextLine, author_concern, other_flagged, thread_above
@@ -73,7 +74,7 @@ LABEL_STATES = ("any", "unreviewed", "labeled")
 SNIPPET_CHARS = 300  # rows carry only the start of a post: a 1 MB post must not slow the list
 
 
-class SearchError(ValueError):
+class SearchError(TriageError, ValueError):
     """A full-text query SQLite could not parse; the message is SQLite's own."""
 
 

@@ -10,6 +10,8 @@ from typing import Callable
 
 import sqlite_utils
 
+from ..errors import TriageError
+
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
     db["sources"].create({"id": int, "name": str, "first_seen": int}, pk="id", not_null={"name"}, if_not_exists=True)
@@ -165,7 +167,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_an
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SchemaTooNew(RuntimeError):
+class SchemaTooNew(TriageError, RuntimeError):
     pass
 
 
