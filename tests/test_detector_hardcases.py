@@ -90,6 +90,7 @@ HARD_NEGATIVES = [
     ("threat", "omg you killed that! best set of the night"),  # praise, not a killing
     ("threat", "she killed that performance, I would have cried"),
     ("threat", "my boss kicked her out of the meeting and cut him off mid sentence"),
+    ("threat", "my therapist said to write letters to the people I'm angry at and then burn them"),
 ]
 
 
