@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
+from .collectors.record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
 
 DEFAULT_DISPOSITIONS = ("escalate", "monitor", "benign", "unclear")
 APP = "triage"

@@ -1,6 +1,6 @@
 """Collector commands: `triage collectors` (what is installed and configured), `triage collect`
 (run configured collectors, once or on their schedules), `triage secret` (API tokens in the
-keyring). The work itself is in ``triage.collect``; this module only talks to the terminal."""
+keyring). The work itself is in ``triage.collectors.live``; this module only talks to the terminal."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ MAX_PRINTED_PROBLEMS = 50
 
 
 def _plugins() -> dict:
-    from ..plugin_api import PluginError, available_collectors
+    from ..collectors.discovery import PluginError, available_collectors
 
     try:
         return available_collectors()
@@ -138,8 +138,8 @@ def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag
     Every committed batch moves the collector's cursor, so a run stopped at any point (Ctrl-C,
     SIGTERM, a crash) resumes where it was and stores nothing twice.
     """
-    from .. import collect
-    from ..plugin_api import PluginError
+    from ..collectors import live as collect
+    from ..collectors.api import PluginError
     from ..progress import ProgressLine
 
     if alert_cmd and no_tag:
@@ -219,7 +219,7 @@ def secret_group():
 
 
 def _secret_call(fn, *args):
-    from ..secrets import SecretError
+    from ..collectors.credentials import SecretError
 
     try:
         return fn(*args)
@@ -232,7 +232,7 @@ def _secret_call(fn, *args):
 @pass_cli
 def secret_set(cli: CliContext, name):
     """Store secret NAME (prompted without echo; or piped on stdin)."""
-    from .. import secrets
+    from ..collectors import credentials as secrets
 
     _secret_call(secrets.require_backend, name)
     value = click.prompt(f"value for secret {name}", hide_input=True, default="", show_default=False,
@@ -246,7 +246,7 @@ def secret_set(cli: CliContext, name):
 @click.argument("name")
 def secret_delete(name):
     """Remove secret NAME from the keyring."""
-    from .. import secrets
+    from ..collectors import credentials as secrets
 
     _secret_call(secrets.delete_secret, name)
     click.echo(f"deleted secret {name}")
@@ -256,7 +256,7 @@ def secret_delete(name):
 @pass_cli
 def secret_list(cli: CliContext):
     """The secret names the configured collectors use, and whether each is set (never values)."""
-    from .. import secrets
+    from ..collectors import credentials as secrets
 
     names = secrets.secret_names(cli.config.collectors, _plugins())
     if not names:

@@ -18,8 +18,8 @@ MAX_PRINTED_PROBLEMS = 200
 
 
 def _importer_for(path: Path, fmt: str, mapping: str, source: str | None, shown: str | None = None):
-    from ..plugin_api import PluginError, detect_format, file_importers
-    from ..plugins.field_mapping import RecordError, parse_mapping
+    from ..collectors.discovery import PluginError, detect_format, file_importers
+    from ..collectors.field_mapping import parse_mapping
 
     try:
         importers = file_importers()
@@ -35,13 +35,13 @@ def _importer_for(path: Path, fmt: str, mapping: str, source: str | None, shown:
         if source and "source" in cls.options_schema:
             options["source"] = source
         return cls(options)
-    except (PluginError, RecordError) as exc:
+    except PluginError as exc:
         fail(sanitize(str(exc).replace(str(path), shown or str(path))))
 
 
 def _reads_compressed(given: str, fmt: str) -> bool:
     """Whether the importer for this file decompresses it itself (a Reddit .zst dump)."""
-    from ..plugin_api import PluginError, detect_format, file_importers
+    from ..collectors.discovery import PluginError, detect_format, file_importers
 
     if given == "-":
         return False
@@ -79,7 +79,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
         fail("--alert-cmd needs tagging: drop --no-tag")
     alert = None
     if alert_cmd:
-        from ..collect import AlertCommand
+        from ..collectors.live import AlertCommand
 
         alert = AlertCommand(alert_cmd, alert_threshold)
     with contextlib.ExitStack() as inputs:
@@ -88,7 +88,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
 
 def _import(cli, inputs, files, fmt, mapping, source, strict, no_tag, batch_size, alert, quiet):
     from ..import_input import STDIN_NAME, readable
-    from ..ingest import StrictStop, run_collector
+    from ..collectors.runner import StrictStop, run_collector
     from ..progress import ProgressLine
     from ..store import StoreError
 

@@ -36,8 +36,9 @@ from typing import Callable, Iterable
 import urllib3
 from urllib3.util.retry import Retry
 
-from . import __version__
-from .sanitize import sanitize
+from .. import __version__
+from ..errors import TriageError
+from ..sanitize import sanitize
 
 DEFAULT_USER_AGENT = f"triage-console/{__version__} (threat-leakage triage collector; urllib3)"
 # Epoch values below this in a reset header are a number of seconds to wait (Reddit sends a
@@ -48,7 +49,7 @@ _HINT_CHARS = 160
 _CHUNK = 64 * 1024
 
 
-class HttpError(RuntimeError):
+class HttpError(TriageError, RuntimeError):
     """A request that failed for good (after retries). The message is one line, with no secret."""
 
     def __init__(self, message: str, status: int | None = None):
