@@ -22,14 +22,23 @@ from __future__ import annotations
 import urllib.parse
 from typing import Iterator
 
-from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord,
-                               RecordError, records_from)
+from triage.collectors import (
+    Collector,
+    CollectorState,
+    ImportProblem,
+    Option,
+    PluginError,
+    PostRecord,
+    RecordError,
+    TimestampError,
+    parse_timestamp,
+    records_from,
+)
 from triage.collectors import api_fields as f
 from triage.collectors.credentials import get_secret
 from triage.collectors.feed_log import FeedLog
 from triage.collectors.html_text import html_to_text
 from triage.collectors.http_client import HttpClient, HttpError, settings_for
-from triage.timeparse import TimestampError, parse_timestamp
 
 
 def _id_key(value: str) -> tuple[int, str]:

@@ -19,12 +19,20 @@ from typing import Iterator
 
 import ijson
 
-from triage.collectors import (Collector, CollectorState, EntryProblem, ImportProblem, Option, PostRecord,
-                               RecordError, records_from)
-from triage.collectors.problems import json_reason
+from triage.collectors import (
+    Collector,
+    CollectorState,
+    ImportProblem,
+    Option,
+    PostRecord,
+    RecordError,
+    TimestampError,
+    parse_timestamp,
+    records_from,
+)
+from triage.collectors.json_depth import numbered_entries
 from triage.collectors.record_loop import Where
 from triage.misp_format import POST_REF_PREFIX
-from triage.timeparse import TimestampError, parse_timestamp
 
 SOURCE_FOR_FOREIGN = "misp"
 
@@ -87,17 +95,8 @@ class MispEventCollector(Collector):
         """The event's microblog objects, numbered; where its JSON breaks, one problem and the end."""
         path = Path(self.options["path"])
         size = os.path.getsize(path)
-        entry = 0
         with open(path, "rb") as fh:
-            try:
-                for obj in ijson.items(fh, "Event.Object.item", use_float=True):
-                    if not isinstance(obj, dict) or obj.get("name") != "microblog":
-                        continue
-                    entry += 1
-                    yield (str(path), entry), obj
-                    state.progress(fh.tell(), size)
-            except ijson.JSONError as exc:
-                yield EntryProblem(str(path), entry + 1, f"broken JSON, reading stopped here: {json_reason(exc)}")
-            except UnicodeDecodeError as exc:
-                yield EntryProblem(str(path), entry + 1, f"invalid UTF-8 at byte {exc.start}")
+            objects = ijson.items(fh, "Event.Object.item", use_float=True)
+            microblogs = (o for o in objects if isinstance(o, dict) and o.get("name") == "microblog")
+            yield from numbered_entries(str(path), microblogs, after_each=lambda _: state.progress(fh.tell(), size))
         state.progress(size, size)

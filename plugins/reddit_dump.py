@@ -23,11 +23,20 @@ from typing import IO, Iterator
 
 import zstandard
 
-from triage.collectors import Collector, CollectorState, ImportProblem, Option, PostRecord, RecordError, records_from
+from triage.collectors import (
+    Collector,
+    CollectorState,
+    ImportProblem,
+    Option,
+    PostRecord,
+    RecordError,
+    TimestampError,
+    parse_timestamp,
+    records_from,
+)
 from triage.collectors.lines import iter_lines
 from triage.collectors.record_loop import Where
 from triage.collectors.zstd_frames import truncation
-from triage.timeparse import TimestampError, parse_timestamp
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 MAX_WINDOW = 2**31  # what `zstd --long=31` dumps need; the default limit (128 MiB) refuses them

@@ -22,12 +22,21 @@ from typing import Iterator
 
 import feedparser
 
-from triage.collectors import Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, records_from
+from triage.collectors import (
+    Collector,
+    CollectorState,
+    ImportProblem,
+    Option,
+    PluginError,
+    PostRecord,
+    TimestampError,
+    parse_timestamp,
+    records_from,
+)
 from triage.collectors import api_fields as f
 from triage.collectors.feed_log import FeedLog
 from triage.collectors.html_text import html_to_text
 from triage.collectors.http_client import HttpClient, settings_for
-from triage.timeparse import TimestampError, parse_timestamp
 
 ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, */*;q=0.5"
 

@@ -27,10 +27,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ijson
 
-from triage.collectors import (Collector, CollectorState, EntryProblem, ImportProblem, Option, PluginError,
-                               PostRecord, RecordError, records_from)
-from triage.collectors.json_depth import Capped, depth_cut, too_deep
-from triage.collectors.problems import json_reason
+from triage.collectors import (
+    Collector,
+    CollectorState,
+    ImportProblem,
+    Option,
+    PluginError,
+    PostRecord,
+    RecordError,
+    records_from,
+)
+from triage.collectors.json_depth import Capped, depth_cut, numbered_entries
 from triage.collectors.record_loop import Where
 
 # Where messages sit in the two layouts (ijson prefixes), and where the chat they belong to starts.
@@ -131,7 +138,8 @@ class TelegramExportCollector(Collector):
             except ValueError:
                 raise RecordError(None, f"unreadable 'date' {raw_date[:30]!r}") from None
         else:
-            raise RecordError(None, "no 'date_unixtime' (an old export? give the exporter's zone in the 'timezone' option)")
+            raise RecordError(None, "no 'date_unixtime' (an old export? give the exporter's zone in the "
+                                    "'timezone' option)")
         sender_id = msg.get("from_id") or msg.get("actor_id")
         sender = msg.get("from")
         if sender_id is not None and not isinstance(sender_id, (str, int)) or isinstance(sender_id, bool):
@@ -172,7 +180,6 @@ class TelegramExportCollector(Collector):
         size = os.path.getsize(path)
         cut = depth_cut(lambda: open(path, "rb"))
         header = _single_chat_header(path, cut)
-        entry = 0
         with open(path, "rb") as fh:
             source = fh if cut is None else Capped(fh, cut)
             if header is not None:
@@ -180,17 +187,12 @@ class TelegramExportCollector(Collector):
                 messages = ((header, m) for m in ijson.items(source, "messages.item", use_float=True))
             else:
                 messages = _account_messages(ijson.parse(source, use_float=True))
-            try:
-                for chat, msg in messages:
-                    entry += 1
-                    yield (str(path), entry), (chat, msg)
-                    if entry % _PROGRESS_EVERY == 0:
-                        state.progress(fh.tell(), size)
-            except ijson.JSONError as exc:
-                reason = too_deep() if cut is not None else f"broken JSON, reading stopped here: {json_reason(exc)}"
-                yield EntryProblem(str(path), entry + 1, reason)
-            except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
-                yield EntryProblem(str(path), entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")
+
+            def progress(entry: int) -> None:
+                if entry % _PROGRESS_EVERY == 0:
+                    state.progress(fh.tell(), size)
+
+            yield from numbered_entries(str(path), messages, cut=cut, after_each=progress)
 
 
 def _single_chat_header(path: Path, cut: int | None = None) -> dict | None:

@@ -28,13 +28,21 @@ from typing import IO, Iterator
 
 import ijson
 
-from triage.collectors import (Collector, CollectorState, EntryProblem, ImportProblem, Option, PluginError,
-                               PostRecord, RecordError, records_from)
+from triage.collectors import (
+    Collector,
+    CollectorState,
+    ImportProblem,
+    Option,
+    PluginError,
+    PostRecord,
+    RecordError,
+    TimestampError,
+    parse_timestamp,
+    records_from,
+)
 from triage.collectors.field_mapping import as_text
-from triage.collectors.json_depth import Capped, depth_cut, too_deep
-from triage.collectors.problems import json_reason
+from triage.collectors.json_depth import Capped, depth_cut, numbered_entries
 from triage.collectors.record_loop import Where
-from triage.timeparse import TimestampError, parse_timestamp
 
 _TWEET_FILES = re.compile(r"^(tweets?|deleted-tweets)(-part\d+)?\.js$")
 _PREFIX = re.compile(rb"^(?:\xef\xbb\xbf)?\s*window\.YTD\.([A-Za-z0-9_]+)\.part\d+\s*=\s*")
@@ -214,23 +222,17 @@ class XArchiveCollector(Collector):
                                                                                       | ImportProblem]:
         """The items of one tweets file, numbered; where its JSON breaks or nests too deep, one
         problem and the end of that file (the tweets before it are kept)."""
-        label = archive.label[name]
-        entry = 0
         cut = depth_cut(lambda: _skip_assignment(archive.open(name)))
         with archive.open(name) as fh:
             body = _skip_assignment(fh)
-            try:
-                for item in ijson.items(body if cut is None else Capped(body, cut), "item", use_float=True):
-                    entry += 1
-                    yield (label, entry), item
-                    self._done += 1
-                    if self._done % _PROGRESS_EVERY == 0:
-                        state.progress(self._done)
-            except ijson.JSONError as exc:
-                reason = too_deep() if cut is not None else f"broken JSON, reading stopped here: {json_reason(exc)}"
-                yield EntryProblem(label, entry + 1, reason)
-            except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
-                yield EntryProblem(label, entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")
+
+            def progress(_entry: int) -> None:
+                self._done += 1
+                if self._done % _PROGRESS_EVERY == 0:
+                    state.progress(self._done)
+
+            tweets = ijson.items(body if cut is None else Capped(body, cut), "item", use_float=True)
+            yield from numbered_entries(archive.label[name], tweets, cut=cut, after_each=progress)
 
     def _record(self, item, handle: str, context: dict, deleted: bool) -> PostRecord:
         if not isinstance(item, dict):

@@ -157,6 +157,10 @@ BROKEN = {
     "needs-lib": ("broken_import:Collector", {"broken_import": "import a_library_that_is_not_installed\n"}),
     "not-a-class": ("broken_class:NotACollector", {"broken_class": "class NotACollector:\n    pass\n"}),
     "crashes": ("broken_crash:Collector", {"broken_crash": "raise SystemExit('plugin gave up')\n"}),
+    "bad-schema": ("broken_schema:Lines", {"broken_schema": "from triage.collectors import Collector\n"
+                                                             "class Lines(Collector):\n"
+                                                             "    name = 'bad-schema'\n"
+                                                             "    options_schema = {'path': str}\n"}),
 }
 
 
@@ -180,6 +184,7 @@ def test_broken_third_party_plugins_are_skipped_with_one_line_each(tmp_path):
     assert "SyntaxError" in next(w for w in warnings if "'syntax'" in w)
     assert "a_library_that_is_not_installed" in next(w for w in warnings if "'needs-lib'" in w)
     assert "is not a triage Collector" in next(w for w in warnings if "'not-a-class'" in w)
+    assert "options_schema must map option names to Option(...)" in next(w for w in warnings if "'bad-schema'" in w)
     assert "Traceback" not in listed.stderr
 
     # Format detection asks every importer: the broken ones are skipped once, the file imported.
@@ -195,8 +200,9 @@ def test_broken_third_party_plugins_are_skipped_with_one_line_each(tmp_path):
                       f'[[collectors]]\nname = "good"\nplugin = "jsonl"\n[collectors.options]\npath = "{posts}"\n')
     ran = triage(site, "--db", db, "collect", "--no-tag", config=config)
     assert ran.returncode == 1
-    assert ran.stderr.splitlines() == ["triage: error: collector bad: collector plugin 'needs-lib' (broken_import:Collector) failed to load: "
-                                       "ModuleNotFoundError: No module named 'a_library_that_is_not_installed'"]
+    assert ran.stderr.splitlines() == [
+        "triage: error: collector bad: collector plugin 'needs-lib' (broken_import:Collector) failed to load: "
+        "ModuleNotFoundError: No module named 'a_library_that_is_not_installed'"]
     assert "good: 1 read, 0 added, 1 already stored" in ran.stdout
     assert "Traceback" not in ran.stderr + ran.stdout
 

@@ -20,7 +20,8 @@ One module per job:
   JSON), ``newest_first`` (resumable walks of newest-first listings), ``zstd_frames`` (is a
   .zst whole?).
 
-The names below are the stable surface: ``from triage.collectors import Collector, records_from``.
+The names below are the stable surface: ``from triage.collectors import Collector, records_from``
+(with ``parse_timestamp``, the project's reader of the time formats sources write).
 The HTTP client, the keyring and the feed log are imported only when asked for (urllib3 and the
 keyring cost start-up time that a file importer does not need). ``triage.plugin_api`` still
 works for plugins written before this package.
@@ -32,6 +33,7 @@ from importlib import import_module
 from typing import Any
 
 from ..records import ImportProblem, PostRecord
+from ..timeparse import TimestampError, parse_timestamp
 from .api import ENTRY_POINT_GROUP, Collector, CollectorState, Option, PluginError
 from .problems import EntryProblem
 from .record_check import RecordError, RecordLimits
@@ -44,7 +46,8 @@ _LAZY = {
 }
 
 __all__ = ["ENTRY_POINT_GROUP", "Collector", "CollectorState", "EntryProblem", "ImportProblem", "Option",
-           "PluginError", "PostRecord", "RecordError", "RecordLimits", "records_from", *_LAZY]
+           "PluginError", "PostRecord", "RecordError", "RecordLimits", "TimestampError", "parse_timestamp",
+           "records_from", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 from ..sanitize import sanitize
-from .api import ENTRY_POINT_GROUP, Collector, PluginError
+from .api import ENTRY_POINT_GROUP, Collector, Option, PluginError
 
 log = logging.getLogger("triage.collectors")
 _warned: set[str] = set()  # one warning per broken plugin and process, however often it is listed
@@ -46,6 +46,15 @@ def _load(ep: EntryPoint) -> type[Collector]:
                                    f"{type(exc).__name__}: {first}".rstrip(": "))) from None
     if not (isinstance(cls, type) and issubclass(cls, Collector)):
         raise PluginError(sanitize(f"collector plugin {ep.name!r} ({ep.value}) is not a triage Collector"))
+    # What the listing and `triage import` read off the class: checked here, once, so a malformed
+    # plugin is one warning rather than a traceback half-way through `triage collectors`.
+    schema, formats = cls.options_schema, cls.formats
+    if not (isinstance(schema, dict) and all(isinstance(k, str) and isinstance(v, Option) for k, v in schema.items())):
+        raise PluginError(sanitize(f"collector plugin {ep.name!r} ({ep.value}): options_schema must map "
+                                   "option names to Option(...)"))
+    if not (isinstance(formats, (tuple, list)) and all(isinstance(f, str) for f in formats)):
+        raise PluginError(sanitize(f"collector plugin {ep.name!r} ({ep.value}): formats must be a tuple of "
+                                   "format names"))
     return cls
 
 

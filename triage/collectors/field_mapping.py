@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from typing import Any, Mapping
+from typing import Mapping
 
 from ..records import PostRecord
 from ..timeparse import TimestampError, parse_timestamp

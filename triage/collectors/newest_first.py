@@ -41,7 +41,6 @@ from typing import Any, Callable, Iterator
 
 from .http_client import HttpError
 
-
 _FUTURE_SLACK = 86_400.0
 
 

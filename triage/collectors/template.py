@@ -34,10 +34,21 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from triage.collectors import Collector, CollectorState, ImportProblem, Option, PostRecord, RecordError, records_from
+# A plugin imports the SDK, triage.collectors, and nothing else of triage: that is the surface
+# kept stable for third parties.
+from triage.collectors import (
+    Collector,
+    CollectorState,
+    ImportProblem,
+    Option,
+    PostRecord,
+    RecordError,
+    TimestampError,
+    parse_timestamp,
+    records_from,
+)
 from triage.collectors.lines import iter_lines
 from triage.collectors.record_loop import Where
-from triage.timeparse import TimestampError, parse_timestamp
 
 MAX_LINE_BYTES = 1 << 20  # a post is a few KB; a longer line is junk, reported and skipped
 MAX_HANDLE = 200  # the store takes longer fields, but a handle this long is not a handle
