@@ -28,18 +28,8 @@ import urllib.parse
 from datetime import datetime, timezone
 from typing import Iterator
 
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PluginError,
-    PostRecord,
-    RecordError,
-    TimestampError,
-    parse_timestamp,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
 from triage.collectors import api_fields as f
 from triage.collectors.feed_log import FeedLog
 from triage.collectors.http_client import HttpClient, HttpError, settings_for

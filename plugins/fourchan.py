@@ -23,16 +23,8 @@ import re
 import urllib.parse
 from typing import Iterator
 
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PluginError,
-    PostRecord,
-    RecordError,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               records_from)
 from triage.collectors import api_fields as f
 from triage.collectors.feed_log import FeedLog
 from triage.collectors.html_text import html_to_text

@@ -22,18 +22,8 @@ from __future__ import annotations
 import urllib.parse
 from typing import Iterator
 
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PluginError,
-    PostRecord,
-    RecordError,
-    TimestampError,
-    parse_timestamp,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
 from triage.collectors import api_fields as f
 from triage.collectors.credentials import get_secret
 from triage.collectors.feed_log import FeedLog

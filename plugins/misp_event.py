@@ -19,17 +19,8 @@ from typing import Iterator
 
 import ijson
 
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PostRecord,
-    RecordError,
-    TimestampError,
-    parse_timestamp,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
 from triage.collectors.json_depth import numbered_entries
 from triage.collectors.record_loop import Where
 from triage.misp_format import POST_REF_PREFIX

@@ -23,17 +23,8 @@ from typing import IO, Iterator
 
 import zstandard
 
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PostRecord,
-    RecordError,
-    TimestampError,
-    parse_timestamp,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
 from triage.collectors.lines import iter_lines
 from triage.collectors.record_loop import Where
 from triage.collectors.zstd_frames import truncation

@@ -22,17 +22,8 @@ from typing import Iterator
 
 import feedparser
 
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PluginError,
-    PostRecord,
-    TimestampError,
-    parse_timestamp,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord,
+                               TimestampError, parse_timestamp, records_from)
 from triage.collectors import api_fields as f
 from triage.collectors.feed_log import FeedLog
 from triage.collectors.html_text import html_to_text

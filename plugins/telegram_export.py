@@ -27,16 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ijson
 
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PluginError,
-    PostRecord,
-    RecordError,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               records_from)
 from triage.collectors.json_depth import Capped, depth_cut, numbered_entries
 from triage.collectors.record_loop import Where
 

@@ -28,18 +28,8 @@ from typing import IO, Iterator
 
 import ijson
 
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PluginError,
-    PostRecord,
-    RecordError,
-    TimestampError,
-    parse_timestamp,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
 from triage.collectors.field_mapping import as_text
 from triage.collectors.json_depth import Capped, depth_cut, numbered_entries
 from triage.collectors.record_loop import Where

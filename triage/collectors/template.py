@@ -36,17 +36,8 @@ from typing import Iterator
 
 # A plugin imports the SDK, triage.collectors, and nothing else of triage: that is the surface
 # kept stable for third parties.
-from triage.collectors import (
-    Collector,
-    CollectorState,
-    ImportProblem,
-    Option,
-    PostRecord,
-    RecordError,
-    TimestampError,
-    parse_timestamp,
-    records_from,
-)
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
 from triage.collectors.lines import iter_lines
 from triage.collectors.record_loop import Where
 
