@@ -22,8 +22,9 @@ One module per job:
 
 The names below are the stable surface: ``from triage.collectors import Collector, records_from``
 (with ``parse_timestamp``, the project's reader of the time formats sources write).
-The HTTP client, the keyring and the feed log are imported only when asked for (urllib3 and the
-keyring cost start-up time that a file importer does not need). ``triage.plugin_api`` still
+The HTTP client, the keyring, the feed log and the timestamp reader are imported only when asked
+for: the config imports this package (the record limits), so what it imports up front every
+command pays for. ``triage.plugin_api`` still
 works for plugins written before this package.
 """
 
@@ -33,7 +34,6 @@ from importlib import import_module
 from typing import Any
 
 from ..records import ImportProblem, PostRecord
-from ..timeparse import TimestampError, parse_timestamp
 from .api import ENTRY_POINT_GROUP, Collector, CollectorState, Option, PluginError
 from .problems import EntryProblem
 from .record_check import RecordError, RecordLimits
@@ -43,6 +43,7 @@ _LAZY = {
     "HttpClient": "http_client", "HttpError": "http_client", "HttpSettings": "http_client",
     "settings_for": "http_client", "get_secret": "credentials", "SecretError": "credentials",
     "FeedLog": "feed_log", "get_collector": "discovery", "available_collectors": "discovery",
+    "parse_timestamp": "..timeparse", "TimestampError": "..timeparse",
 }
 
 __all__ = ["ENTRY_POINT_GROUP", "Collector", "CollectorState", "EntryProblem", "ImportProblem", "Option",
@@ -54,4 +55,5 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{module}"), name)
+    # Relative to this package: "http_client" is ours, "..timeparse" the core's.
+    return getattr(import_module(module if module.startswith(".") else f".{module}", __name__), name)
