@@ -194,6 +194,11 @@ def test_broken_third_party_plugins_are_skipped_with_one_line_each(tmp_path):
     assert len(imported.stderr.splitlines()) == len(BROKEN)
     assert stored(db) == [("jsonl", "1", "hello")]
 
+    # Told the format, `triage import` imports that importer only: the broken ones stay unread.
+    told = triage(site, "--db", db, "import", "--no-tag", "--format", "jsonl", posts)
+    assert told.returncode == 0 and told.stderr == ""
+    assert "1 read, 0 added, 1 already stored" in told.stdout
+
     # Asked for by name, a broken plugin is the run's one-line error; the others still run.
     config = tmp_path / "config.toml"
     config.write_text(f'[[collectors]]\nname = "bad"\nplugin = "needs-lib"\n\n'

@@ -18,15 +18,14 @@ MAX_PRINTED_PROBLEMS = 200
 
 
 def _importer_for(path: Path, fmt: str, mapping: str, source: str | None, shown: str | None = None):
-    from ..collectors.discovery import PluginError, detect_format, file_importers
+    from ..collectors.discovery import PluginError, detect_format, file_importer, file_importers
     from ..collectors.field_mapping import parse_mapping
 
     try:
-        importers = file_importers()
         name = detect_format(path) if fmt == "auto" else fmt
-        if name not in importers:
-            fail(f"--format {name!r}: no such importer (installed: {', '.join(sorted(importers))})")
-        cls = importers[name]
+        cls = file_importer(name)  # with --format, only that importer's plugin is imported
+        if cls is None:
+            fail(f"--format {name!r}: no such importer (installed: {', '.join(sorted(file_importers()))})")
         options = {"path": str(path)}
         if mapping:
             if "map" not in cls.options_schema:
@@ -41,13 +40,13 @@ def _importer_for(path: Path, fmt: str, mapping: str, source: str | None, shown:
 
 def _reads_compressed(given: str, fmt: str) -> bool:
     """Whether the importer for this file decompresses it itself (a Reddit .zst dump)."""
-    from ..collectors.discovery import PluginError, detect_format, file_importers
+    from ..collectors.discovery import PluginError, detect_format, file_importer
 
     if given == "-":
         return False
     try:
         name = detect_format(Path(given)) if fmt == "auto" else fmt
-        return getattr(file_importers().get(name), "reads_compressed", False)
+        return getattr(file_importer(name), "reads_compressed", False)
     except (PluginError, OSError):
         return False
 

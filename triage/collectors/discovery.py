@@ -91,6 +91,21 @@ def file_importers() -> dict[str, type[Collector]]:
     return out
 
 
+def file_importer(fmt: str) -> type[Collector] | None:
+    """The importer for `triage import --format fmt`, or None. The plugin named ``fmt`` is asked
+    first (the built-ins are named after their format), so only it is imported; any other
+    importer that lists the format is found by loading them all."""
+    ep = _entry_points().get(fmt)
+    if ep is not None:
+        try:
+            cls = _load(ep)
+        except PluginError:
+            cls = None  # the full listing below says why, once
+        if cls is not None and fmt in cls.formats:
+            return cls
+    return file_importers().get(fmt)
+
+
 def detect_format(path: Path) -> str:
     if path.is_dir():  # an unpacked archive (X/Twitter): importers recognise it by its files
         head = b""
