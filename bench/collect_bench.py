@@ -1,4 +1,4 @@
-"""Live-collector transport: pages a second through ``triage.http.HttpClient`` (one kept-alive
+"""Live-collector transport: pages a second through ``triage.collectors.http_client.HttpClient`` (one kept-alive
 connection, gzip) beside the same client opening a new connection for every page, against a
 Bluesky-shaped replay server over HTTPS on 127.0.0.1 in its own process.
 
@@ -38,7 +38,7 @@ srv.httpd.serve_forever()
 
 
 def _pages_per_s(url: str, fresh: bool) -> float:
-    from triage.http import HttpClient, HttpSettings
+    from triage.collectors.http_client import HttpClient, HttpSettings
 
     params = {"q": "post", "limit": 100}
     client = HttpClient(HttpSettings())

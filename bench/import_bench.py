@@ -50,7 +50,7 @@ def store_ingest(records, dirpath: Path) -> float:
 
 def file_import(records, dirpath: Path) -> float:
     """The whole `triage import --no-tag` path: read, parse, map, store."""
-    from triage.ingest import run_collector
+    from triage.collectors.runner import run_collector
     from triage.plugins.jsonl_file import JsonlCollector
 
     path = dirpath / "posts.jsonl"

@@ -28,15 +28,12 @@ import urllib.parse
 from datetime import datetime, timezone
 from typing import Iterator
 
-from triage.feed_state import FeedLog
-from triage.http import HttpClient, HttpError, settings_for
-from triage.plugin_api import Collector, CollectorState, Option, PluginError
-from triage.records import ImportProblem, PostRecord
-from triage.timeparse import TimestampError, parse_timestamp
-
-from . import api_fields as f
-from .newest_first import Item, Page, walk
-from .problems import EntryProblem
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
+from triage.collectors import api_fields as f
+from triage.collectors.feed_log import FeedLog
+from triage.collectors.http_client import HttpClient, HttpError, settings_for
+from triage.collectors.newest_first import Item, Page, walk
 
 DEFAULT_SERVICE = "https://public.api.bsky.app"
 SOURCE = "bluesky"
@@ -50,15 +47,11 @@ _REPOST = "app.bsky.feed.defs#reasonRepost"
 _PIN = "app.bsky.feed.defs#reasonPin"
 
 
-class PostError(ValueError):
-    pass
-
-
 def _epoch(value, path: str) -> tuple[int, str]:
     try:
         return parse_timestamp(f.text(value, path, 64))
     except TimestampError as exc:
-        raise f.FieldError(f"'{path}': {exc}") from None
+        raise f.bad(path, str(exc)) from None
 
 
 def _facets(record: dict, text: str) -> tuple[str, list[str], list[str]]:
@@ -128,15 +121,15 @@ def post_record(view, item: dict | None = None) -> PostRecord | None:
     uri = f.text(view.get("uri"), "post.uri", f.MAX_ID)
     match = _AT_URI.match(uri)
     if not match:
-        raise f.FieldError("'post.uri': not an at:// URI of a post")
+        raise f.bad("post.uri", "not an at:// URI of a post")
     did_in_uri, rkey = match.groups()
     author = f.obj(view.get("author"), "post.author")
     did = f.text(author.get("did"), "post.author.did", f.MAX_ID)
     if did != did_in_uri:
-        raise f.FieldError("'post.author.did': not the DID in the post's URI")
+        raise f.bad("post.author.did", "not the DID in the post's URI")
     handle = f.text(author.get("handle"), "post.author.handle", 253)
     if not _HANDLE.match(handle):
-        raise f.FieldError("'post.author.handle': not a handle")
+        raise f.bad("post.author.handle", "not a handle")
     name = f.opt_text(author.get("displayName"), "post.author.displayName", f.MAX_NAME)
     record = f.obj(view.get("record"), "post.record")
     text = f.text(record.get("text", ""), "post.record.text", MAX_POST_CHARS)
@@ -185,7 +178,7 @@ def _sort_time(view) -> float | None:
     for value in (view.get("indexedAt"), record.get("createdAt") if isinstance(record, dict) else None):
         try:
             times.append(_epoch(value, "time")[0])
-        except f.FieldError:
+        except RecordError:
             pass
     return float(min(times)) if times else None
 
@@ -239,14 +232,7 @@ class BlueskyCollector(Collector):
         fetch = (lambda cursor, floor: self._search(client, arg, cursor, floor)) if kind == "query" else (
             lambda cursor, floor: self._author(client, arg, cursor))
         for values, mark in walk(marks.get(feed), fetch, self.options["max_pages"], client.settings.clock):
-            for where, view, item in values:
-                try:
-                    record = post_record(view, item)
-                except f.FieldError as exc:
-                    yield EntryProblem(where[0], where[1], str(exc))
-                    continue
-                if record is not None:
-                    yield record
+            yield from records_from(values, lambda pair: post_record(*pair), log.state, entries=True)
             marks[feed] = mark
             log.save({"feeds": dict(marks)})  # this page is yielded: its mark may be saved
 
@@ -272,7 +258,7 @@ class BlueskyCollector(Collector):
         posts = data.get("posts")
         if not isinstance(posts, list):
             raise HttpError(f"GET {url}: no 'posts' list")
-        return Page([Item(_sort_time(p), ((url, n), p, None)) for n, p in enumerate(posts, 1)],
+        return Page([Item(_sort_time(p), ((url, n), (p, None))) for n, p in enumerate(posts, 1)],
                     self._cursor(data, url))
 
     def _author(self, client: HttpClient, actor: str, cursor: str | None) -> Page:
@@ -290,10 +276,10 @@ class BlueskyCollector(Collector):
                 if reason.get("$type") == _REPOST:  # sorted by when it was reposted
                     try:
                         when = float(_epoch(reason.get("indexedAt"), "reason.indexedAt")[0])
-                    except f.FieldError:
+                    except RecordError:
                         when = None
                 elif reason.get("$type") != _PIN:  # a pinned post sits on top, out of time order
                     when = _sort_time(item.get("post"))
             view = item.get("post") if isinstance(item, dict) else item
-            out.append(Item(when, ((url, n), view, item if isinstance(item, dict) else None)))
+            out.append(Item(when, ((url, n), (view, item if isinstance(item, dict) else None))))
         return Page(out, self._cursor(data, url))

@@ -10,11 +10,10 @@ from collections import deque
 from pathlib import Path
 from typing import Iterator
 
-from triage.plugin_api import Collector, CollectorState, Option
-from triage.record_check import RecordInvalid, unexpected
-from triage.records import ImportProblem, PostRecord
+from triage.collectors import Collector, CollectorState, ImportProblem, Option, PostRecord, records_from
+from triage.collectors.field_mapping import FieldMapper, parse_mapping
+from triage.collectors.record_loop import Where
 
-from .field_mapping import FieldMapper, RecordError, parse_mapping
 from .jsonl_file import DEFAULT_MAX_LINE_BYTES
 
 
@@ -54,8 +53,17 @@ class CsvCollector(Collector):
         return "," in first_line and "text" in first_line and not first_line.lstrip().startswith("{")
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
-        path = Path(self.options["path"])
         to_record = FieldMapper(parse_mapping(self.options["map"]), self.options["source"])
+
+        def record(row: dict) -> PostRecord:
+            return to_record(row, raw=json.dumps(row, ensure_ascii=False))
+
+        yield from records_from(self._rows(state, to_record), record, state, source_names=to_record.source_names)
+
+    def _rows(self, state: CollectorState, to_record: FieldMapper) -> Iterator[tuple[Where, dict] | ImportProblem]:
+        """Each row as {column: cell}, numbered by the line it starts on; what breaks the CSV
+        itself (a header without the needed columns, a quote that never closes) as a problem."""
+        path = Path(self.options["path"])
         size = os.path.getsize(path)
         csv.field_size_limit(self.options["max_line_bytes"])
         with open(path, "rb") as binary:
@@ -115,17 +123,7 @@ class CsvCollector(Collector):
                 if any(_has_surrogate(c) for c in cells):
                     yield ImportProblem(str(path), start_line, "invalid UTF-8")
                     continue
-                row = dict(zip(header, cells))
-                try:
-                    record = state.check(to_record(row, raw=json.dumps(row, ensure_ascii=False)))
-                except RecordInvalid as exc:
-                    yield ImportProblem(str(path), start_line, exc.named(to_record.source_names))
-                except RecordError as exc:
-                    yield ImportProblem(str(path), start_line, str(exc))
-                except Exception as exc:  # this row only, never the batch
-                    yield ImportProblem(str(path), start_line, unexpected(exc))
-                else:
-                    yield record
+                yield (str(path), start_line), dict(zip(header, cells))
                 if row_no % 2000 == 0:
                     state.progress(counter.count, size)
             state.progress(size, size)

@@ -23,14 +23,12 @@ import re
 import urllib.parse
 from typing import Iterator
 
-from triage.feed_state import FeedLog
-from triage.http import HttpClient, HttpError, settings_for
-from triage.plugin_api import Collector, CollectorState, Option, PluginError
-from triage.records import ImportProblem, PostRecord
-
-from . import api_fields as f
-from .html_text import html_to_text
-from .problems import EntryProblem
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               records_from)
+from triage.collectors import api_fields as f
+from triage.collectors.feed_log import FeedLog
+from triage.collectors.html_text import html_to_text
+from triage.collectors.http_client import HttpClient, HttpError, settings_for
 
 _BOARD = re.compile(r"^[a-z0-9]{1,10}$")
 
@@ -74,8 +72,8 @@ class FourChanCollector(Collector):
         no = f.integer(post.get("no"), "no", 1)
         try:
             return self._post(post, no, board, thread)
-        except f.FieldError as exc:
-            raise f.FieldError(f"post {no}: {exc}") from None
+        except RecordError as exc:
+            raise exc.within(f"post {no}") from None
 
     def _post(self, post: dict, no: int, board: str, thread: int) -> PostRecord | None:
         at = f.integer(post.get("time"), "time", 0, 2**40)
@@ -138,18 +136,14 @@ class FourChanCollector(Collector):
                 raise HttpError(f"GET {thread_url}: no 'posts' list")
             last = threads.get(no, {}).get("last", 0)
             newest = last
-            for i, post in enumerate(posts, 1):
-                number = post.get("no") if isinstance(post, dict) else None
-                if isinstance(number, int) and number <= last:
-                    continue  # stored by an earlier run
-                try:
-                    record = self._record(post, board, int(no))
-                except f.FieldError as exc:
-                    yield EntryProblem(thread_url, i, str(exc))
-                    continue
-                newest = max(newest, number)
-                if record is not None:
-                    yield record
+
+            def record(post, thread: int = int(no)) -> PostRecord | None:
+                nonlocal newest
+                made = self._record(post, board, thread)
+                newest = max(newest, post["no"])  # read and checked: later runs start after it
+                return made
+
+            yield from records_from(_unseen(posts, last, thread_url), record, log.state, entries=True)
             threads[no] = {"lm": lm, "last": newest}
             boards[board] = {**mark, "threads": dict(threads)}
             log.save({"boards": _copy(boards)})  # this thread's posts are yielded
@@ -159,6 +153,15 @@ class FourChanCollector(Collector):
         modified = resp.headers.get("Last-Modified") if complete else mark.get("modified")
         boards[board] = {"modified": modified, "threads": threads}
         log.save({"boards": _copy(boards)})
+
+
+def _unseen(posts: list, last: int, url: str) -> Iterator[tuple[tuple[str, int], object]]:
+    """The posts of a thread after post number ``last`` (those before were stored by an earlier run)."""
+    for i, post in enumerate(posts, 1):
+        number = post.get("no") if isinstance(post, dict) else None
+        if isinstance(number, int) and number <= last:
+            continue
+        yield (url, i), post
 
 
 def _listed(pages, url: str) -> dict[str, int]:

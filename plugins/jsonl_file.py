@@ -7,12 +7,10 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from triage.plugin_api import Collector, CollectorState, Option
-from triage.record_check import RecordInvalid, unexpected
-from triage.records import ImportProblem, PostRecord
-
-from .field_mapping import FieldMapper, RecordError, parse_mapping
-from .lines import iter_lines
+from triage.collectors import Collector, CollectorState, ImportProblem, Option, PostRecord, records_from
+from triage.collectors.field_mapping import FieldMapper, parse_mapping
+from triage.collectors.lines import iter_lines
+from triage.collectors.record_loop import Where
 
 DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024
 
@@ -40,8 +38,17 @@ class JsonlCollector(Collector):
         return first == b"{" and b"\n{" in head  # several objects, one a line
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
-        path = Path(self.options["path"])
         to_record = FieldMapper(parse_mapping(self.options["map"]), self.options["source"])
+
+        def record(line: bytes) -> PostRecord:
+            text = line.decode("utf-8").rstrip("\r\n")
+            return to_record(json.loads(text), raw=text)
+
+        yield from records_from(self._lines(state), record, state, source_names=to_record.source_names)
+
+    def _lines(self, state: CollectorState) -> Iterator[tuple[Where, bytes] | ImportProblem]:
+        """Each non-blank line, numbered; a line over the limit as its problem. Moves the cursor."""
+        path = Path(self.options["path"])
         limit = self.options["max_line_bytes"]
         size = os.path.getsize(path)
         cursor = state.cursor or {}
@@ -57,27 +64,9 @@ class JsonlCollector(Collector):
                     continue
                 if not line.strip():
                     continue
-                try:
-                    text = line.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    yield ImportProblem(str(path), line_no, f"invalid UTF-8 at byte {exc.start} of the line")
-                    continue
-                text = text.rstrip("\r\n")
                 if line_no == 1:
-                    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write
-                try:
-                    row = json.loads(text)
-                    record = state.check(to_record(row, raw=text))
-                except json.JSONDecodeError as exc:
-                    yield ImportProblem(str(path), line_no, f"broken JSON at column {exc.colno}: {exc.msg}")
-                except RecordInvalid as exc:
-                    yield ImportProblem(str(path), line_no, exc.named(to_record.source_names))
-                except RecordError as exc:
-                    yield ImportProblem(str(path), line_no, str(exc))
-                except Exception as exc:  # RecursionError, MemoryError...: this line only, never the batch
-                    yield ImportProblem(str(path), line_no, unexpected(exc))
-                else:
-                    yield record
+                    line = line.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark some editors write
+                yield (str(path), line_no), line
                 if line_no % 2000 == 0:
                     state.progress(fh.tell(), size)
             state.progress(fh.tell(), size)

@@ -22,16 +22,13 @@ from __future__ import annotations
 import urllib.parse
 from typing import Iterator
 
-from triage.feed_state import FeedLog
-from triage.http import HttpClient, HttpError, settings_for
-from triage.plugin_api import Collector, CollectorState, Option, PluginError
-from triage.records import ImportProblem, PostRecord
-from triage.secrets import get_secret
-from triage.timeparse import TimestampError, parse_timestamp
-
-from . import api_fields as f
-from .html_text import html_to_text
-from .problems import EntryProblem
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
+from triage.collectors import api_fields as f
+from triage.collectors.credentials import get_secret
+from triage.collectors.feed_log import FeedLog
+from triage.collectors.html_text import html_to_text
+from triage.collectors.http_client import HttpClient, HttpError, settings_for
 
 
 def _id_key(value: str) -> tuple[int, str]:
@@ -52,28 +49,28 @@ def base_url(instance: str) -> str:
 
 def status_record(status, source: str) -> PostRecord | None:
     """One status as a post (None: nothing to read, e.g. a bare media post). Every field read is
-    checked (``api_fields``); a bad one raises ``FieldError`` naming the status and the field."""
+    checked (``api_fields``); a bad one raises ``RecordError`` naming the status and the field."""
     status = f.obj(status, "status")
     reblog = f.opt_obj(status.get("reblog"), "reblog")
     original, at = (reblog, "reblog.") if reblog is not None else (status, "")
     sid = f.text(original.get("id"), f"{at}id", 64)
     if not sid:
-        raise f.FieldError(f"'{at}id': empty")
+        raise f.bad(f"{at}id", "empty")
     try:
         return _status(original, at, sid, source, status)
-    except f.FieldError as exc:
-        raise f.FieldError(f"status {sid}: {exc}") from None
+    except RecordError as exc:
+        raise exc.within(f"status {sid}") from None
 
 
 def _status(original: dict, at: str, sid: str, source: str, raw: dict) -> PostRecord | None:
     account = f.obj(original.get("account"), f"{at}account")
     acct = f.text(account.get("acct"), f"{at}account.acct", 320)  # user@host: 30 + 1 + 253 at most
     if not acct:
-        raise f.FieldError(f"'{at}account.acct': empty")
+        raise f.bad(f"{at}account.acct", "empty")
     try:
         created_at, created_raw = parse_timestamp(f.text(original.get("created_at"), f"{at}created_at", 64))
     except TimestampError as exc:
-        raise f.FieldError(f"'{at}created_at': {exc}") from None
+        raise f.bad(f"{at}created_at", str(exc)) from None
     text = html_to_text(f.opt_text(original.get("content"), f"{at}content") or "")
     warning = f.opt_text(original.get("spoiler_text"), f"{at}spoiler_text")
     if warning and warning.strip():
@@ -153,15 +150,10 @@ class MastodonCollector(Collector):
             raise HttpError(f"GET {resp.url}: expected a list of statuses")
         return resp, page
 
-    def _records(self, page: list, url: str) -> Iterator[PostRecord | ImportProblem]:
-        for i, status in enumerate(reversed(page), 1):  # oldest first: the store keeps arrival order
-            try:
-                record = status_record(status, self.source)
-            except f.FieldError as exc:
-                yield EntryProblem(url, len(page) - i + 1, str(exc))
-                continue
-            if record is not None:
-                yield record
+    def _records(self, page: list, url: str, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
+        # Oldest first (the store keeps arrival order); numbered as the page has them.
+        statuses = (((url, n), page[n - 1]) for n in range(len(page), 0, -1))
+        yield from records_from(statuses, lambda status: status_record(status, self.source), state, entries=True)
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
         secret = get_secret(self.options["token"]) if self.options["token"] else None
@@ -184,7 +176,7 @@ class MastodonCollector(Collector):
             yield from self._first_run(client, state, log, cursor, timeline, endpoint, params)
 
     def _yield_page(self, state, resp, page) -> Iterator[PostRecord | ImportProblem]:
-        yield from self._records(page, resp.url)
+        yield from self._records(page, resp.url, state)
         self._fetched += len(page)
         state.progress(self._fetched)
 

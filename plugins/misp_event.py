@@ -19,13 +19,11 @@ from typing import Iterator
 
 import ijson
 
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
+from triage.collectors.json_depth import numbered_entries
+from triage.collectors.record_loop import Where
 from triage.misp_format import POST_REF_PREFIX
-from triage.plugin_api import Collector, CollectorState, Option
-from triage.record_check import RecordInvalid, unexpected
-from triage.records import ImportProblem, PostRecord
-from triage.timeparse import TimestampError, parse_timestamp
-
-from .problems import EntryProblem, json_reason
 
 SOURCE_FOR_FOREIGN = "misp"
 
@@ -43,21 +41,21 @@ def to_record(obj: dict, default_source: str) -> PostRecord:
     values = _values(obj)
     text = values.get("post")
     if not isinstance(text, str) or not text.strip():
-        raise RecordInvalid("post", "missing (a microblog object without its post text)")
+        raise RecordError("post", "missing (a microblog object without its post text)")
     comment = obj.get("comment")
     if isinstance(comment, str) and comment.startswith(POST_REF_PREFIX) and ":" in comment:
         source, _, external_id = comment[len(POST_REF_PREFIX):].rpartition(":")
     else:
         source, external_id = default_source, obj.get("uuid")
     if not isinstance(external_id, str) or not external_id:
-        raise RecordInvalid("uuid", "missing (the object has neither a triage reference nor a uuid)")
+        raise RecordError("uuid", "missing (the object has neither a triage reference nor a uuid)")
     raw_time = values.get("creation-date") or obj.get("timestamp")
     if raw_time is None:
-        raise RecordInvalid("creation-date", "missing (and no object timestamp)")
+        raise RecordError("creation-date", "missing (and no object timestamp)")
     try:
         created_at, created_raw = parse_timestamp(raw_time)
     except TimestampError as exc:
-        raise RecordInvalid("creation-date", str(exc)) from None
+        raise RecordError("creation-date", str(exc)) from None
     url = values.get("link") or values.get("url")
     return PostRecord(source=source or default_source, external_id=external_id, text=text,
                       author_handle=values.get("username") or "unknown", author_name=values.get("display-name"),
@@ -81,24 +79,15 @@ class MispEventCollector(Collector):
         return body.startswith(b"{") and b'"Event"' in body[:64] and b'"microblog"' in head
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
+        source = self.options["source"]
+        yield from records_from(self._objects(state), lambda obj: to_record(obj, source), state, entries=True)
+
+    def _objects(self, state: CollectorState) -> Iterator[tuple[Where, dict] | ImportProblem]:
+        """The event's microblog objects, numbered; where its JSON breaks, one problem and the end."""
         path = Path(self.options["path"])
         size = os.path.getsize(path)
-        entry = 0
         with open(path, "rb") as fh:
-            try:
-                for obj in ijson.items(fh, "Event.Object.item", use_float=True):
-                    if not isinstance(obj, dict) or obj.get("name") != "microblog":
-                        continue
-                    entry += 1
-                    try:
-                        yield state.check(to_record(obj, self.options["source"]))
-                    except RecordInvalid as exc:
-                        yield EntryProblem(str(path), entry, str(exc))
-                    except Exception as exc:  # this object only, never the file
-                        yield EntryProblem(str(path), entry, unexpected(exc))
-                    state.progress(fh.tell(), size)
-            except ijson.JSONError as exc:
-                yield EntryProblem(str(path), entry + 1, f"broken JSON, reading stopped here: {json_reason(exc)}")
-            except UnicodeDecodeError as exc:
-                yield EntryProblem(str(path), entry + 1, f"invalid UTF-8 at byte {exc.start}")
+            objects = ijson.items(fh, "Event.Object.item", use_float=True)
+            microblogs = (o for o in objects if isinstance(o, dict) and o.get("name") == "microblog")
+            yield from numbered_entries(str(path), microblogs, after_each=lambda _: state.progress(fh.tell(), size))
         state.progress(size, size)

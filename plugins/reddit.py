@@ -30,15 +30,13 @@ import urllib.parse
 from typing import Iterator
 
 from triage import __version__
-from triage.feed_state import FeedLog
-from triage.http import HttpClient, HttpError, settings_for
-from triage.plugin_api import Collector, CollectorState, Option, PluginError
-from triage.records import ImportProblem, PostRecord
-from triage.secrets import get_secret
+from triage.collectors import Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, records_from
+from triage.collectors import api_fields as f
+from triage.collectors.credentials import get_secret
+from triage.collectors.feed_log import FeedLog
+from triage.collectors.http_client import HttpClient, HttpError, settings_for
+from triage.collectors.newest_first import Item, Page, walk
 
-from . import api_fields as f
-from .newest_first import Item, Page, walk
-from .problems import EntryProblem
 from .reddit_dump import _GONE, _USER
 
 DEFAULT_BASE = "https://oauth.reddit.com"
@@ -67,7 +65,7 @@ def thing_record(thing) -> PostRecord | None:
     data = f.obj(thing.get("data"), "data")
     sid = f.text(data.get("id"), "data.id", 16)
     if not _ID.match(sid):
-        raise f.FieldError("'data.id': not a Reddit id")
+        raise f.bad("data.id", "not a Reddit id")
     if kind == "t1":
         body = f.text(data.get("body"), "data.body")
         if body.strip() in _GONE:
@@ -75,7 +73,7 @@ def thing_record(thing) -> PostRecord | None:
         text = body
         parent = f.text(data.get("parent_id"), "data.parent_id", 32)
         if not _FULLNAME.match(parent):
-            raise f.FieldError("'data.parent_id': not a fullname (t1_/t3_)")
+            raise f.bad("data.parent_id", "not a fullname (t1_/t3_)")
     else:
         title = f.text(data.get("title"), "data.title", 1_000)
         selftext = f.opt_text(data.get("selftext"), "data.selftext") or ""
@@ -83,7 +81,7 @@ def thing_record(thing) -> PostRecord | None:
         parent = None
     created = f.number(data.get("created_utc"), "data.created_utc")
     if not 0 <= created < 2**33:
-        raise f.FieldError("'data.created_utc': not a time")
+        raise f.bad("data.created_utc", "not a time")
     author = f.opt_text(data.get("author"), "data.author", 64) or "[deleted]"
     author_id = f.opt_text(data.get("author_fullname"), "data.author_fullname", 32)
     subreddit = f.opt_text(data.get("subreddit"), "data.subreddit", f.MAX_NAME)
@@ -210,13 +208,6 @@ class RedditCollector(Collector):
     def _feed(self, client: HttpClient, feed: str, marks: dict, log: FeedLog) -> Iterator[PostRecord | ImportProblem]:
         fetch = lambda after, floor: self._listing(client, feed, after)  # noqa: E731 - listings cannot filter by time
         for values, mark in walk(marks.get(feed), fetch, self.options["max_pages"], client.settings.clock):
-            for (url, n), child in values:
-                try:
-                    record = thing_record(child)
-                except f.FieldError as exc:
-                    yield EntryProblem(url, n, str(exc))
-                    continue
-                if record is not None:
-                    yield record
+            yield from records_from(values, thing_record, log.state, entries=True)
             marks[feed] = mark
             log.save({"feeds": dict(marks)})  # this page is yielded: its mark may be saved

@@ -23,13 +23,11 @@ from typing import IO, Iterator
 
 import zstandard
 
-from triage.plugin_api import Collector, CollectorState, Option
-from triage.record_check import RecordInvalid, unexpected
-from triage.records import ImportProblem, PostRecord
-from triage.timeparse import TimestampError, parse_timestamp
-
-from .lines import iter_lines
-from .zstd_frames import truncation
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
+from triage.collectors.lines import iter_lines
+from triage.collectors.record_loop import Where
+from triage.collectors.zstd_frames import truncation
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 MAX_WINDOW = 2**31  # what `zstd --long=31` dumps need; the default limit (128 MiB) refuses them
@@ -39,10 +37,6 @@ _USER = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})\b")
 _PROGRESS_EVERY = 5000
 _SOURCE_NAMES = {"created_at": "created_utc", "author_handle": "author", "external_id": "id", "reply_to": "parent_id",
                  "author_id": "author_fullname", "text": "body"}
-
-
-class RedditRecordError(ValueError):
-    pass
 
 
 def open_lines(path: Path) -> tuple[IO[bytes], IO[bytes]]:
@@ -86,31 +80,37 @@ class RedditDumpCollector(Collector):
         return b'"subreddit"' in sample and b'"created_utc"' in sample and (
             b'"body"' in sample or b'"selftext"' in sample or b'"title"' in sample)
 
+    def _line_record(self, line: bytes) -> PostRecord | None:
+        record = self._record(json.loads(line))
+        if record is not None:
+            record.raw = line.decode("utf-8").rstrip("\r\n")  # the evidence: the line exactly as read
+        return record
+
     def _record(self, row) -> PostRecord | None:
         if type(row) is not dict:
-            raise RedditRecordError("not an object")
+            raise RecordError(None, "not an object")
         if not row.get("id"):
-            raise RedditRecordError("no 'id'")
+            raise RecordError(None, "no 'id'")
         if not isinstance(row["id"], str) or len(row["id"]) > 64:
-            raise RedditRecordError("id: expected short text")
+            raise RecordError("id", "expected short text")
         is_comment = "body" in row and "title" not in row
         if is_comment:
             body = row.get("body")
             if not isinstance(body, str):
-                raise RedditRecordError("'body' is not a string")
+                raise RecordError(None, "'body' is not a string")
             if body.strip() in _GONE:
                 return None
             text = body
         else:
             title = row.get("title")
             if not isinstance(title, str):
-                raise RedditRecordError("no 'title' (neither a submission nor a comment)")
+                raise RecordError(None, "no 'title' (neither a submission nor a comment)")
             selftext = row.get("selftext") if isinstance(row.get("selftext"), str) else ""
             text = title if selftext.strip() in _GONE else f"{title}\n\n{selftext}"
         try:
             created_at, created_raw = parse_timestamp(row.get("created_utc"))
         except TimestampError as exc:
-            raise RedditRecordError(f"'created_utc': {exc}") from None
+            raise RecordError("created_utc", str(exc), quoted=True) from None
         author = row.get("author") if isinstance(row.get("author"), str) and row.get("author") else "[deleted]"
         parent = row.get("parent_id") if is_comment else None
         return PostRecord(
@@ -128,6 +128,11 @@ class RedditDumpCollector(Collector):
         )
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
+        yield from records_from(self._lines(state), self._line_record, state, source_names=_SOURCE_NAMES)
+
+    def _lines(self, state: CollectorState) -> Iterator[tuple[Where, bytes] | ImportProblem]:
+        """Each non-blank line after the cursor, numbered; a line over the limit, corrupt zstd
+        data or a file cut short as a problem. Moves the cursor every few thousand lines."""
         path = Path(self.options["path"])
         limit = self.options["max_line_bytes"]
         size = os.path.getsize(path)
@@ -147,23 +152,7 @@ class RedditDumpCollector(Collector):
                         continue
                     if not line.strip():
                         continue
-                    try:
-                        row = json.loads(line)
-                        record = self._record(row)
-                        if record is not None:
-                            record.raw = line.decode("utf-8").rstrip("\r\n")
-                            state.check(record)
-                    except RecordInvalid as exc:
-                        yield ImportProblem(str(path), line_no, exc.named(_SOURCE_NAMES))
-                        continue
-                    except (ValueError, RedditRecordError) as exc:
-                        yield ImportProblem(str(path), line_no, _reason(exc))
-                        continue
-                    except Exception as exc:  # this line only, never the batch
-                        yield ImportProblem(str(path), line_no, unexpected(exc))
-                        continue
-                    if record is not None:
-                        yield record
+                    yield (str(path), line_no), line
                     if line_no % _PROGRESS_EVERY == 0:
                         state.progress(raw.tell(), size)
                         state.cursor = {"path": str(path), "line": line_no}
@@ -183,11 +172,3 @@ def _url(row: dict, is_comment: bool) -> str | None:
     if is_comment and isinstance(link, str) and link.startswith("t3_"):  # dumps before 2017 have no permalink
         return f"https://www.reddit.com/comments/{link[3:]}/_/{row['id']}/"
     return None
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, json.JSONDecodeError):
-        return f"broken JSON at column {exc.colno}: {exc.msg}"
-    if isinstance(exc, UnicodeDecodeError):
-        return f"invalid UTF-8 at byte {exc.start} of the line"
-    return str(exc)

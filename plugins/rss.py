@@ -22,21 +22,14 @@ from typing import Iterator
 
 import feedparser
 
-from triage.feed_state import FeedLog
-from triage.http import HttpClient, settings_for
-from triage.plugin_api import Collector, CollectorState, Option, PluginError
-from triage.records import ImportProblem, PostRecord
-from triage.timeparse import TimestampError, parse_timestamp
-
-from . import api_fields as f
-from .html_text import html_to_text
-from .problems import EntryProblem
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord,
+                               TimestampError, parse_timestamp, records_from)
+from triage.collectors import api_fields as f
+from triage.collectors.feed_log import FeedLog
+from triage.collectors.html_text import html_to_text
+from triage.collectors.http_client import HttpClient, settings_for
 
 ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, */*;q=0.5"
-
-
-class EntryError(ValueError):
-    pass
 
 
 def _plain(entry: dict) -> dict:
@@ -55,7 +48,7 @@ def _entry_time(entry: dict, now: int) -> tuple[int, str]:
             try:
                 return parse_timestamp(raw)
             except TimestampError as exc:
-                raise EntryError(f"'{key}': {exc}") from None
+                raise f.bad(key, str(exc)) from None
     return now, ""
 
 
@@ -125,13 +118,8 @@ class RssCollector(Collector):
             return
         source = self.options["source"] or f"rss:{urllib.parse.urlsplit(url).netloc}"
         now = int(time.time())
-        for i, entry in enumerate(parsed.entries, 1):
-            try:
-                record = self._record(entry, parsed.feed, source, now)
-            except (EntryError, f.FieldError) as exc:
-                yield EntryProblem(url, i, str(exc))
-                continue
-            if record is not None:
-                yield record
+        entries = (((url, i), entry) for i, entry in enumerate(parsed.entries, 1))
+        yield from records_from(entries, lambda entry: self._record(entry, parsed.feed, source, now), log.state,
+                                entries=True)
         cursor[url] = {"etag": resp.headers.get("ETag"), "modified": resp.headers.get("Last-Modified")}
         log.save({"feeds": dict(cursor)})  # every entry of this feed is yielded

@@ -27,12 +27,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ijson
 
-from triage.plugin_api import Collector, CollectorState, Option, PluginError
-from triage.record_check import RecordInvalid, unexpected
-from triage.records import ImportProblem, PostRecord
-
-from .json_depth import Capped, depth_cut, too_deep
-from .problems import EntryProblem, json_reason
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               records_from)
+from triage.collectors.json_depth import Capped, depth_cut, numbered_entries
+from triage.collectors.record_loop import Where
 
 # Where messages sit in the two layouts (ijson prefixes), and where the chat they belong to starts.
 _MESSAGE_PREFIXES = {"messages.item", "chats.list.item.messages.item", "left_chats.list.item.messages.item"}
@@ -43,16 +41,12 @@ _SOURCE_NAMES = {"created_at": "date_unixtime", "author_handle": "from_id", "aut
                  "external_id": "id", "reply_to": "reply_to_message_id"}
 
 
-class TelegramEntryError(ValueError):
-    pass
-
-
 def _flatten_text(text) -> tuple[str, list[str], list[str]]:
     """Telegram's ``text``: a string, or a list of strings and ``{"type", "text"}`` entities."""
     if isinstance(text, str):
         return text, [], []
     if not isinstance(text, list):
-        raise TelegramEntryError(f"'text' is neither a string nor a list ({type(text).__name__})")
+        raise RecordError(None, f"'text' is neither a string nor a list ({type(text).__name__})")
     parts, mentions, hashtags = [], [], []
     for piece in text:
         if isinstance(piece, str):
@@ -65,7 +59,7 @@ def _flatten_text(text) -> tuple[str, list[str], list[str]]:
             elif kind == "hashtag":
                 hashtags.append(piece["text"].lstrip("#"))
         else:
-            raise TelegramEntryError("'text' has a part that is neither a string nor an entity with text")
+            raise RecordError(None, "'text' has a part that is neither a string nor an entity with text")
     return "".join(parts), mentions, hashtags
 
 
@@ -73,7 +67,7 @@ def _as_id(value) -> str | None:
     if value is None or isinstance(value, bool):
         return None
     if not isinstance(value, (str, int, float)):
-        raise TelegramEntryError(f"an id is {type(value).__name__}, expected a number or text")
+        raise RecordError(None, f"an id is {type(value).__name__}, expected a number or text")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
@@ -108,17 +102,19 @@ class TelegramExportCollector(Collector):
 
     def _record(self, msg: dict, chat: dict, zone) -> PostRecord | None:
         if not isinstance(msg, dict):
-            raise TelegramEntryError("not an object")
+            raise RecordError(None, "not an object")
         if msg.get("type", "message") != "message":
             return None  # service messages: joins, pins, calls
         msg_id = _as_id(msg.get("id"))
         if msg_id is None:
-            raise TelegramEntryError("no message id")
-        where = f"message {msg_id}: "
+            raise RecordError(None, "no message id")
         try:
-            text, mentions, hashtags = _flatten_text(msg.get("text", ""))
-        except TelegramEntryError as exc:
-            raise TelegramEntryError(where + str(exc)) from None
+            return self._message(msg, msg_id, chat, zone)
+        except RecordError as exc:
+            raise exc.within(f"message {msg_id}") from None
+
+    def _message(self, msg: dict, msg_id: str, chat: dict, zone) -> PostRecord | None:
+        text, mentions, hashtags = _flatten_text(msg.get("text", ""))
         if not text.strip():
             return None  # a sticker or bare media: nothing to read
         raw_date = msg.get("date")
@@ -127,23 +123,23 @@ class TelegramExportCollector(Collector):
             try:
                 created_at = int(str(unixtime))
             except ValueError:
-                raise TelegramEntryError(where + f"date_unixtime: not a whole number: {str(unixtime)[:30]!r}") from None
+                raise RecordError("date_unixtime", f"not a whole number: {str(unixtime)[:30]!r}") from None
         elif isinstance(raw_date, str) and zone is not None:
             try:
                 created_at = int(datetime.fromisoformat(raw_date).replace(tzinfo=zone).timestamp())
             except ValueError:
-                raise TelegramEntryError(where + f"unreadable 'date' {raw_date[:30]!r}") from None
+                raise RecordError(None, f"unreadable 'date' {raw_date[:30]!r}") from None
         else:
-            raise TelegramEntryError(where + "no 'date_unixtime' (an old export? give the exporter's zone in the "
-                                             "'timezone' option)")
+            raise RecordError(None, "no 'date_unixtime' (an old export? give the exporter's zone in the "
+                                    "'timezone' option)")
         sender_id = msg.get("from_id") or msg.get("actor_id")
         sender = msg.get("from")
         if sender_id is not None and not isinstance(sender_id, (str, int)) or isinstance(sender_id, bool):
-            raise TelegramEntryError(where + "from_id: expected text")
+            raise RecordError("from_id", "expected text")
         if sender is not None and not isinstance(sender, str):
-            raise TelegramEntryError(where + "from: expected text")
+            raise RecordError("from", "expected text")
         if not sender_id and not sender:
-            raise TelegramEntryError(where + "no sender ('from_id' or 'from')")
+            raise RecordError(None, "no sender ('from_id' or 'from')")
         chat_id = _as_id(chat.get("id")) or "chat"
         reply = _as_id(msg.get("reply_to_message_id"))
         return PostRecord(
@@ -163,12 +159,19 @@ class TelegramExportCollector(Collector):
         )
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
-        path = Path(self.options["path"])
         zone = self._local_zone()
+        yield from records_from(self._messages(state), lambda item: self._record(item[1], item[0], zone), state,
+                                entries=True, source_names=_SOURCE_NAMES)
+        size = os.path.getsize(self.options["path"])
+        state.progress(size, size)
+
+    def _messages(self, state: CollectorState) -> Iterator[tuple[Where, tuple[dict, object]] | ImportProblem]:
+        """(chat, message) for each message in document order, numbered; where the JSON breaks
+        or nests too deep, one problem and the end of reading (what came before is kept)."""
+        path = Path(self.options["path"])
         size = os.path.getsize(path)
         cut = depth_cut(lambda: open(path, "rb"))
         header = _single_chat_header(path, cut)
-        entry = 0
         with open(path, "rb") as fh:
             source = fh if cut is None else Capped(fh, cut)
             if header is not None:
@@ -176,32 +179,12 @@ class TelegramExportCollector(Collector):
                 messages = ((header, m) for m in ijson.items(source, "messages.item", use_float=True))
             else:
                 messages = _account_messages(ijson.parse(source, use_float=True))
-            try:
-                for chat, msg in messages:
-                    entry += 1
-                    try:
-                        record = self._record(msg, chat, zone)
-                        if record is not None:
-                            state.check(record)
-                    except RecordInvalid as exc:
-                        yield EntryProblem(str(path), entry, exc.named(_SOURCE_NAMES))
-                        continue
-                    except TelegramEntryError as exc:
-                        yield EntryProblem(str(path), entry, str(exc))
-                        continue
-                    except Exception as exc:  # this message only, never the batch
-                        yield EntryProblem(str(path), entry, unexpected(exc))
-                        continue
-                    if record is not None:
-                        yield record
-                    if entry % _PROGRESS_EVERY == 0:
-                        state.progress(fh.tell(), size)
-            except ijson.JSONError as exc:
-                reason = too_deep() if cut is not None else f"broken JSON, reading stopped here: {json_reason(exc)}"
-                yield EntryProblem(str(path), entry + 1, reason)
-            except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
-                yield EntryProblem(str(path), entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")
-        state.progress(size, size)
+
+            def progress(entry: int) -> None:
+                if entry % _PROGRESS_EVERY == 0:
+                    state.progress(fh.tell(), size)
+
+            yield from numbered_entries(str(path), messages, cut=cut, after_each=progress)
 
 
 def _single_chat_header(path: Path, cut: int | None = None) -> dict | None:

@@ -28,21 +28,15 @@ from typing import IO, Iterator
 
 import ijson
 
-from triage.plugin_api import Collector, CollectorState, Option, PluginError
-from triage.record_check import RecordInvalid, unexpected
-from triage.records import ImportProblem, PostRecord
-from triage.timeparse import TimestampError, parse_timestamp
-
-from .json_depth import Capped, depth_cut, too_deep
-from .problems import EntryProblem, json_reason
+from triage.collectors import (Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, RecordError,
+                               TimestampError, parse_timestamp, records_from)
+from triage.collectors.field_mapping import as_text
+from triage.collectors.json_depth import Capped, depth_cut, numbered_entries
+from triage.collectors.record_loop import Where
 
 _TWEET_FILES = re.compile(r"^(tweets?|deleted-tweets)(-part\d+)?\.js$")
 _PREFIX = re.compile(rb"^(?:\xef\xbb\xbf)?\s*window\.YTD\.([A-Za-z0-9_]+)\.part\d+\s*=\s*")
 _PROGRESS_EVERY = 1000
-
-
-class TweetError(ValueError):
-    pass
 
 
 def _part_order(name: str) -> tuple:
@@ -166,16 +160,6 @@ def _expand_links(text: str, links: list[dict]) -> str:
     return pattern.sub(lambda m: mapping[m.group()], text)
 
 
-def _id_text(value, field: str) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise TweetError(f"{field}: expected text, got {type(value).__name__}")
-
-
 class XArchiveCollector(Collector):
     name = "x-archive"
     description = "X/Twitter account archive (directory, .zip, or data/tweets.js)"
@@ -212,59 +196,50 @@ class XArchiveCollector(Collector):
             context = {"account_id": account.get("accountId"), "username": account.get("username"),
                        "display_name": account.get("accountDisplayName"), "time_zone": zone}
             handle = account.get("username") or self.options["author"] or "unknown"
-            done = 0
+            self._done = 0  # tweets read, across the files: the progress count
             for name in archive.tweet_files:
                 deleted = name.startswith("deleted")
                 if deleted and not self.options["deleted"]:
                     continue
-                label = archive.label[name]
-                entry = 0
-                cut = depth_cut(lambda: _skip_assignment(archive.open(name)))
-                with archive.open(name) as fh:
-                    body = _skip_assignment(fh)
-                    try:
-                        for item in ijson.items(body if cut is None else Capped(body, cut), "item", use_float=True):
-                            entry += 1
-                            try:
-                                record = state.check(self._record(item, handle, context, deleted))
-                            except RecordInvalid as exc:
-                                yield EntryProblem(label, entry, exc.named(_SOURCE_NAMES))
-                            except TweetError as exc:
-                                yield EntryProblem(label, entry, str(exc))
-                            except Exception as exc:  # this tweet only, never the batch
-                                yield EntryProblem(label, entry, unexpected(exc))
-                            else:
-                                yield record
-                            done += 1
-                            if done % _PROGRESS_EVERY == 0:
-                                state.progress(done)
-                    except ijson.JSONError as exc:
-                        reason = too_deep() if cut is not None else \
-                            f"broken JSON, reading stopped here: {json_reason(exc)}"
-                        yield EntryProblem(label, entry + 1, reason)
-                    except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
-                        yield EntryProblem(label, entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")
-            state.progress(done)
+                yield from records_from(self._tweets(archive, name, state),
+                                        lambda item: self._record(item, handle, context, deleted), state,
+                                        entries=True, source_names=_SOURCE_NAMES)
+            state.progress(self._done)
         finally:
             archive.close()
 
+    def _tweets(self, archive: _Archive, name: str, state: CollectorState) -> Iterator[tuple[Where, object]
+                                                                                      | ImportProblem]:
+        """The items of one tweets file, numbered; where its JSON breaks or nests too deep, one
+        problem and the end of that file (the tweets before it are kept)."""
+        cut = depth_cut(lambda: _skip_assignment(archive.open(name)))
+        with archive.open(name) as fh:
+            body = _skip_assignment(fh)
+
+            def progress(_entry: int) -> None:
+                self._done += 1
+                if self._done % _PROGRESS_EVERY == 0:
+                    state.progress(self._done)
+
+            tweets = ijson.items(body if cut is None else Capped(body, cut), "item", use_float=True)
+            yield from numbered_entries(archive.label[name], tweets, cut=cut, after_each=progress)
+
     def _record(self, item, handle: str, context: dict, deleted: bool) -> PostRecord:
         if not isinstance(item, dict):
-            raise TweetError("not an object")
+            raise RecordError(None, "not an object")
         tweet = item.get("tweet", item)  # archives before 2020 have no "tweet" wrapper
         if not isinstance(tweet, dict):
-            raise TweetError("'tweet' is not an object")
-        tweet_id = _id_text(tweet.get("id_str") or tweet.get("id"), "id_str")
+            raise RecordError(None, "'tweet' is not an object")
+        tweet_id = as_text(tweet.get("id_str") or tweet.get("id"), "id_str")
         if not tweet_id:
-            raise TweetError("no 'id_str'")
-        where = f"tweet {tweet_id}: "
+            raise RecordError(None, "no 'id_str'")
         text = tweet.get("full_text", tweet.get("text"))
         if not isinstance(text, str):
-            raise TweetError(where + "no 'full_text'")
+            raise RecordError(None, "no 'full_text'").within(f"tweet {tweet_id}")
         try:
             created_at, created_raw = parse_timestamp(tweet.get("created_at"))
         except TimestampError as exc:
-            raise TweetError(where + f"'created_at': {exc}") from None
+            raise RecordError("created_at", str(exc), quoted=True).within(f"tweet {tweet_id}") from None
         entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
         text = _expand_links(html.unescape(text), _entity_list(entities, "urls"))
         mentions = [m["screen_name"] for m in _entity_list(entities, "user_mentions")
@@ -288,8 +263,8 @@ class XArchiveCollector(Collector):
             created_at=created_at,
             created_raw=created_raw,
             url=f"https://x.com/{handle}/status/{tweet_id}" if handle != "unknown" else None,
-            reply_to=_id_text(tweet.get("in_reply_to_status_id_str"), "in_reply_to_status_id_str"),
-            reply_to_author=_id_text(tweet.get("in_reply_to_screen_name"), "in_reply_to_screen_name"),
+            reply_to=as_text(tweet.get("in_reply_to_status_id_str"), "in_reply_to_status_id_str"),
+            reply_to_author=as_text(tweet.get("in_reply_to_screen_name"), "in_reply_to_screen_name"),
             mentions=mentions,
             hashtags=hashtags,
             lang=tweet.get("lang") if isinstance(tweet.get("lang"), str) else None,

@@ -134,7 +134,7 @@ class CollectorsScreen(Screen):
 
     @work(thread=True)
     def _run(self, cfg) -> None:
-        from triage.collect import run_one
+        from triage.collectors.live import run_one
         from triage.tagging import make_tagger  # spaCy loads here, when a run is asked for
 
         started = time.perf_counter()

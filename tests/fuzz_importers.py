@@ -227,9 +227,9 @@ def _peak_since(baseline: float) -> float:
 def check_import(importer: str, data: bytes) -> None:
     """Import ``data`` as ``importer`` into a fresh store and check the invariants above."""
     baseline = _start_peak_window()
-    from triage.ingest import run_collector
-    from triage.plugin_api import get_collector
-    from triage.record_check import DEFAULT_LIMITS
+    from triage.collectors.runner import run_collector
+    from triage.collectors.discovery import get_collector
+    from triage.collectors.record_check import DEFAULT_LIMITS
     from triage.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -262,7 +262,7 @@ def check_import(importer: str, data: bytes) -> None:
 def _cut_zstd(importer: str, data: bytes) -> bool:
     if importer != "reddit-dump" or data[:4] != b"\x28\xb5\x2f\xfd":
         return False
-    from triage.plugins.zstd_frames import truncation
+    from triage.collectors.zstd_frames import truncation
 
     return truncation(io.BytesIO(data), len(data)) is not None
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from triage import collect
+from triage.collectors import live as collect
 from triage.config import CollectorConfig
-from triage.http import HttpSettings
+from triage.collectors.http_client import HttpSettings
 from triage.store import Store
 
 from .fixtures.collectors.mastodon_api import FakeMastodon

@@ -9,9 +9,9 @@ import os
 import socket
 from pathlib import Path
 
-from triage import collect
+from triage.collectors import live as collect
 from triage.config import CollectorConfig
-from triage.http import HttpSettings
+from triage.collectors.http_client import HttpSettings
 
 from .fixtures.collectors.fixtures import clock, store  # noqa: F401 - pytest fixtures
 from .fixtures.collectors.mastodon_api import FakeMastodon
@@ -118,7 +118,7 @@ def test_collectors_shows_each_feeds_state_and_a_healed_feed_clears_its_error(cl
 
 def test_a_plugins_error_is_cut_only_after_its_secrets_are_blanked_out(store, monkeypatch):
     """A secret that straddles the 500-character cut of a run's error leaves no part behind."""
-    from triage.plugin_api import Collector, Option
+    from triage.collectors.api import Collector, Option
 
     secret = "s3cr3t-" + "a1b2c3d4" * 6
 

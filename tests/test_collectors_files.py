@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from triage.ingest import run_collector
-from triage.plugin_api import detect_format, get_collector
+from triage.collectors.runner import run_collector
+from triage.collectors.discovery import detect_format, get_collector
 from triage.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "collectors"
@@ -258,7 +258,7 @@ def test_reading_a_dump_stream_keeps_memory_flat():
     data = "".join(json.dumps({"id": f"c{i}", "body": "z" * 200, "created_utc": i, "parent_id": "t3_a",
                                "subreddit": "s", "author": "a"}) + "\n" for i in range(30_000)).encode()
     blob = zstandard.ZstdCompressor().compress(data)
-    from triage.plugins.lines import iter_lines
+    from triage.collectors.lines import iter_lines
 
     reader = zstandard.ZstdDecompressor(max_window_size=2**31).stream_reader(io.BytesIO(blob))
     tracemalloc.start()

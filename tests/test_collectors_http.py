@@ -1,4 +1,4 @@
-"""The shared HTTP client (triage/http.py) against real sockets on 127.0.0.1: backoff,
+"""The shared HTTP client (triage/collectors/http_client.py) against real sockets on 127.0.0.1: backoff,
 Retry-After and rate-limit headers in every dialect, cut connections, tokens kept to the
 host they were meant for and out of every message."""
 
@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from triage.http import HttpClient, HttpError, HttpSettings, parse_wait
+from triage.collectors.http_client import HttpClient, HttpError, HttpSettings, parse_wait
 
 from .fixtures.collectors.replay import FakeClock, Reply, ReplayServer, cut
 

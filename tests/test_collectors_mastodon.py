@@ -8,9 +8,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from triage import collect
+from triage.collectors import live as collect
 from triage.config import CollectorConfig
-from triage.http import HttpSettings
+from triage.collectors.http_client import HttpSettings
 
 from .fixtures.collectors.fixtures import clock, store  # noqa: F401 - pytest fixtures
 from .fixtures.collectors.mastodon_api import FakeMastodon

@@ -10,9 +10,9 @@ import sqlite3
 
 import pytest
 
-from triage import collect
+from triage.collectors import live as collect
 from triage.config import CollectorConfig
-from triage.http import HttpSettings
+from triage.collectors.http_client import HttpSettings
 
 from .fixtures.collectors.fixtures import clock, store  # noqa: F401 - pytest fixtures
 from .fixtures.collectors.reddit_api import CLIENT_ID, CLIENT_SECRET, START, FakeReddit, comment, submission

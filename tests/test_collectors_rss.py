@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from triage import collect
+from triage.collectors import live as collect
 from triage.config import CollectorConfig
-from triage.http import HttpSettings
+from triage.collectors.http_client import HttpSettings
 
 from .fixtures.collectors.fixtures import store  # noqa: F401 - a pytest fixture
 from .fixtures.collectors.replay import FakeClock, Reply, ReplayServer

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from triage.ingest import run_collector
+from triage.collectors.runner import run_collector
 from triage.plugins.csv_file import CsvCollector
 from triage.plugins.jsonl_file import JsonlCollector
 from triage.records import ImportProblem, PostRecord
@@ -148,7 +148,7 @@ def test_jsonl_importer_never_crashes_and_keeps_every_good_line(tmp_path_factory
         summary, _ = run_collector(store, JsonlCollector({"path": str(path)}))
         stored = store.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    items = list(JsonlCollector({"path": str(path)}).collect(__import__("triage.plugin_api").plugin_api.CollectorState()))
+    items = list(JsonlCollector({"path": str(path)}).collect(__import__("triage.collectors.api").collectors.api.CollectorState()))
     good = [i for i in items if isinstance(i, PostRecord)]
     assert all(isinstance(p, ImportProblem) and p.line >= 1 for p in items if not isinstance(p, PostRecord))
     assert stored == len({(r.source, r.external_id) for r in good})
@@ -168,7 +168,7 @@ def test_csv_importer_never_crashes(tmp_path_factory, rows):
         writer.writerow(row)
     path = tmp_path_factory.mktemp("fuzzcsv") / "f.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    items = list(CsvCollector({"path": str(path)}).collect(__import__("triage.plugin_api").plugin_api.CollectorState()))
+    items = list(CsvCollector({"path": str(path)}).collect(__import__("triage.collectors.api").collectors.api.CollectorState()))
     for item in items:
         assert isinstance(item, (PostRecord, ImportProblem))
 

@@ -14,7 +14,7 @@ import pytest
 from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
 
-from triage import secrets
+from triage.collectors import credentials as secrets
 
 from .fixtures.collectors.mastodon_api import FakeMastodon
 from .fixtures.collectors.replay import Reply, ReplayServer
@@ -151,6 +151,6 @@ def test_setup_through_the_environment_as_the_error_says(tmp_path):
     assert stored.returncode == 0, stored.stderr
     assert "PlaintextKeyring" in stored.stdout and "unencrypted" in stored.stdout
     assert "feed_2dpass" in (tmp_path / "data" / "python_keyring" / "keyring_pass.cfg").read_text()
-    check = subprocess.run([sys.executable, "-c", "from triage.secrets import get_secret; "
+    check = subprocess.run([sys.executable, "-c", "from triage.collectors.credentials import get_secret; "
                             "print(get_secret('feed-pass'))"], env=env, capture_output=True, text=True, timeout=60)
     assert check.stdout.strip() == "hunter2-but-longer"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import platformdirs
 
+from .collectors.record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
 from .errors import TriageError
-from .record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
 
 DEFAULT_DISPOSITIONS = ("escalate", "monitor", "benign", "unclear")
 APP = "triage"

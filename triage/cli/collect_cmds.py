@@ -1,6 +1,6 @@
 """Collector commands: `triage collectors` (what is installed and configured), `triage collect`
 (run configured collectors, once or on their schedules), `triage secret` (API tokens in the
-keyring). The work itself is in ``triage.collect``; this module only talks to the terminal."""
+keyring). The work itself is in ``triage.collectors.live``; this module only talks to the terminal."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ MAX_PRINTED_PROBLEMS = 50
 
 
 def _plugins() -> dict:
-    from ..plugin_api import available_collectors
+    from ..collectors.discovery import available_collectors
 
     return available_collectors()
 
@@ -135,7 +135,7 @@ def collect_cmd(cli: CliContext, name, watch, alert_cmd, alert_threshold, no_tag
     Every committed batch moves the collector's cursor, so a run stopped at any point (Ctrl-C,
     SIGTERM, a crash) resumes where it was and stores nothing twice.
     """
-    from .. import collect
+    from ..collectors import live as collect
     from ..progress import ProgressLine
 
     if alert_cmd and no_tag:
@@ -216,7 +216,7 @@ def secret_group():
 @pass_cli
 def secret_set(cli: CliContext, name):
     """Store secret NAME (prompted without echo; or piped on stdin)."""
-    from .. import secrets
+    from ..collectors import credentials as secrets
 
     secrets.require_backend(name)
     value = click.prompt(f"value for secret {name}", hide_input=True, default="", show_default=False,
@@ -230,7 +230,7 @@ def secret_set(cli: CliContext, name):
 @click.argument("name")
 def secret_delete(name):
     """Remove secret NAME from the keyring."""
-    from .. import secrets
+    from ..collectors import credentials as secrets
 
     secrets.delete_secret(name)
     click.echo(f"deleted secret {name}")
@@ -240,7 +240,7 @@ def secret_delete(name):
 @pass_cli
 def secret_list(cli: CliContext):
     """The secret names the configured collectors use, and whether each is set (never values)."""
-    from .. import secrets
+    from ..collectors import credentials as secrets
 
     names = secrets.secret_names(cli.config.collectors, _plugins())
     if not names:

@@ -17,7 +17,7 @@ def demo_dataset() -> Path:
 
 def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) -> None:
     """(Re)build the demo store when it is missing or the dataset or detector changed."""
-    from ..ingest import run_collector
+    from ..collectors.runner import run_collector
     from ..plugins.jsonl_file import JsonlCollector
     from ..progress import ProgressLine
     from ..store import Store

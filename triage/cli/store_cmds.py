@@ -18,15 +18,14 @@ MAX_PRINTED_PROBLEMS = 200
 
 
 def _importer_for(path: Path, fmt: str, mapping: str, source: str | None, shown: str | None = None):
-    from ..plugin_api import PluginError, detect_format, file_importers
-    from ..plugins.field_mapping import RecordError, parse_mapping
+    from ..collectors.discovery import PluginError, detect_format, file_importer, file_importers
+    from ..collectors.field_mapping import parse_mapping
 
     try:
-        importers = file_importers()
         name = detect_format(path) if fmt == "auto" else fmt
-        if name not in importers:
-            fail(f"--format {name!r}: no such importer (installed: {', '.join(sorted(importers))})")
-        cls = importers[name]
+        cls = file_importer(name)  # with --format, only that importer's plugin is imported
+        if cls is None:
+            fail(f"--format {name!r}: no such importer (installed: {', '.join(sorted(file_importers()))})")
         options = {"path": str(path)}
         if mapping:
             if "map" not in cls.options_schema:
@@ -35,19 +34,19 @@ def _importer_for(path: Path, fmt: str, mapping: str, source: str | None, shown:
         if source and "source" in cls.options_schema:
             options["source"] = source
         return cls(options)
-    except (PluginError, RecordError) as exc:
+    except PluginError as exc:
         fail(sanitize(str(exc).replace(str(path), shown or str(path))))
 
 
 def _reads_compressed(given: str, fmt: str) -> bool:
     """Whether the importer for this file decompresses it itself (a Reddit .zst dump)."""
-    from ..plugin_api import PluginError, detect_format, file_importers
+    from ..collectors.discovery import PluginError, detect_format, file_importer
 
     if given == "-":
         return False
     try:
         name = detect_format(Path(given)) if fmt == "auto" else fmt
-        return getattr(file_importers().get(name), "reads_compressed", False)
+        return getattr(file_importer(name), "reads_compressed", False)
     except (PluginError, OSError):
         return False
 
@@ -79,7 +78,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
         fail("--alert-cmd needs tagging: drop --no-tag")
     alert = None
     if alert_cmd:
-        from ..collect import AlertCommand
+        from ..collectors.live import AlertCommand
 
         alert = AlertCommand(alert_cmd, alert_threshold)
     with contextlib.ExitStack() as inputs:
@@ -88,7 +87,7 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
 
 def _import(cli, inputs, files, fmt, mapping, source, strict, no_tag, batch_size, alert, quiet):
     from ..import_input import STDIN_NAME, readable
-    from ..ingest import StrictStop, run_collector
+    from ..collectors.runner import StrictStop, run_collector
     from ..progress import ProgressLine
     from ..store import StoreError
 

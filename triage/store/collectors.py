@@ -26,7 +26,7 @@ def save_cursor(store, name: str, plugin: str, cursor) -> None:
 @dataclass
 class FeedStatus:
     """One feed (feed URL, board, timeline, query, listing) of a live collector, as its last
-    run left it: kept in the cursor under "status" by ``triage.feed_state.FeedLog``."""
+    run left it: kept in the cursor under "status" by ``triage.collectors.feed_log.FeedLog``."""
 
     feed: str
     last_ok_at: float | None

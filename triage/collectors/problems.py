@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from triage.records import ImportProblem
-from triage.sanitize import sanitize
+from ..records import ImportProblem
+from ..sanitize import sanitize
 
 
 @dataclass

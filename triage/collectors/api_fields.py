@@ -3,7 +3,7 @@ collector reads passes one of these before it reaches a ``PostRecord``.
 
 An API answer is untrusted input like any file: a field of the wrong type, a string of
 megabytes, an object where a list should be. Each check returns the value in the type the
-record wants, or raises ``FieldError`` naming the field's path (``record.facets[2].index``),
+record wants, or raises ``RecordError`` naming the field's path (``record.facets[2].index``),
 never echoing the value (it may be junk, or an escape sequence bound for the terminal). The
 collector turns that into one problem line for that post and keeps the others.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+
+from .record_check import RecordError
 
 # Generous ceilings, far above what the sources allow (a Bluesky post is at most 3,000 bytes,
 # a Reddit self post 40,000 characters), low enough that junk cannot bloat the store.
@@ -23,8 +25,9 @@ MAX_ITEMS = 1_000  # entries of a list inside one post (facets, tags, languages)
 MAX_RAW_BYTES = 1_000_000  # the evidence copy of one post, as JSON
 
 
-class FieldError(ValueError):
-    """One field of an API record that cannot be used; the message names the field."""
+def bad(path: str, what: str) -> RecordError:
+    """The error for field ``path`` of an API record: ``'path': what``."""
+    return RecordError(path, what, quoted=True)
 
 
 def _kind(value) -> str:
@@ -36,7 +39,7 @@ def _kind(value) -> str:
 
 def obj(value, path: str) -> dict:
     if not isinstance(value, dict):
-        raise FieldError(f"'{path}': expected an object, got {_kind(value)}")
+        raise bad(path, f"expected an object, got {_kind(value)}")
     return value
 
 
@@ -46,9 +49,9 @@ def opt_obj(value, path: str) -> dict | None:
 
 def text(value, path: str, limit: int = MAX_TEXT) -> str:
     if not isinstance(value, str):
-        raise FieldError(f"'{path}': expected text, got {_kind(value)}")
+        raise bad(path, f"expected text, got {_kind(value)}")
     if len(value) > limit:
-        raise FieldError(f"'{path}': {len(value):,} characters, over the {limit:,} allowed")
+        raise bad(path, f"{len(value):,} characters, over the {limit:,} allowed")
     return value
 
 
@@ -61,15 +64,15 @@ def opt_text(value, path: str, limit: int = MAX_TEXT) -> str | None:
 
 def integer(value, path: str, low: int = 0, high: int = 2**53) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError(f"'{path}': expected a whole number, got {_kind(value)}")
+        raise bad(path, f"expected a whole number, got {_kind(value)}")
     if not low <= value <= high:
-        raise FieldError(f"'{path}': {value} is outside {low}..{high}")
+        raise bad(path, f"{value} is outside {low}..{high}")
     return value
 
 
 def number(value, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise FieldError(f"'{path}': expected a number, got {_kind(value)}")
+        raise bad(path, f"expected a number, got {_kind(value)}")
     return float(value)
 
 
@@ -78,9 +81,9 @@ def items(value, path: str, limit: int = MAX_ITEMS) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise FieldError(f"'{path}': expected a list, got {_kind(value)}")
+        raise bad(path, f"expected a list, got {_kind(value)}")
     if len(value) > limit:
-        raise FieldError(f"'{path}': {len(value):,} entries, over the {limit:,} allowed")
+        raise bad(path, f"{len(value):,} entries, over the {limit:,} allowed")
     return value
 
 
@@ -92,5 +95,5 @@ def evidence(raw, path: str = "record") -> object:
     """The raw copy as stored (JSON), refused when it alone would be over ``MAX_RAW_BYTES``."""
     size = len(json.dumps(raw, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     if size > MAX_RAW_BYTES:
-        raise FieldError(f"'{path}': {size:,} bytes of JSON, over the {MAX_RAW_BYTES:,} allowed for one post")
+        raise bad(path, f"{size:,} bytes of JSON, over the {MAX_RAW_BYTES:,} allowed for one post")
     return raw

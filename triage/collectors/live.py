@@ -1,6 +1,6 @@
 """Run the configured collectors (``[[collectors]]`` in the config) with their stored state.
 
-One run of one collector: load its cursor, collect through ``ingest.run_collector`` (batches,
+One run of one collector: load its cursor, collect through ``runner.run_collector`` (batches,
 tagging), save the cursor after every committed batch, and at the end record the run (posts
 added, the error if any) and an audit entry. ``watch`` repeats that on each collector's
 schedule until a stop is asked for. The CLI (`triage collect`) and, later, the collectors
@@ -8,7 +8,7 @@ screen both call these; neither holds collection logic of its own.
 
 Safety rule, all the way down: a record is committed before the cursor that covers it is
 saved. A collector that fails, or a stop signal, ends the stream; what was yielded is still
-committed; the cursor saved is the last one the collector set (see ``plugin_api``).
+committed; the cursor saved is the last one the collector set (see ``api``).
 """
 
 from __future__ import annotations
@@ -22,15 +22,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from .config import CollectorConfig
-from .feed_state import MAX_ERROR, one_line
-from .http import HttpSettings, Interrupted
-from .ingest import RunSummary, run_collector
-from .plugin_api import Collector, CollectorState, PluginError, get_collector
-from .records import ImportProblem, PostRecord
-from .secrets import SecretError, get_secret
-from .store import Store
-from .store import collectors as state_db
+from ..config import CollectorConfig
+from ..records import ImportProblem, PostRecord
+from ..store import Store
+from ..store import collectors as state_db
+from .api import Collector, CollectorState, PluginError
+from .credentials import SecretError, get_secret
+from .discovery import get_collector
+from .feed_log import MAX_ERROR, one_line
+from .http_client import HttpSettings, Interrupted
+from .runner import RunSummary, run_collector
 
 # Live pages are small (40 posts): commit often, so a kill loses little work.
 DEFAULT_BATCH = 200
@@ -153,7 +154,7 @@ class AlertCommand:
 
     def send_authors(self, store: Store, author_ids, origin: dict) -> int:
         """One alert per author who crossed the concern threshold (see ``analytics.concern``)."""
-        from .analytics.concern_report import concern_records
+        from ..analytics.concern_report import concern_records
 
         sent = 0
         for record in concern_records(store.conn, author_ids):
@@ -204,7 +205,7 @@ def run_one(
     store.save_collector_run(cfg.name, cfg.plugin, cursor, run.summary.added, run.error)
     crossed: list[int] = []
     if tagger is not None and run.summary.added:
-        from .analytics.refresh import refresh_analytics
+        from ..analytics.refresh import refresh_analytics
 
         # New posts move trends, the overview, behaviour change and author concern.
         crossed = refresh_analytics(store).concern.crossed

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from typing import Any, Mapping
+from typing import Mapping
 
-from triage.records import PostRecord
-from triage.timeparse import TimestampError, parse_timestamp
+from ..records import PostRecord
+from ..timeparse import TimestampError, parse_timestamp
+from .api import PluginError
+from .record_check import RecordError
 
 FIELDS = (
     "id", "text", "author", "created_at", "author_name", "author_id", "url", "reply_to",
@@ -23,10 +25,6 @@ REQUIRED = ("text", "author", "created_at")
 
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,63}(?:@[A-Za-z0-9.\-]+)?)")
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w{1,100})")
-
-
-class RecordError(ValueError):
-    """A row that cannot become a post; the message names the field."""
 
 
 def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
@@ -42,11 +40,11 @@ def parse_mapping(spec: str | Mapping[str, str] | None) -> dict[str, str]:
                 continue
             field, sep, column = part.partition("=")
             if not sep or not column.strip():
-                raise RecordError(f"--map: {part!r} is not FIELD=COLUMN")
+                raise PluginError(f"--map: {part!r} is not FIELD=COLUMN")
             items[field.strip()] = column.strip()
     unknown = set(items) - set(FIELDS)
     if unknown:
-        raise RecordError(f"--map: unknown field(s) {', '.join(sorted(unknown))} (fields: {', '.join(FIELDS)})")
+        raise PluginError(f"--map: unknown field(s) {', '.join(sorted(unknown))} (fields: {', '.join(FIELDS)})")
     return items
 
 
@@ -76,9 +74,9 @@ def _as_list(value, field: str) -> list[str]:
         return [v.lstrip("@#") for v in re.split(r"[,\s]+", value) if v.strip("@# ")]
     if isinstance(value, (list, tuple)):
         if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value if v is not None):
-            raise RecordError(f"{field}: expected a list of names")
+            raise RecordError(field, "expected a list of names")
         return [str(v).lstrip("@#") for v in value if v not in (None, "")]
-    raise RecordError(f"{field}: expected a list or a comma-separated string")
+    raise RecordError(field, "expected a list or a comma-separated string")
 
 
 def _as_float(value, field: str) -> float | None:
@@ -87,13 +85,13 @@ def _as_float(value, field: str) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise RecordError(f"{field}: not a number: {str(value)[:40]!r}") from None
+        raise RecordError(field, f"not a number: {str(value)[:40]!r}") from None
     if not math.isfinite(number):
-        raise RecordError(f"{field}: not a finite number")
+        raise RecordError(field, "not a finite number")
     return number
 
 
-def _as_text(value, field: str = "") -> str | None:
+def as_text(value, field: str = "") -> str | None:
     """A text field: a string, or a number written without quotes (ids often are)."""
     if value is None or value == "":
         return None
@@ -104,7 +102,7 @@ def _as_text(value, field: str = "") -> str | None:
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return str(int(value))
     kind = {dict: "an object", list: "a list", bool: "a boolean"}.get(type(value), "a number")
-    raise RecordError(f"{field}: expected text, got {kind}")
+    raise RecordError(field, f"expected text, got {kind}")
 
 
 class FieldMapper:
@@ -122,21 +120,21 @@ class FieldMapper:
 
     def __call__(self, row, raw: str) -> PostRecord:
         if type(row) is not dict:
-            raise RecordError("not an object")
+            raise RecordError(None, "not an object")
         get = self.get
         values = {f: g(row) for f, g in get.items()}
         for field in REQUIRED:
             value = values[field]
             if value is None or (type(value) is str and not value.strip()):
-                raise RecordError(f"{self.columns[field]}: missing")
+                raise RecordError(self.columns[field], "missing")
         text = values["text"]
         if type(text) is not str:
-            raise RecordError(f"{self.columns['text']}: expected text, got {type(text).__name__}")
+            raise RecordError(self.columns["text"], f"expected text, got {type(text).__name__}")
         try:
             created_at, created_raw = parse_timestamp(values["created_at"])
         except TimestampError as exc:
-            raise RecordError(f"{self.columns['created_at']}: {exc}") from None
-        text_of = {f: _as_text(values[f], self.columns[f]) for f in (
+            raise RecordError(self.columns["created_at"], str(exc)) from None
+        text_of = {f: as_text(values[f], self.columns[f]) for f in (
             "id", "author", "source", "author_id", "author_name", "url", "reply_to", "reply_to_author", "lang",
             "place")}
         external_id = text_of["id"]
@@ -147,9 +145,9 @@ class FieldMapper:
         if lat is not None or lon is not None:
             lat, lon = _as_float(lat, "lat"), _as_float(lon, "lon")
             if lat is not None and not -90 <= lat <= 90:
-                raise RecordError(f"lat: {lat} is outside -90..90")
+                raise RecordError("lat", f"{lat} is outside -90..90")
             if lon is not None and not -180 <= lon <= 180:
-                raise RecordError(f"lon: {lon} is outside -180..180")
+                raise RecordError("lon", f"{lon} is outside -180..180")
         mentions = values["mentions"]
         mentions = _as_list(mentions, "mentions") if mentions is not None else (
             _MENTION.findall(text) if "@" in text else [])

@@ -4,15 +4,18 @@ ijson builds a prefix string per event whose length grows with the depth, so a 2
 100k ``[`` cost gigabytes and minutes. A first pass over ijson's prefix-free events (cheap: C
 parser, no building) finds where the nesting first goes deeper than the limit; the real pass
 then reads only the bytes before that point and reports it as where reading stopped, so every
-message before it is kept.
+message before it is kept. ``numbered_entries`` numbers the items of such a document for
+``records_from`` and turns the place where reading stopped into its one problem line.
 """
 
 from __future__ import annotations
 
 import io
-from typing import IO, Callable
+from typing import IO, Callable, Iterable, Iterator
 
 import ijson
+
+from .problems import EntryProblem, json_reason
 
 MAX_DEPTH = 64  # Telegram and X entries nest 6-8 levels; 64 is far beyond any real export
 _PROBE_CHUNK = 64 * 1024
@@ -96,3 +99,24 @@ class Capped(io.RawIOBase):
 
 def too_deep(limit: int = MAX_DEPTH) -> str:
     return f"nested deeper than {limit} levels, reading stopped here"
+
+
+def numbered_entries(label: str, items: Iterable, *, cut: int | None = None,
+                     after_each: Callable[[int], object] | None = None) -> Iterator[tuple[tuple[str, int], object]
+                                                                                   | EntryProblem]:
+    """``((label, N), item)`` for each item of a streamed JSON document, N counting from 1. Where
+    the document breaks (broken JSON, bad UTF-8, or the ``cut`` that ``depth_cut`` placed), one
+    ``label: entry N: ...`` problem and the end of reading: the items before it are kept.
+    ``after_each(N)`` runs once item N has been handed on (progress, a cursor)."""
+    entry = 0
+    try:
+        for item in items:
+            entry += 1
+            yield (label, entry), item
+            if after_each is not None:
+                after_each(entry)
+    except ijson.JSONError as exc:
+        reason = too_deep() if cut is not None else f"broken JSON, reading stopped here: {json_reason(exc)}"
+        yield EntryProblem(label, entry + 1, reason)
+    except UnicodeDecodeError as exc:  # the C parser decodes strings as it goes
+        yield EntryProblem(label, entry + 1, f"invalid UTF-8 ({exc.reason}), reading stopped here")

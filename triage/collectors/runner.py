@@ -9,10 +9,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .plugin_api import Collector, CollectorState
-from .record_check import DEFAULT_LIMITS, RecordInvalid, RecordLimits, check_record
-from .records import ImportProblem, PostRecord
-from .store import Store, StoreError
+from ..records import ImportProblem, PostRecord
+from ..store import Store, StoreError
+from .api import Collector, CollectorState
+from .record_check import DEFAULT_LIMITS, RecordError, RecordLimits, check_record
 
 MAX_KEPT_PROBLEMS = 1000
 
@@ -107,7 +107,7 @@ def run_collector(
                 # guard for plugins and live collectors (the same check, so it costs little).
                 try:
                     check_record(item, limits)
-                except RecordInvalid as exc:
+                except RecordError as exc:
                     where = getattr(item, "external_id", None)
                     item = ImportProblem(collector.name or "collector", 0,
                                          f"post {str(where)[:60]!r}: {exc}" if isinstance(where, str) else str(exc))

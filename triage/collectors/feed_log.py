@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from .http import HttpError, Interrupted, settings_for
-from .plugin_api import CollectorState, PluginError
-from .records import PostRecord
-from .secrets import SecretError
+from ..errors import TriageError
+from ..records import PostRecord
+from .api import CollectorState, PluginError
+from .credentials import SecretError
+from .http_client import HttpError, Interrupted, settings_for
 
 STATUS_KEY = "status"
 _FEED_ERROR = 300
@@ -43,7 +44,7 @@ def one_line(exc: BaseException, limit: int | None = MAX_ERROR) -> str:
     return text if limit is None else text[:limit]
 
 
-class FeedsFailed(RuntimeError):
+class FeedsFailed(TriageError, RuntimeError):
     """Some feeds of a run failed (each is named); the others were collected."""
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 
-from .errors import TriageError
+from ..errors import TriageError
 
 SERVICE = "triage"
 ENV_PREFIX = "TRIAGE_SECRET_"
@@ -61,7 +61,7 @@ def plaintext_allowed() -> bool:
     """The analyst's explicit opt-in to an unencrypted keyring file (config or environment)."""
     if os.environ.get(PLAINTEXT_OPT_IN, "").strip().lower() in ("1", "true", "yes"):
         return True
-    from .config import ConfigError, load_config
+    from ..config import ConfigError, load_config
 
     try:
         return load_config().allow_plaintext_keyring
@@ -194,7 +194,7 @@ def secret_names(collector_configs, plugins: dict) -> dict[str, list[str]]:
 def station_key(name: str, create: bool = True) -> bytes:
     """A 32-byte key kept as secret ``name`` (hex), created on first use: the pseudonymization
     key of exports, the custody key of the audit anchor. Raises ``SecretError`` (one line)."""
-    import secrets as token  # the stdlib module, not this one
+    import secrets as token  # the stdlib token generator
 
     stored = read_secret(name)
     if stored is None and not create:

@@ -36,9 +36,9 @@ from typing import Callable, Iterable
 import urllib3
 from urllib3.util.retry import Retry
 
-from . import __version__
-from .errors import TriageError
-from .sanitize import sanitize
+from .. import __version__
+from ..errors import TriageError
+from ..sanitize import sanitize
 
 DEFAULT_USER_AGENT = f"triage-console/{__version__} (threat-leakage triage collector; urllib3)"
 # Epoch values below this in a reset header are a number of seconds to wait (Reddit sends a

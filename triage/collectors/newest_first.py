@@ -39,8 +39,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from triage.http import HttpError
-
+from .http_client import HttpError
 
 _FUTURE_SLACK = 86_400.0
 

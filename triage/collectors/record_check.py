@@ -1,8 +1,8 @@
 """The one checked path from a collected record to a ``PostRecord`` the store will take.
 
-Every importer and collector hands its records through ``check_record`` (importers inside
-their per-record ``try``, so a failure carries their ``file:line``; ``ingest.run_collector``
-again for anything a third-party plugin yields). A record that fails raises ``RecordInvalid``
+Every importer and collector hands its records through ``check_record`` (inside the loop
+helper ``record_loop.records_from``, so a failure carries their ``file:line``;
+``runner.run_collector`` again for anything a third-party plugin yields). A record that fails raises ``RecordError``
 whose text is ``field: what is wrong``; the batch it came in keeps its good records.
 
 What is checked, and why:
@@ -25,23 +25,43 @@ import math
 import time
 from dataclasses import dataclass
 
-from .records import PostRecord
+from ..errors import TriageError
+from ..records import PostRecord
 
 EARLIEST_DEFAULT = 631_152_000  # 1990-01-01T00:00:00Z: before any source this tool reads
 FUTURE_SLACK_DEFAULT = 86_400  # a clock a day fast is a clock; a post from next year is not
 
 
-class RecordInvalid(ValueError):
-    """A record that cannot become a post: ``field: what is wrong``."""
+class RecordError(TriageError, ValueError):
+    """One record that cannot become a post: the one error every collector raises for it.
 
-    def __init__(self, field: str, what: str):
-        super().__init__(f"{field}: {what}")
-        self.field = field
-        self.what = what
+    The message is ``field: what is wrong`` (``'field': ...`` with ``quoted=True``, the style of
+    API paths such as ``'post.record.text'``), or just ``what`` when no single field is to blame.
+    ``within("status 12")`` puts the record's own name before it. ``line`` is set when the raiser
+    knows the record's line better than its loop does. The loop helper
+    (``triage.collectors.record_loop.records_from``) turns it into one ``file:line: message``.
+    """
 
-    def named(self, source_names: dict[str, str]) -> str:
+    def __init__(self, field: str | None, what: str, *, quoted: bool = False, where: str = "",
+                 line: int | None = None):
+        self.field, self.what, self.quoted, self.where, self.line = field, what, quoted, where, line
+        super().__init__(self._message(field))
+
+    def _message(self, field: str | None) -> str:
+        named = f"'{field}'" if self.quoted and field is not None else field
+        body = f"{named}: {self.what}" if field is not None else self.what
+        return f"{self.where}: {body}" if self.where else body
+
+    def named(self, source_names: dict[str, str] | None = None) -> str:
         """The message with the field as the source file calls it (``created_utc``, a --map column)."""
-        return f"{source_names.get(self.field, self.field)}: {self.what}"
+        if not source_names or self.field is None:
+            return str(self)
+        return self._message(source_names.get(self.field, self.field))
+
+    def within(self, where: str) -> "RecordError":
+        """The same error, named after the record it is in (``status 12: 'account': ...``)."""
+        outer = f"{where}: {self.where}" if self.where else where
+        return RecordError(self.field, self.what, quoted=self.quoted, where=outer, line=self.line)
 
 
 @dataclass(frozen=True)
@@ -72,34 +92,34 @@ def _text(field: str, value, limit: int, *, required: bool) -> None:
     if value is None and not required:
         return
     if type(value) is not str:
-        raise RecordInvalid(field, f"expected text, got {_kind(value)}")
+        raise RecordError(field, f"expected text, got {_kind(value)}")
     if required and not value.strip():
-        raise RecordInvalid(field, "is empty")
+        raise RecordError(field, "is empty")
     if len(value) > limit:
-        raise RecordInvalid(field, f"{len(value):,} characters, over the {limit:,} limit")
+        raise RecordError(field, f"{len(value):,} characters, over the {limit:,} limit")
 
 
 def _number(field: str, value, low: float, high: float) -> None:
     if value is None:
         return
     if type(value) not in (int, float):
-        raise RecordInvalid(field, f"expected a number, got {_kind(value)}")
+        raise RecordError(field, f"expected a number, got {_kind(value)}")
     if not math.isfinite(value):
-        raise RecordInvalid(field, f"not a finite number ({value})")
+        raise RecordError(field, f"not a finite number ({value})")
     if not low <= value <= high:
-        raise RecordInvalid(field, f"{value} is outside {low:g}..{high:g}")
+        raise RecordError(field, f"{value} is outside {low:g}..{high:g}")
 
 
 def check_time(epoch, limits: RecordLimits = DEFAULT_LIMITS, field: str = "created_at") -> int:
-    """``epoch`` as int seconds if it is a sane post time, else ``RecordInvalid``."""
+    """``epoch`` as int seconds if it is a sane post time, else ``RecordError``."""
     if type(epoch) not in (int, float) or (type(epoch) is float and not math.isfinite(epoch)):
-        raise RecordInvalid(field, f"expected epoch seconds, got {_kind(epoch)}")
+        raise RecordError(field, f"expected epoch seconds, got {_kind(epoch)}")
     if epoch < limits.earliest:
-        raise RecordInvalid(field, f"{_describe(epoch)} is before the earliest accepted time "
+        raise RecordError(field, f"{_describe(epoch)} is before the earliest accepted time "
                                    f"({_describe(limits.earliest)}; setting: earliest_post_time)")
     latest = limits.latest()
     if epoch > latest:
-        raise RecordInvalid(field, f"{_describe(epoch)} is in the future (later than now + "
+        raise RecordError(field, f"{_describe(epoch)} is in the future (later than now + "
                                    f"{limits.future_slack // 3600} h; setting: future_tolerance_hours)")
     return int(epoch)
 
@@ -128,9 +148,9 @@ def _depth_ok(value, limit: int) -> bool:
 
 
 def check_record(rec: PostRecord, limits: RecordLimits = DEFAULT_LIMITS) -> PostRecord:
-    """Return ``rec`` if the store can take it as it is; raise ``RecordInvalid`` otherwise."""
+    """Return ``rec`` if the store can take it as it is; raise ``RecordError`` otherwise."""
     if not isinstance(rec, PostRecord):
-        raise RecordInvalid("record", f"expected a PostRecord, got {type(rec).__name__}")
+        raise RecordError("record", f"expected a PostRecord, got {type(rec).__name__}")
     _text("text", rec.text, limits.max_text_chars, required=True)
     for name in _TEXT_FIELDS:
         _text(name, getattr(rec, name), limits.max_field_chars, required=name != "created_raw")
@@ -142,23 +162,23 @@ def check_record(rec: PostRecord, limits: RecordLimits = DEFAULT_LIMITS) -> Post
     for name in ("mentions", "hashtags"):
         items = getattr(rec, name)
         if type(items) is not list:
-            raise RecordInvalid(name, f"expected a list, got {_kind(items)}")
+            raise RecordError(name, f"expected a list, got {_kind(items)}")
         if len(items) > limits.max_list_items:
-            raise RecordInvalid(name, f"{len(items):,} items, over the {limits.max_list_items:,} limit")
+            raise RecordError(name, f"{len(items):,} items, over the {limits.max_list_items:,} limit")
         for item in items:
             _text(name, item, 256, required=False)
     raw = rec.raw
     if raw is not None and not isinstance(raw, (str, bytes)):
         if not _depth_ok(raw, limits.max_depth):
-            raise RecordInvalid("raw", f"nested deeper than {limits.max_depth} levels")
+            raise RecordError("raw", f"nested deeper than {limits.max_depth} levels")
         try:
             size = len(json.dumps(raw, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=str))
         except (TypeError, ValueError) as exc:
-            raise RecordInvalid("raw", f"not storable as JSON ({str(exc)[:80]})") from None
+            raise RecordError("raw", f"not storable as JSON ({str(exc)[:80]})") from None
         if size > limits.max_text_chars * 4:
-            raise RecordInvalid("raw", f"{size:,} characters, over the {limits.max_text_chars * 4:,} limit")
+            raise RecordError("raw", f"{size:,} characters, over the {limits.max_text_chars * 4:,} limit")
     elif isinstance(raw, (str, bytes)) and len(raw) > limits.max_text_chars * 4:
-        raise RecordInvalid("raw", f"{len(raw):,} characters, over the {limits.max_text_chars * 4:,} limit")
+        raise RecordError("raw", f"{len(raw):,} characters, over the {limits.max_text_chars * 4:,} limit")
     return rec
 
 
