@@ -20,7 +20,8 @@ from typing import Iterable, Sequence
 # The analytics read authors, meta and rows through this module; they live by entity.
 from .authors import authors_after, authors_by_id, find_authors  # noqa: F401
 from .meta import meta_int, set_meta  # noqa: F401
-from .migration_analytics import ANALYTICS_TABLES, _v2_analytics
+from . import migrations
+from .migrations.v2_analytics import ANALYTICS_TABLES
 from .posts import max_post_id  # noqa: F401
 from .rows import (AuthorActivity, AuthorRow, ChangeRow, EdgeRow, GeoRow, InterlocutorRow, ItemSourceRow, LinkRow,
                    TermSourceRow)  # noqa: F401
@@ -47,9 +48,7 @@ def ensure_schema(store) -> bool:
         return True
     if store.readonly:
         return False
-    import sqlite_utils
-
-    _v2_analytics(sqlite_utils.Database(store.conn))
+    migrations.run(store.conn, 2)
     return True
 
 

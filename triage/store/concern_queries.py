@@ -12,7 +12,7 @@ import sqlite3
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .analytics_queries import _marks
-from .migration_concern import _v4_concern
+from . import migrations
 from .rows import ConcernRow, EvidenceRow
 
 TABLES = ("author_concern", "concern_lifts")
@@ -29,9 +29,7 @@ def ensure_schema(store) -> bool:
         return True
     if store.readonly:
         return False
-    import sqlite_utils
-
-    _v4_concern(sqlite_utils.Database(store.conn))
+    migrations.run(store.conn, 4)
     return True
 
 

@@ -1,5 +1,5 @@
 """What `triage rescore` reads and writes: post states around a retag, and the ``rescores`` rows
-(schema v3, ``migration_rescore``) that keep a post's score from before a new model rescored it."""
+(schema v3, ``migrations/v3_rescores.py``) that keep a post's score from before a new model rescored it."""
 
 from __future__ import annotations
 
