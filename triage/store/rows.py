@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from ..detection import Hit  # the kernel's plain dataclass: the store never imports the detector
 
+
 # ---- posts -----------------------------------------------------------------------------------
 
 @dataclass
