@@ -11,8 +11,8 @@ import json
 import sqlite3
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from .analytics_queries import _marks
 from . import migrations
+from .analytics_queries import _marks
 from .rows import ConcernRow, EvidenceRow
 
 TABLES = ("author_concern", "concern_lifts")

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-
 from ..records import PostRecord
 from . import audit, custody
 from .schema import migrate
