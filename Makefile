@@ -14,7 +14,7 @@ PIP    := $(BIN)/python -m pip
 # The pinned set: two stations that install from this file get the same build.
 CONSTRAINTS := constraints.txt
 
-.PHONY: all venv install install-offline-keyring demo test fuzz test-fast eval bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
+.PHONY: all venv install install-offline-keyring demo test contracts fuzz test-fast eval bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
 
 all: venv
 
@@ -49,6 +49,11 @@ test-tools:
 
 test: $(TEST_STAMP) test-tools
 	$(BIN)/python -m pytest -q
+
+# The import-linter contracts (pyproject.toml, [tool.importlinter]) on the built wheel, alone;
+# `make test` runs them too. A few seconds: one wheel build, one import graph per contract.
+contracts: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q tests/test_import_contracts.py
 
 test-fast: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not e2e"

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from triage.sanitize import sanitize
 from triage.store import StoreError
-from triage.store.queries import (SORTS, QueueFilter, SearchError, post_detail, queue_ids, queue_rows,
+from triage.store.queries import (SORTS, QueueFilter, SearchError, max_post_id, post_detail, queue_ids, queue_rows,
                                   reviewed_count, unreviewed_count, untagged_count)
 
 from .dialogs import FilterDialog, GotoDialog, NoteDialog, VerdictDialog
@@ -195,7 +195,7 @@ class QueueScreen(Screen):
             except SearchError as exc:
                 ids, error = None, str(exc)
             reviewed = reviewed_count(reader.conn, flt) if ids is not None and not ids and finishable(flt) else None
-            max_id = reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
+            max_id = max_post_id(reader.conn)
             unreviewed = unreviewed_count(reader.conn)
             self.untagged = untagged_count(reader.conn)
         # A newer load (another filter, a search) cancelled this one: a thread cannot be stopped,
@@ -229,7 +229,7 @@ class QueueScreen(Screen):
     @work(thread=True, exclusive=True, group="live")
     def _check_new(self, flt: QueueFilter, known: int) -> None:
         with self.app.open_reader() as reader:
-            newest = reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
+            newest = max_post_id(reader.conn)
             if newest <= known:
                 return
             try:

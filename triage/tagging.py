@@ -76,9 +76,7 @@ class Tagger:
         counts = TagCounts()
         ids = list(ids)
         for i in range(0, len(ids), BATCH):
-            chunk = ids[i:i + BATCH]
-            marks = ",".join("?" * len(chunk))
-            rows = store.conn.execute(f"SELECT id, text FROM posts WHERE id IN ({marks}) ORDER BY id", chunk).fetchall()
+            rows = queries.post_texts(store.conn, ids[i:i + BATCH])
             self._tag_rows(store, rows, counts)
         return counts
 

@@ -31,7 +31,7 @@ class AuthorRef:
 
     @classmethod
     def from_row(cls, row: aq.AuthorRow) -> "AuthorRef":
-        return cls(*row)
+        return cls(row.id, row.source, row.handle, row.display_name, row.post_count, row.first_seen, row.last_seen)
 
 
 def resolve_author(conn: sqlite3.Connection, ref: str, source: str | None = None) -> AuthorRef:

@@ -134,6 +134,7 @@ def build_store(path, posts: int = 1_000_000, authors: int = 20_000, heavy_posts
 
 def main(argv=None) -> None:
     from ..store import Store
+    from ..store.authors import most_active_author
 
     parser = argparse.ArgumentParser(description="Time the analytics against their targets.")
     parser.add_argument("--db", default=None, help="an existing store (default: build a synthetic one)")
@@ -149,8 +150,8 @@ def main(argv=None) -> None:
         print(f"built a {args.posts:,}-post store in {time.perf_counter() - t:.1f} s")
     with Store.open(args.db) as store:
         if args.author is None:
-            args.author = store.conn.execute(
-                "SELECT source || ':' || handle FROM authors ORDER BY post_count DESC LIMIT 1").fetchone()[0]
+            top = most_active_author(store.conn)
+            args.author = f"{top.source}:{top.handle}"
         t = time.perf_counter()
         counts = refresh_derived(store)
         print(f"derived tables brought up to date: {time.perf_counter() - t:.1f} s "

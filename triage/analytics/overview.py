@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..indicators import INDICATORS
 from ..store import analytics_queries as aq
+from ..store.meta import database_path
 from .authors import AuthorRef, authors_by_id
 from .changes import ChangePoint, from_row
 from .profile import connection
@@ -119,7 +120,7 @@ def _riskiest(per_author: dict[int, list[float]], strengths: dict[int, list[floa
 
 def _cached(store_or_conn, stamp: str, compute) -> tuple[dict, bool]:
     conn = connection(store_or_conn)
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    path = database_path(conn)
     hit = aq.cache_get(conn, CACHE_KEY) or _memo.get((path, CACHE_KEY))
     if hit and hit[0] == stamp:
         return hit[1], True

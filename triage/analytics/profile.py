@@ -110,7 +110,7 @@ def author_profile(store_or_conn, author: AuthorRef | str, source: str | None = 
         author = resolve_author(conn, author, source)
     ids = linked_component(conn, author.id) if merge_linked else [author.id]
     accounts = [author] + [a for a in authors_by_id(conn, ids) if a.id != author.id]
-    summary = aq.author_summary(conn, ids)
+    summary = aq.author_activity(conn, ids)
     buckets = aq.author_bucket_counts(conn, ids, granularity)
     timeline = build_timeline(buckets, granularity)
     clock.lap("timeline")

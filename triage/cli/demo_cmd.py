@@ -11,6 +11,9 @@ import click
 from .common import CliContext, fail, pass_cli
 
 
+DEMO_STAMP = "demo_stamp"  # meta key: the dataset and detector the demo store was built from
+
+
 def demo_dataset() -> Path:
     return Path(str(files("triage.data") / "demo" / "posts.jsonl"))
 
@@ -21,6 +24,7 @@ def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) 
     from ..plugins.jsonl_file import JsonlCollector
     from ..progress import ProgressLine
     from ..store import Store
+    from ..store.meta import meta_value, set_meta
     from ..tagging import make_tagger
 
     dataset = demo_dataset()
@@ -31,8 +35,7 @@ def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) 
     stamp = f"{digest}:{tagger.version}"
     if path.exists():
         with Store.open(path) as store:
-            row = store.conn.execute("SELECT value FROM meta WHERE key = 'demo_stamp'").fetchone()
-            if row and row[0] == stamp:
+            if meta_value(store.conn, DEMO_STAMP) == stamp:
                 return
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -49,7 +52,7 @@ def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) 
 
         store.log(analyst, "analyze", "", refresh_analytics(store).as_detail())
         with store.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('demo_stamp', ?)", (stamp,))
+            set_meta(conn, DEMO_STAMP, stamp)
     echo(f"demo store ready: {summary.added:,} posts, {summary.flagged:,} flagged")
 
 

@@ -283,13 +283,14 @@ def audit_verify(cli: CliContext, expected_head):
 
 def _kept_head_problem(store, expected: str) -> str | None:
     """A kept anchor names an audit row and its hash: that row must still be in the chain."""
+    from ..store.audit import stored_hash
+
     parts = expected.split()
     try:
         row_id, digest = int(parts[parts.index("row") + 1]), parts[parts.index("sha256") + 1]
     except (ValueError, IndexError):
         return "--head: not an anchor line from `triage audit head`"
-    row = store.conn.execute("SELECT hash FROM audit WHERE id = ?", (row_id,)).fetchone()
-    if row is None or row[0] != digest:
+    if stored_hash(store.conn, row_id) != digest:
         return f"--head: audit row {row_id} with that hash is not in this store (rolled back or rewritten)"
     return None
 

@@ -1,33 +1,11 @@
-"""The plain data the detector hands out (no spaCy needed to use or import them)."""
+"""The plain data the detector hands out (no spaCy needed to use or import them).
+
+They are defined in ``triage.detection`` (the kernel), because the store keeps them too and must
+not import the detector; the names stay importable from here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ..detection import Analysis, Hit
 
-
-@dataclass
-class Hit:
-    """One piece of evidence for an indicator.
-
-    ``start``/``end`` are character offsets into the raw input text and ``text`` is
-    ``input[start:end]``. ``origin`` says where it came from: ``"rule"`` (a pattern file rule;
-    ``rule`` is its id, with ``/negation``, ``/idiom``, ... appended when a context damped it),
-    ``"model"`` (the text classifier; no span: start = end = 0, text = "") or ``"ner"`` (an
-    entity from an installed spaCy pipeline such as en_core_web_sm).
-    """
-
-    indicator: str
-    score: float
-    start: int
-    end: int
-    text: str
-    rule: str
-    origin: str
-
-
-@dataclass
-class Analysis:
-    scores: dict[str, float]  # every text indicator, 0..1
-    risk: float  # 0..1
-    flagged: bool  # risk >= threshold
-    hits: list[Hit] = field(default_factory=list)
+__all__ = ["Analysis", "Hit"]

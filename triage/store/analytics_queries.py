@@ -1,9 +1,9 @@
 """SQL for the analytics (``triage/analytics``). The store is the only code that speaks SQL.
 
 Read functions take a connection (a read-only one is fine); write functions take the
-connection of the caller's ``store.transaction()``. Rows come back as NamedTuples (the cheapest
-row Python builds), and per-author reads are aggregates: an author with 10k posts should cost a
-few hundred rows, not 10k.
+connection of the caller's ``store.transaction()``. Rows are the store's (``rows.py``), mostly
+NamedTuples (the cheapest row Python builds), and per-author reads are aggregates: an author
+with 10k posts should cost a few hundred rows, not 10k.
 
 Derived tables (``interactions``, ``term_weeks``, ``author_keys``) are filled up to a watermark
 kept in ``meta``; the ``*_tail`` functions read what lies past it straight from ``posts`` /
@@ -15,9 +15,17 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Sequence
 
-from .migration_analytics import ANALYTICS_TABLES, _v2_analytics
+# The analytics read authors, meta and rows through this module; they live by entity.
+from .authors import authors_after, authors_by_id, find_authors  # noqa: F401
+from .meta import meta_int, set_meta  # noqa: F401
+from . import migrations
+from .migrations.v2_analytics import ANALYTICS_TABLES
+from .posts import max_post_id  # noqa: F401
+from .rows import (AccountStatsRow, AuthorActivity, AuthorRow, ChangeRow, EdgeRow, GeoRow, IdentityEdgeRow,  # noqa: F401
+                   InterlocutorRow, ItemSourceRow, LinkRow, TermSourceRow)
+
 
 # Monday-based week index. 1970-01-01 was a Thursday, so day d belongs to week (d + 3) // 7.
 WEEK_SQL = "((created_at / 86400 + 3) / 7)"
@@ -40,66 +48,12 @@ def ensure_schema(store) -> bool:
         return True
     if store.readonly:
         return False
-    import sqlite_utils
-
-    _v2_analytics(sqlite_utils.Database(store.conn))
+    migrations.run(store.conn, 2)
     return True
 
 
 def _marks(values: Sequence) -> str:
     return ",".join("?" * len(values))
-
-
-def meta_int(conn: sqlite3.Connection, key: str) -> int:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return int(row[0]) if row and row[0] else 0
-
-
-def set_meta(conn: sqlite3.Connection, key: str, value) -> None:
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(value)))
-
-
-def max_post_id(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
-
-
-# ---- authors ---------------------------------------------------------------------------------
-
-class AuthorRow(NamedTuple):
-    id: int
-    source: str
-    handle: str
-    display_name: str | None
-    post_count: int
-    first_seen: int | None
-    last_seen: int | None
-
-
-_AUTHOR_COLS = "id, source, handle, display_name, COALESCE(post_count, 0), first_seen, last_seen"
-
-
-def find_authors(conn: sqlite3.Connection, handle: str, source: str | None = None,
-                 any_case: bool = False) -> list[AuthorRow]:
-    """Authors with this handle (on one source, or any); ``any_case`` ignores case (a scan)."""
-    where = "lower(handle) = lower(?)" if any_case else "handle = ?"
-    params = [handle]
-    if source is not None:
-        where, params = where + " AND source = ?", params + [source]
-    rows = conn.execute(f"SELECT {_AUTHOR_COLS} FROM authors WHERE {where} ORDER BY source, handle", params)
-    return [AuthorRow(*r) for r in rows]
-
-
-def authors_by_id(conn: sqlite3.Connection, ids: Iterable[int]) -> list[AuthorRow]:
-    ids = list(ids)
-    if not ids:
-        return []
-    rows = conn.execute(f"SELECT {_AUTHOR_COLS} FROM authors WHERE id IN ({_marks(ids)}) ORDER BY id", ids)
-    return [AuthorRow(*r) for r in rows]
-
-
-def authors_after(conn: sqlite3.Connection, after_id: int, limit: int = 50_000) -> list[AuthorRow]:
-    rows = conn.execute(f"SELECT {_AUTHOR_COLS} FROM authors WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))
-    return [AuthorRow(*r) for r in rows]
 
 
 # ---- one author's posts, aggregated ----------------------------------------------------------
@@ -118,15 +72,7 @@ def _author_posts(conn: sqlite3.Connection, alias: str = "") -> str:
     return f"{name} INDEXED BY idx_posts_author_profile" if tables_present(conn) else name
 
 
-class AuthorSummary(NamedTuple):
-    posts: int
-    flagged: int
-    first_at: int | None
-    last_at: int | None
-    top_scores: list[float]  # best first, at most 3
-
-
-def author_summary(conn: sqlite3.Connection, author_ids: Sequence[int]) -> AuthorSummary:
+def author_activity(conn: sqlite3.Connection, author_ids: Sequence[int]) -> AuthorActivity:
     ids = list(author_ids)
     src = _author_posts(conn)
     n, flagged, lo, hi = conn.execute(
@@ -134,7 +80,7 @@ def author_summary(conn: sqlite3.Connection, author_ids: Sequence[int]) -> Autho
         f"WHERE author_id IN ({_marks(ids)})", ids).fetchone()
     top = [r[0] for r in conn.execute(f"SELECT score FROM {src} WHERE author_id IN ({_marks(ids)}) AND score > 0 "
                                       "ORDER BY score DESC LIMIT 3", ids)]
-    return AuthorSummary(n, flagged, lo, hi, top)
+    return AuthorActivity(n, flagged, lo, hi, top)
 
 
 def author_bucket_counts(conn: sqlite3.Connection, author_ids: Sequence[int],
@@ -189,13 +135,6 @@ def author_raw_offsets(conn: sqlite3.Connection, author_ids: Sequence[int]) -> l
         ids).fetchall()
 
 
-class GeoRow(NamedTuple):
-    created_at: int
-    lat: float | None
-    lon: float | None
-    place: str | None
-
-
 def author_geo_posts(conn: sqlite3.Connection, author_ids: Sequence[int]) -> list[GeoRow]:
     """Posts with a geotag or a place name (the partial index idx_posts_author_geo)."""
     ids = list(author_ids)
@@ -207,15 +146,6 @@ def author_geo_posts(conn: sqlite3.Connection, author_ids: Sequence[int]) -> lis
 # ---- per-author items: hashtags, links, domains -----------------------------------------------
 
 ITEMS_MARK = "analytics.author_items.last_id"
-
-
-class ItemSourceRow(NamedTuple):
-    id: int
-    author_id: int
-    created_at: int
-    url: str | None
-    hashtags: str | None  # JSON list
-    link_text: str | None  # the text, only when it may hold a link
 
 
 def posts_for_items(conn: sqlite3.Connection, after_id: int, up_to: int, limit: int,
@@ -300,16 +230,6 @@ def _tail_range(conn: sqlite3.Connection, mark: str, indexed: bool) -> tuple[int
     return lo, max_post_id(conn)
 
 
-class InterlocutorRow(NamedTuple):
-    source: str
-    handle: str  # as the author table spells it when they wrote to us, else lower case
-    replies_to: int
-    mentions_of: int
-    replied_by: int
-    mentioned_by: int
-    last_at: int
-
-
 def interlocutor_counts(conn: sqlite3.Connection, author_ids: Sequence[int], limit: int) -> list[InterlocutorRow]:
     """Top accounts these authors reply to / mention or are replied to / mentioned by, counted
     both ways and ranked by the total (the authors' own accounts left out). One aggregate over
@@ -346,16 +266,6 @@ def interlocutor_counts(conn: sqlite3.Connection, author_ids: Sequence[int], lim
     return list(map(InterlocutorRow._make, rows))
 
 
-class EdgeRow(NamedTuple):
-    source: str
-    handle: str  # who wrote
-    target: str  # whom they replied to / mentioned (same source)
-    kind: str
-    weight: int
-    first_at: int
-    last_at: int
-
-
 def interaction_edges(conn: sqlite3.Connection, min_weight: int = 1,
                       author_ids: Sequence[int] | None = None) -> list[EdgeRow]:
     """Aggregated who -> whom edges, store-wide or for posts by ``author_ids`` and posts that
@@ -382,14 +292,6 @@ def interaction_edges(conn: sqlite3.Connection, min_weight: int = 1,
     return list(map(EdgeRow._make, rows))
 
 
-class IdentityEdgeRow(NamedTuple):
-    a_source: str
-    a_handle: str
-    b_source: str
-    b_handle: str
-    at: float  # when the analyst linked them
-
-
 def identity_edges(conn: sqlite3.Connection, author_ids: Sequence[int] | None = None) -> list[IdentityEdgeRow]:
     """Account pairs an analyst linked as one person (the latest decision per pair is "linked"),
     store-wide or touching ``author_ids``."""
@@ -406,17 +308,6 @@ def identity_edges(conn: sqlite3.Connection, author_ids: Sequence[int] | None = 
         "WHERE l.id = (SELECT MAX(id) FROM identity_links WHERE a_id = l.a_id AND b_id = l.b_id) "
         f"AND l.linked = 1 {where} ORDER BY l.id", params)
     return list(map(IdentityEdgeRow._make, rows))
-
-
-class AccountStatsRow(NamedTuple):
-    source: str
-    handle_key: str  # lower(handle): how interactions name an account
-    posts: int
-    flagged: int
-    max_score: float | None
-    first_at: int | None
-    last_at: int | None
-    concern: float | None  # author concern (None: not computed)
 
 
 def account_stats(conn: sqlite3.Connection, accounts: Sequence[tuple[str, str]],
@@ -449,14 +340,6 @@ def account_stats(conn: sqlite3.Connection, accounts: Sequence[tuple[str, str]],
 # ---- term counts per week (trends) ------------------------------------------------------------
 
 TERMS_MARK = "analytics.terms.last_id"
-
-
-class TermSourceRow(NamedTuple):
-    id: int
-    source: str
-    created_at: int
-    text: str
-    hashtags: str | None
 
 
 def posts_for_terms(conn: sqlite3.Connection, after_id: int, up_to: int, limit: int) -> list[TermSourceRow]:
@@ -557,16 +440,6 @@ def authors_with_keys(conn: sqlite3.Connection, kind: str, keys: Sequence[str]) 
 
 # ---- identity links --------------------------------------------------------------------------
 
-class LinkRow(NamedTuple):
-    id: int
-    a_id: int
-    b_id: int
-    linked: int
-    analyst: str | None
-    at: float
-    note: str | None
-
-
 def link_rows(conn: sqlite3.Connection, author_ids: Sequence[int]) -> list[LinkRow]:
     """Every decision touching these authors, oldest first (the latest per pair is current)."""
     if not author_ids or not tables_present(conn):
@@ -619,25 +492,6 @@ def violent_posts_since(conn: sqlite3.Connection, author_id: int, since: int,
     """(id, created_at) of the author's posts from ``since`` on that carry any of ``indicators``."""
     return conn.execute(f"SELECT id, created_at FROM posts WHERE author_id = ? AND created_at >= ? "
                         f"AND {_has_any(indicators)} ORDER BY created_at", (author_id, since)).fetchall()
-
-
-class ChangeRow(NamedTuple):
-    id: int
-    author_id: int
-    kind: str
-    week: str
-    week_start: int
-    llr: float
-    p_value: float
-    rate_before: float
-    rate_after: float
-    posts_before: int
-    posts_after: int
-    hits_before: int
-    hits_after: int
-    target: str | None
-    detected_at: float
-    method: str
 
 
 _CHANGE_COLS = ("author_id, kind, week, week_start, llr, p_value, rate_before, rate_after, posts_before, "

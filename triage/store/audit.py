@@ -41,6 +41,12 @@ def append(conn: sqlite3.Connection, analyst: str, action: str, target: str = ""
     return row_id
 
 
+def stored_hash(conn: sqlite3.Connection, row_id: int) -> str | None:
+    """The hash stored on one audit row (None: no such row)."""
+    row = conn.execute("SELECT hash FROM audit WHERE id = ?", (row_id,)).fetchone()
+    return row[0] if row else None
+
+
 @dataclass
 class ChainReport:
     rows: int

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, field
 from typing import Sequence
+
+from .rows import CollectorStatus, FeedStatus, PostBrief
 
 
 def save_cursor(store, name: str, plugin: str, cursor) -> None:
@@ -21,22 +22,6 @@ def save_cursor(store, name: str, plugin: str, cursor) -> None:
             "ON CONFLICT(name) DO UPDATE SET plugin = excluded.plugin, cursor = excluded.cursor",
             (name, plugin, json.dumps(cursor)),
         )
-
-
-@dataclass
-class FeedStatus:
-    """One feed (feed URL, board, timeline, query, listing) of a live collector, as its last
-    run left it: kept in the cursor under "status" by ``triage.collectors.feed_log.FeedLog``."""
-
-    feed: str
-    last_ok_at: float | None
-    last_error: str | None
-    last_error_at: float | None
-    read: int | None  # posts read from it in its last run
-
-    @property
-    def ok(self) -> bool:
-        return self.last_error is None
 
 
 def _number(value) -> float | None:
@@ -63,22 +48,6 @@ def feed_statuses(cursor_json: str | None) -> list[FeedStatus]:
     return out
 
 
-@dataclass
-class CollectorStatus:
-    name: str
-    plugin: str
-    last_run_at: float | None
-    last_ok_at: float | None
-    last_error: str | None
-    runs: int
-    posts_added: int
-    has_cursor: bool
-    feeds: list[FeedStatus] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
 def collector_states(conn: sqlite3.Connection) -> dict[str, CollectorStatus]:
     rows = conn.execute(
         "SELECT name, plugin, last_run_at, last_ok_at, last_error, runs, posts_added, cursor "
@@ -86,21 +55,6 @@ def collector_states(conn: sqlite3.Connection) -> dict[str, CollectorStatus]:
     ).fetchall()
     return {r[0]: CollectorStatus(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, r[7] is not None,
                                   feed_statuses(r[7])) for r in rows}
-
-
-@dataclass
-class PostBrief:
-    """What an alert says about a newly flagged post: where to find it, not its text."""
-
-    id: int
-    source: str
-    external_id: str
-    score: float | None
-    indicators: list[str]
-    url: str | None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def post_briefs(conn: sqlite3.Connection, ids: Sequence[int]) -> list[PostBrief]:

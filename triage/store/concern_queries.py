@@ -11,8 +11,9 @@ import json
 import sqlite3
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
+from . import migrations
 from .analytics_queries import _marks
-from .migration_concern import _v4_concern
+from .rows import ConcernRow, EvidenceRow
 
 TABLES = ("author_concern", "concern_lifts")
 
@@ -28,24 +29,11 @@ def ensure_schema(store) -> bool:
         return True
     if store.readonly:
         return False
-    import sqlite_utils
-
-    _v4_concern(sqlite_utils.Database(store.conn))
+    migrations.run(store.conn, 4)
     return True
 
 
 # ---- what the refresh reads -------------------------------------------------------------------
-
-class EvidenceRow(NamedTuple):
-    author_id: int
-    post_id: int
-    created_at: int
-    indicator: str
-    score: float
-    origin: str  # rule | model | ner | analytics (behavior_change marks)
-    disposition: str | None
-    direct: int  # 1: a reply or a post that @mentions someone (said *to* someone)
-
 
 def evidence_rows(conn: sqlite3.Connection, min_score: float) -> Iterator[EvidenceRow]:
     """Every hit at or above ``min_score`` with its post's author, time, label and whether it was
@@ -159,21 +147,6 @@ def apply_lifts(conn: sqlite3.Connection, wanted: dict[int, tuple[int, float]], 
 
 
 # ---- what the console and CLI read ------------------------------------------------------------
-
-class ConcernRow(NamedTuple):
-    author_id: int
-    source: str
-    handle: str
-    display_name: str | None
-    concern: float
-    components: dict
-    behaviours: list
-    flagged: int
-    latest_at: int | None
-    trend: str
-    changed_at: float | None
-    computed_at: float
-
 
 _COLS = ("c.author_id, a.source, a.handle, a.display_name, c.concern, c.components, c.behaviours, c.flagged, "
          "c.latest_at, c.trend, c.changed_at, c.computed_at")

@@ -4,33 +4,13 @@ store has it), the author's other flagged posts, and the author's concern."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
 from . import concern_queries as cq
+from .rows import AuthorConcernBrief, ContextLine
 
 MAX_THREAD = 8  # ancestors shown above a reply, nearest last
 MAX_OTHERS = 5  # the author's other flagged posts, strongest first
 SNIPPET = 200
-
-
-@dataclass
-class ContextLine:
-    """One post as a line: enough to recognise it and open it."""
-
-    id: int
-    handle: str
-    created_at: int
-    score: float | None
-    flagged: bool
-    snippet: str  # raw (unsanitized) start of the text
-
-
-@dataclass
-class AuthorConcernBrief:
-    concern: float
-    behaviours: list[str]  # warning-behaviour names
-    trend: str
-    lifted: bool  # this post is in the flagged queue because of its author's concern
 
 
 def _line(row) -> ContextLine:

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-import sqlite_utils
-
 from ..errors import TriageError
 from ..records import PostRecord
 from . import audit, custody
@@ -115,7 +113,6 @@ class Store:
         self.conn = conn
         self.path = path
         self.readonly = readonly
-        self.db = sqlite_utils.Database(conn)
         self._source_ids: dict[str, int] = {}
         self._author_ids: dict[tuple[str, str], int] = {}
         self._write_lock = threading.RLock()
@@ -143,7 +140,7 @@ class Store:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint; safe in WAL
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay hot during bulk ingest
-            migrate(store.db)
+            migrate(conn)
         return store
 
     def close(self) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
+
+from .authors import AUTHOR_COLS
+from .rows import AuditRow, AuthorSummary, ExportPost, HitRow, LabelRow, NoteRow, VerdictRow  # noqa: F401  (re-exported)
 
 # Posts per query when loading details (memory per round trip, not a SQLite limit).
 BATCH = 500
@@ -23,101 +25,6 @@ _HAS_VERDICT = f"EXISTS (SELECT 1 FROM verdicts v WHERE v.post_id = p.id AND v.v
 _LABELED = f"(p.disposition IS NOT NULL OR {_HAS_VERDICT})"
 
 LABEL_STATES = ("labeled", "unlabeled", "any")
-
-
-@dataclass
-class HitRow:
-    indicator: str
-    score: float | None
-    start: int
-    end: int
-    text: str
-    rule: str | None
-    origin: str | None
-    detector_version: str | None
-
-
-@dataclass
-class ExportPost:
-    """One post with everything an export writes about it."""
-
-    id: int
-    source: str
-    external_id: str
-    text: str
-    created_at: int
-    url: str | None
-    author_id: int | None
-    author_handle: str | None
-    author_external_id: str | None
-    author_name: str | None
-    mentions: list[str]
-    reply_to_author: str | None
-    score: float | None
-    flagged: bool
-    indicators: list[str]  # what the detector said
-    detector_version: str | None
-    disposition: str | None  # current (posts.disposition)
-    label_analyst: str | None  # who set the latest label row
-    label_at: float | None
-    verdicts: dict[str, int | None] = field(default_factory=dict)  # current verdict per indicator
-    verdict_analyst: str | None = None  # who set the most recent current verdict
-    hits: list[HitRow] = field(default_factory=list)
-    notes_count: int = 0
-
-
-@dataclass
-class LabelRow:
-    post_id: int
-    id: int
-    disposition: str | None
-    analyst: str | None
-    at: float
-    undo_of: int | None
-
-
-@dataclass
-class VerdictRow:
-    post_id: int
-    id: int
-    indicator: str
-    verdict: int | None
-    analyst: str | None
-    at: float
-    undo_of: int | None
-
-
-@dataclass
-class NoteRow:
-    post_id: int
-    id: int
-    body: str
-    analyst: str | None
-    at: float
-
-
-@dataclass
-class AuthorSummary:
-    id: int
-    source: str
-    handle: str
-    external_id: str | None
-    display_name: str | None
-    post_count: int
-    first_seen: int | None
-    last_seen: int | None
-    indicator_posts: dict[str, int]  # store-wide: posts of this author the detector tagged with it
-    confirmed: dict[str, int]  # store-wide: posts where an analyst confirmed it
-
-
-@dataclass
-class AuditRow:
-    id: int
-    at: float
-    analyst: str | None
-    action: str
-    target: str
-    detail: str
 
 
 def _json(values: Iterable) -> str:
@@ -272,7 +179,7 @@ def author_summaries(conn: sqlite3.Connection, author_ids: Sequence[int]) -> lis
     for chunk in _batches(author_ids):
         param = _json(chunk)
         rows = conn.execute(
-            "SELECT id, source, handle, external_id, display_name, post_count, first_seen, last_seen FROM authors "
+            f"SELECT {AUTHOR_COLS} FROM authors "
             "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", (param,)).fetchall()
         tagged: dict[int, dict[str, int]] = {}
         for author_id, indicator, n in conn.execute(

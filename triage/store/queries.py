@@ -4,32 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from ..detector.types import Hit  # plain dataclasses: importing them loads no spaCy
 from ..errors import TriageError
 
 from . import concern_queries as cq
-from .context_queries import AuthorConcernBrief, ContextLine, author_concern, other_flagged, thread_above
-from .rescore_queries import RescoreRow, latest_rescore
-
-
-@dataclass
-class Stats:
-    posts: int
-    authors: int
-    sources: int
-    flagged: int
-    labeled: int
-    unreviewed: int  # flagged and not yet labeled
-    untagged: int
-    by_source: dict[str, int] = field(default_factory=dict)
-    by_indicator: dict[str, int] = field(default_factory=dict)  # posts with at least one hit
-    by_disposition: dict[str, int] = field(default_factory=dict)
-    schema_version: int = 0
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+# Screens and the CLI ask this one module; what lives by entity elsewhere is re-exported here.
+from .authors import author_handles, find_authors  # noqa: F401
+from .context_queries import author_concern, other_flagged, thread_above
+from .posts import (all_posts_text, max_post_id, post_texts, untagged_count, untagged_posts,  # noqa: F401
+                    unreviewed_count)
+from .rescore_queries import latest_rescore
+from .rows import (AuthorConcernBrief, ContextLine, HistoryRow, HitRow, PostDetail, QueueRow,  # noqa: F401
+                   RescoreRow, Stats)
 
 
 def _one(conn: sqlite3.Connection, sql: str, params=()) -> int:
@@ -52,19 +39,6 @@ def stats(conn: sqlite3.Connection) -> Stats:
             "SELECT disposition, COUNT(*) FROM posts WHERE disposition IS NOT NULL GROUP BY disposition")),
         schema_version=_one(conn, "PRAGMA user_version"),
     )
-
-
-def untagged_posts(conn: sqlite3.Connection, after_id: int = 0, limit: int = 1000) -> list[tuple[int, str]]:
-    """(id, text) of posts the detector has not seen, in id order (keyset paging)."""
-    return conn.execute(
-        "SELECT id, text FROM posts WHERE tagged_at IS NULL AND id > ? ORDER BY id LIMIT ?", (after_id, limit)
-    ).fetchall()
-
-
-def all_posts_text(conn: sqlite3.Connection, after_id: int = 0, limit: int = 1000) -> list[tuple[int, str]]:
-    return conn.execute(
-        "SELECT id, text FROM posts WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
-    ).fetchall()
 
 
 # ---- the queue ---------------------------------------------------------------------------
@@ -208,21 +182,6 @@ def reviewed_count(conn: sqlite3.Connection, flt: QueueFilter) -> int:
         raise
 
 
-@dataclass
-class QueueRow:
-    id: int
-    score: float | None
-    indicators: str  # comma-separated ids
-    created_at: int
-    source: str
-    handle: str
-    snippet: str  # raw (unsanitized) start of the text
-    disposition: str | None
-    flagged: bool
-    length: int = 0  # characters in the whole post (a huge one is marked in the list)
-    concern: float | None = None  # the author's concern (None: no evidence at all)
-
-
 def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
     ids = list(ids)
     if not ids:
@@ -241,75 +200,11 @@ def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
             for r in rows}
 
 
-def max_post_id(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
-
-
 def sources(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT name FROM sources ORDER BY name")]
 
 
-def find_authors(conn: sqlite3.Connection, handle: str) -> list[tuple[int, str, str]]:
-    """(id, source, handle) of authors whose handle matches exactly (any source), else by prefix."""
-    rows = conn.execute("SELECT id, source, handle FROM authors WHERE handle = ? ORDER BY source", (handle,)).fetchall()
-    if not rows:
-        rows = conn.execute("SELECT id, source, handle FROM authors WHERE handle LIKE ? ESCAPE '\\' "
-                            "ORDER BY handle LIMIT 50",
-                            (handle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)).fetchall()
-    return rows
-
-
 # ---- one post ----------------------------------------------------------------------------
-
-@dataclass
-class HitRow(Hit):
-    """A stored detector hit: the detector's Hit and the version that produced it."""
-
-    detector_version: str = ""
-
-
-@dataclass
-class HistoryRow:
-    kind: str  # label | verdict | note
-    at: float
-    analyst: str
-    value: str  # disposition, "threat=1", or the note body
-    undo: bool = False
-
-
-@dataclass
-class PostDetail:
-    id: int
-    source: str
-    external_id: str
-    text: str
-    created_at: int
-    created_raw: str
-    collected_at: int
-    url: str | None
-    reply_to: str | None
-    lang: str | None
-    lat: float | None
-    lon: float | None
-    place: str | None
-    score: float | None
-    flagged: bool
-    indicators: list[str]
-    detector_version: str | None
-    disposition: str | None
-    author_id: int
-    author_handle: str
-    author_name: str | None
-    author_posts: int
-    raw_sha256: str
-    hits: list[HitRow] = field(default_factory=list)
-    verdicts: dict[str, int | None] = field(default_factory=dict)  # current verdict per indicator
-    history: list[HistoryRow] = field(default_factory=list)  # labels, verdicts, notes, oldest first
-    rescore: RescoreRow | None = None  # what the latest `triage rescore` changed, if it moved this post
-    thread: list[ContextLine] = field(default_factory=list)  # the posts above a reply, root first
-    author_flagged: list[ContextLine] = field(default_factory=list)  # the author's other flagged posts
-    concern: AuthorConcernBrief | None = None  # the author's concern, if they have any
-
 
 def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
     row = conn.execute(
@@ -342,24 +237,3 @@ def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
     detail.author_flagged = other_flagged(conn, detail.author_id, post_id)
     detail.concern = author_concern(conn, detail.author_id, post_id)
     return detail
-
-
-def untagged_count(conn: sqlite3.Connection) -> int:
-    """Posts the detector has not seen yet (an import killed mid-way, a batch whose tagging
-    failed): the next import or `triage tag` takes them. A partial index keeps this instant."""
-    return conn.execute("SELECT COUNT(*) FROM posts INDEXED BY idx_posts_untagged "
-                        "WHERE tagged_at IS NULL").fetchone()[0]
-
-
-def unreviewed_count(conn: sqlite3.Connection) -> int:
-    """Flagged posts with no label yet (a count over a partial index: milliseconds at 1M posts)."""
-    return conn.execute("SELECT COUNT(*) FROM posts INDEXED BY idx_posts_unreviewed "
-                        "WHERE flagged = 1 AND disposition IS NULL").fetchone()[0]
-
-
-def author_handles(conn: sqlite3.Connection, author_ids) -> list[str]:
-    ids = list(author_ids)
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    return [r[0] for r in conn.execute(f"SELECT DISTINCT handle FROM authors WHERE id IN ({marks})", ids)]

@@ -1,64 +1,13 @@
 """What `triage rescore` reads and writes: post states around a retag, and the ``rescores`` rows
-(schema v3, ``migration_rescore``) that keep a post's score from before a new model rescored it."""
+(schema v3, ``migrations/v3_rescores.py``) that keep a post's score from before a new model rescored it."""
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
 from typing import Sequence
 
 from .analytics_queries import CHANGE_HIT_ORIGIN
-
-
-@dataclass
-class PostState:
-    id: int
-    score: float | None  # None: never tagged
-    flagged: bool
-    detector_version: str | None
-
-
-@dataclass
-class RescoreRow:
-    post_id: int
-    at: float
-    old_score: float | None
-    new_score: float | None
-    old_flagged: bool
-    new_flagged: bool
-    old_detector: str | None
-    new_detector: str
-
-    def describe(self, zone: tzinfo, now: PostState | None = None) -> str:
-        """One line for the post view: 'rescored 2026-11-22: 0.42 → 0.71, now flagged (detector a → b)'.
-
-        With ``now`` (the post as it is), a later `triage retag` that changed the score or the
-        detector is said too: the line is history then, not the post's state, and must not
-        read as if 0.71 were still its risk."""
-        day = datetime.fromtimestamp(self.at, zone).strftime("%Y-%m-%d")
-        old = _score(self.old_score)
-        new = _score(self.new_score)
-        flag = ""
-        stale = now is not None and not self.still_current(now)
-        if self.old_flagged != self.new_flagged:
-            flag = (" and flagged" if self.new_flagged else " and unflagged") if stale else \
-                (", now flagged" if self.new_flagged else ", no longer flagged")
-        line = f"rescored {day}: {old} → {new}{flag} (detector {self.old_detector or '—'} → {self.new_detector})"
-        if stale:
-            line += (f"; retagged since: now {_score(now.score)}{', flagged' if now.flagged else ''}"
-                     f" (detector {now.detector_version or '—'})")
-        return line
-
-    def still_current(self, now: PostState) -> bool:
-        """Whether the post still has the score and detector this rescore left it with."""
-        same_score = (now.score is None) == (self.new_score is None) and (
-            now.score is None or abs(now.score - self.new_score) < 0.005)
-        return same_score and now.detector_version == self.new_detector
-
-
-def _score(score: float | None) -> str:
-    return "untagged" if score is None else f"{score:.2f}"
+from .rows import PostState, RescoreRow
 
 
 def post_states(conn: sqlite3.Connection, after_id: int = 0, limit: int = 1000) -> list[PostState]:

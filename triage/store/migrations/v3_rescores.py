@@ -1,4 +1,4 @@
-"""Schema version 3: ``rescores`` (``MIGRATIONS[2]`` in schema.py), what `triage rescore` changed.
+"""Schema version 3: ``rescores`` (``migrations.STEPS[2]``), what `triage rescore` changed.
 
 A retag replaces a post's score, flag and hits in place; the detector version on the post says
 which detector made them, but not what the post looked like before. When a new model is put to
@@ -12,7 +12,10 @@ derived tables it cannot be rebuilt (the old scores are gone once the posts are 
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS rescores (
@@ -28,5 +31,5 @@ CREATE INDEX IF NOT EXISTS idx_rescores_at ON rescores(at);
 """
 
 
-def _v3_rescores(db: sqlite_utils.Database) -> None:
+def migrate(db: sqlite_utils.Database) -> None:
     db.conn.executescript(_DDL)

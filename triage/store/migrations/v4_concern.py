@@ -1,4 +1,4 @@
-"""Schema version 4: author concern (``MIGRATIONS[3]`` in schema.py).
+"""Schema version 4: author concern (``migrations.STEPS[3]``).
 
 - ``author_concern``: one row per author with any evidence, rebuilt by every analytics refresh
   (``triage.analytics.concern.refresh_concern``): the concern figure, the components it is
@@ -14,7 +14,10 @@ Derived like ``author_changes``: everything but ``changed_at`` can be rebuilt.
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS author_concern (
@@ -40,5 +43,5 @@ CREATE TABLE IF NOT EXISTS concern_lifts (
 """
 
 
-def _v4_concern(db: sqlite_utils.Database) -> None:
+def migrate(db: sqlite_utils.Database) -> None:
     db.conn.executescript(_DDL)

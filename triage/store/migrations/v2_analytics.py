@@ -1,4 +1,4 @@
-"""Schema version 2: the analytics tables (``MIGRATIONS[1]`` in schema.py). Every statement is
+"""Schema version 2: the analytics tables (``migrations.STEPS[1]``). Every statement is
 ``IF NOT EXISTS``, so ``analytics_queries.ensure_schema`` may also run it on a store opened by an
 older triage without harm.
 
@@ -30,7 +30,10 @@ Derived tables are filled incrementally up to a watermark kept in ``meta``
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 ANALYTICS_TABLES = ("author_changes", "identity_links", "interactions", "term_weeks", "week_posts",
                     "author_keys", "author_items", "analytics_cache")
@@ -120,5 +123,5 @@ CREATE TABLE IF NOT EXISTS analytics_cache (
 """
 
 
-def _v2_analytics(db: sqlite_utils.Database) -> None:
+def migrate(db: sqlite_utils.Database) -> None:
     db.conn.executescript(_DDL)
