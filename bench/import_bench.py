@@ -24,7 +24,8 @@ def raw_executemany(records, dirpath: Path) -> float:
     """The reference: the same rows, precomputed, straight into `posts` with executemany."""
     store = _fresh(dirpath, "raw.db")
     author_ids: dict[str, int] = {}
-    rows = [(r.source, r.external_id, author_ids.setdefault(r.author_handle, len(author_ids) + 1), r.text, r.created_at, r.created_raw, 0, r.raw,
+    rows = [(r.source, r.external_id, author_ids.setdefault(r.author_handle, len(author_ids) + 1), r.text, r.created_at,
+             r.created_raw, 0, r.raw,
              hashlib.sha256(r.raw.encode()).hexdigest()) for r in records]
     conn = store.conn
     started = time.perf_counter()

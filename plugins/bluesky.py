@@ -88,7 +88,7 @@ def _facets(record: dict, text: str) -> tuple[str, list[str], list[str]]:
                 uri = f.text(feature.get("uri"), f"{fpath}.uri", f.MAX_URL)
                 if shown is not None and shown != uri:
                     links.append((start, end, uri))
-    for n, tag in enumerate(f.text_list(record.get("tags"), "post.record.tags")):
+    for tag in f.text_list(record.get("tags"), "post.record.tags"):
         if tag.lstrip("#"):
             hashtags.append(tag.lstrip("#"))
     return _expand_links(data, links), list(dict.fromkeys(mentions)), list(dict.fromkeys(hashtags))

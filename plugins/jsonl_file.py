@@ -53,11 +53,12 @@ class JsonlCollector(Collector):
         size = os.path.getsize(path)
         cursor = state.cursor or {}
         with open(path, "rb") as fh:
-            line_no = 0
+            start_line = 0
             if cursor.get("path") == str(path) and 0 < cursor.get("offset", 0) <= size:
                 fh.seek(cursor["offset"])  # resume a watched file where the last run stopped
-                line_no = cursor.get("line", 0)
-            for line_no, line, skipped in iter_lines(fh, limit, line_no):
+                start_line = cursor.get("line", 0)
+            line_no = start_line  # the cursor's line when the file has nothing new
+            for line_no, line, skipped in iter_lines(fh, limit, start_line):
                 if skipped:
                     yield ImportProblem(str(path), line_no,
                                         f"line is {_mb(skipped)}, over the {_mb(limit)} limit (max_line_bytes)")

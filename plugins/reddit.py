@@ -29,7 +29,7 @@ import re
 import urllib.parse
 from typing import Iterator
 
-from triage import __version__
+from triage.collectors.api import TRIAGE_VERSION
 from triage.collectors import Collector, CollectorState, ImportProblem, Option, PluginError, PostRecord, records_from
 from triage.collectors import api_fields as f
 from triage.collectors.credentials import get_secret
@@ -195,7 +195,7 @@ class RedditCollector(Collector):
     # ---- collecting ------------------------------------------------------------------------
 
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
-        agent = self.options["user_agent"] or f"python:triage-console:{__version__} (threat-leakage triage)"
+        agent = self.options["user_agent"] or f"python:triage-console:{TRIAGE_VERSION} (threat-leakage triage)"
         settings = settings_for(state)
         marks = dict(state.cursor.get("feeds") or {}) if isinstance(state.cursor, dict) else {}
         log = FeedLog(state, self.feeds())

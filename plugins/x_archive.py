@@ -202,7 +202,7 @@ class XArchiveCollector(Collector):
                 if deleted and not self.options["deleted"]:
                     continue
                 yield from records_from(self._tweets(archive, name, state),
-                                        lambda item: self._record(item, handle, context, deleted), state,
+                                        lambda item, deleted=deleted: self._record(item, handle, context, deleted), state,
                                         entries=True, source_names=_SOURCE_NAMES)
             state.progress(self._done)
         finally:

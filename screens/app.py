@@ -69,6 +69,11 @@ class TriageApp(App):
         self._filters = [wanted() if isinstance(f, (NoColor, Monochrome)) and not isinstance(f, wanted) else f
                          for f in self._filters]
 
+    def open_queue(self, flt: QueueFilter, title: str) -> None:
+        """A queue of its own (a post, an author's posts, an indicator, a search) over this one.
+        Screens open queues through the app, so no screen imports the queue screen back."""
+        self.push_screen(QueueScreen(flt, title=title))
+
     def open_author(self, author_id: int) -> None:
         """The author screen (profile, charts; `p` lists their posts)."""
         from .author_screen import AuthorScreen

@@ -204,12 +204,9 @@ class AuthorScreen(Screen):
             return
         from triage.store.queries import QueueFilter
 
-        from .queue_screen import QueueScreen
-
         ids = tuple(a.id for a in self.profile.accounts) or (self.profile.author.id,)
-        self.app.push_screen(QueueScreen(QueueFilter(flagged_only=False, label_state="any", author_ids=ids,
-                                                     sort="time"),
-                                         title=f"posts of @{clip(self.profile.author.handle, 40)}"))
+        self.app.open_queue(QueueFilter(flagged_only=False, label_state="any", author_ids=ids, sort="time"),
+                            title=f"posts of @{clip(self.profile.author.handle, 40)}")
 
     def action_help(self) -> None:
         from .help_screen import HelpScreen

@@ -59,12 +59,10 @@ class ContextScreen(Screen):
         (options.action_cursor_down if delta > 0 else options.action_cursor_up)()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from .queue_screen import QueueScreen
-
         kind, _, value = (event.option.id or "").partition(":")
         if kind == "post":
-            self.app.push_screen(QueueScreen(QueueFilter(flagged_only=False, label_state="any",
-                                                         post_ids=(int(value),)), title=f"post #{value}"))
+            self.app.open_queue(QueueFilter(flagged_only=False, label_state="any", post_ids=(int(value),)),
+                                title=f"post #{value}")
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -97,23 +97,21 @@ class OverviewScreen(Screen):
         (options.action_cursor_down if delta > 0 else options.action_cursor_up)()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from .queue_screen import QueueScreen
-
         kind, _, value = (event.option.id or "").partition(":")
         app = self.app
         if kind == "ind":
             since = self.data.week_starts[-8] if len(self.data.week_starts) >= 8 else None
-            app.push_screen(QueueScreen(QueueFilter(flagged_only=False, label_state="any", indicators=(value,),
-                                                    since=since, sort="time"), title=f"indicator {value}"))
+            app.open_queue(QueueFilter(flagged_only=False, label_state="any", indicators=(value,), since=since,
+                                       sort="time"), title=f"indicator {value}")
         elif kind == "src":
-            app.push_screen(QueueScreen(QueueFilter(source=value), title=f"source {sanitize(value)}"))
+            app.open_queue(QueueFilter(source=value), title=f"source {sanitize(value)}")
         elif kind == "author":
             app.open_author(int(value))
         elif kind == "term":
             term = value.lstrip("#")
             query = '"' + term.replace('"', '""') + '"'  # a phrase: the term as it is, never FTS syntax
-            app.push_screen(QueueScreen(QueueFilter(flagged_only=False, label_state="any", search=query,
-                                                    sort="time"), title=f"trending {sanitize(value)}"))
+            app.open_queue(QueueFilter(flagged_only=False, label_state="any", search=query, sort="time"),
+                           title=f"trending {sanitize(value)}")
 
     def action_concern(self) -> None:
         self.app.open_concern()

@@ -12,7 +12,6 @@ from datetime import tzinfo
 from typing import Callable
 
 from rich.segment import Segment
-from rich.style import Style
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive

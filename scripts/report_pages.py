@@ -31,11 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     for page in document.pages:
         texts = []
 
-        def walk(box):
+        def walk(box, texts=texts):
             if getattr(box, "text", None):
                 texts.append(box.text)
             for child in getattr(box, "children", ()) or ():
-                walk(child)
+                walk(child, texts)
         walk(page._page_box)
         pages.append(" ".join(texts))
     print(json.dumps({"pages": len(document.pages), "text": pages}))

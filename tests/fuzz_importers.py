@@ -229,7 +229,7 @@ def check_import(importer: str, data: bytes) -> None:
     baseline = _start_peak_window()
     from triage.collectors.runner import run_collector
     from triage.collectors.discovery import get_collector
-    from triage.collectors.record_check import DEFAULT_LIMITS
+    from triage.record_check import DEFAULT_LIMITS
     from triage.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

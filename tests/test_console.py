@@ -339,7 +339,6 @@ async def test_first_screen_at_80x24_has_the_why_line_and_the_marked_text(store_
         await settle(pilot, app)
         pane = app.screen.query_one("#post-pane")
         rows = screen_text(app).splitlines()[pane.region.y:pane.region.bottom]
-        shown = "\n".join(rows)
         assert rows[1].strip().startswith("#1 mastodon:p0")
         # Every indicator with its score and rule, highest score first (then by name).
         assert "why P plan 0.80 rule:test_plan · G target 0.80 rule:test_target · T threat 0.80 rule:test_threat" \

@@ -44,7 +44,7 @@ async def test_post_view_says_when_a_later_retag_overtook_the_rescore(tmp_path):
         await pilot.press("colon", "4", "enter")
         await settle(pilot, app)
         shown = post_view(app)
-        assert shown.startswith(f"#4 ") and f"risk {now[0]:.2f}" in shown
+        assert shown.startswith("#4 ") and f"risk {now[0]:.2f}" in shown
         # the history stays, and says the post has moved on since
         assert rescored_line.split(",")[0].split(" (")[0] in shown
         assert f"retagged since: now {now[0]:.2f} (detector {rules.version})" in shown

@@ -14,7 +14,7 @@ import pytest
 from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
 
-from triage.collectors import credentials as secrets
+from triage import credentials as secrets
 
 from .fixtures.collectors.mastodon_api import FakeMastodon
 from .fixtures.collectors.replay import Reply, ReplayServer

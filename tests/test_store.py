@@ -132,7 +132,7 @@ def test_audit_chain_detects_removed_rows(db_path):
 def test_readonly_store_refuses_writes(db_path):
     Store.open(db_path).close()
     with Store.open(db_path, readonly=True) as store:
-        with pytest.raises(Exception):
+        with pytest.raises(Exception):  # noqa: B017  (sqlite's or the store's refusal: either will do)
             store.add_posts([rec(1)])
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .collectors.record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
+from .record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
 from .errors import TriageError
 
 DEFAULT_DISPOSITIONS = ("escalate", "monitor", "benign", "unclear")

@@ -67,7 +67,7 @@ def iter_labeled(path: str | Path, problems: list[ImportProblem] | None = None,
             if not line.strip():
                 continue
 
-            def bad(reason: str) -> None:
+            def bad(reason: str, lineno: int = lineno) -> None:
                 if problems is not None:
                     problems.append(ImportProblem(name, lineno, reason))
 

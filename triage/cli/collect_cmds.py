@@ -216,7 +216,7 @@ def secret_group():
 @pass_cli
 def secret_set(cli: CliContext, name):
     """Store secret NAME (prompted without echo; or piped on stdin)."""
-    from ..collectors import credentials as secrets
+    from .. import credentials as secrets
 
     secrets.require_backend(name)
     value = click.prompt(f"value for secret {name}", hide_input=True, default="", show_default=False,
@@ -230,7 +230,7 @@ def secret_set(cli: CliContext, name):
 @click.argument("name")
 def secret_delete(name):
     """Remove secret NAME from the keyring."""
-    from ..collectors import credentials as secrets
+    from .. import credentials as secrets
 
     secrets.delete_secret(name)
     click.echo(f"deleted secret {name}")
@@ -240,7 +240,7 @@ def secret_delete(name):
 @pass_cli
 def secret_list(cli: CliContext):
     """The secret names the configured collectors use, and whether each is set (never values)."""
-    from ..collectors import credentials as secrets
+    from .. import credentials as secrets
 
     names = secrets.secret_names(cli.config.collectors, _plugins())
     if not names:

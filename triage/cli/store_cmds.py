@@ -128,7 +128,7 @@ def _import(cli, inputs, files, fmt, mapping, source, strict, no_tag, batch_size
             summary, _ = run_collector(
                 store, collector, batch_size=batch_size, strict=strict, tagger=tagger, on_problem=report,
                 limits=cli.config.record_limits(),
-                on_progress=lambda done, total, s: progress.update(done, total, f"{s.added:,} new"),
+                on_progress=lambda done, total, s, progress=progress: progress.update(done, total, f"{s.added:,} new"),
             )
         except StrictStop as stop:
             progress.done()

@@ -5,15 +5,17 @@ One module per job:
 - ``api``: the plugin types (``Collector``, ``CollectorState``, ``Option``, ``PluginError``);
 - ``discovery``: finding plugins through the ``triage.collectors`` entry points, lazily, skipping
   a broken third-party one with a warning;
-- ``record_check``: the checks a record passes before the store takes it, and ``RecordError``,
-  the one error for a bad record;
+- ``RecordError`` (the one error for a bad record) and ``RecordLimits``, re-exported from the
+  kernel's ``triage.record_check``, the checks a record passes before the store takes it (the
+  config and the store use them too, and must not import the SDK);
 - ``record_loop``: ``records_from``, the loop that turns raw items into checked records and
   reports each bad one as one line;
 - ``runner``: a collector's run into the store (batches, tagging, problems) for `triage import`;
 - ``live``: configured collectors with their cursors, schedules, alerts (`triage collect`);
 - ``feed_log``: one dead feed never blocks the others of a live collector;
 - ``http_client``: the shared HTTP client (retries, rate limits, secret headers);
-- ``credentials``: API tokens in the keyring;
+- ``credentials``: ``get_secret``, API tokens in the keyring (the keyring code is the kernel's
+  ``triage.credentials``: the store's custody key uses it too);
 - helpers: ``lines`` (bounded line reading), ``problems`` (entry-numbered problems),
   ``html_text`` (HTML to plain text), ``field_mapping`` (rows by field name, ``--map``),
   ``api_fields`` (checked reads of API JSON), ``json_depth`` (bounded nesting of streamed
@@ -36,7 +38,7 @@ from typing import Any
 from ..records import ImportProblem, PostRecord
 from .api import ENTRY_POINT_GROUP, Collector, CollectorState, Option, PluginError
 from .problems import EntryProblem
-from .record_check import RecordError, RecordLimits
+from ..record_check import RecordError, RecordLimits
 from .record_loop import records_from
 
 _LAZY = {

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterator
 
+from .. import __version__ as TRIAGE_VERSION  # noqa: F401  (the host's version, for user agents)
 from ..errors import TriageError
 from ..records import ImportProblem, PostRecord
-from .record_check import DEFAULT_LIMITS, RecordLimits, check_record
+from ..record_check import DEFAULT_LIMITS, RecordLimits, check_record
 
 ENTRY_POINT_GROUP = "triage.collectors"
 

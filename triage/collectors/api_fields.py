@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 
-from .record_check import RecordError
+from ..record_check import RecordError
 
 # Generous ceilings, far above what the sources allow (a Bluesky post is at most 3,000 bytes,
 # a Reddit self post 40,000 characters), low enough that junk cannot bloat the store.

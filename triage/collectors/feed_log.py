@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 from ..errors import TriageError
 from ..records import PostRecord
 from .api import CollectorState, PluginError
-from .credentials import SecretError
+from ..credentials import SecretError
 from .http_client import HttpError, Interrupted, settings_for
 
 STATUS_KEY = "status"

@@ -15,7 +15,7 @@ from typing import Mapping
 from ..records import PostRecord
 from ..timeparse import TimestampError, parse_timestamp
 from .api import PluginError
-from .record_check import RecordError
+from ..record_check import RecordError
 
 FIELDS = (
     "id", "text", "author", "created_at", "author_name", "author_id", "url", "reply_to",

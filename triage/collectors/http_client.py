@@ -281,7 +281,8 @@ class HttpClient:
             raise
         resp.release_conn()
         # urllib3 gives the final URL of a redirect chain, sometimes as a bare path
-        return Response(url=urllib.parse.urljoin(url, resp.url or url), status=resp.status, headers=resp.headers, body=b"".join(chunks))
+        return Response(url=urllib.parse.urljoin(url, resp.url or url), status=resp.status, headers=resp.headers,
+                        body=b"".join(chunks))
 
     def get(self, url: str, params: dict | None = None, headers: dict[str, str] | None = None,
             accept: Iterable[int] = (200,)) -> Response:

@@ -27,7 +27,7 @@ from ..records import ImportProblem, PostRecord
 from ..store import Store
 from ..store import collectors as state_db
 from .api import Collector, CollectorState, PluginError
-from .credentials import SecretError, get_secret
+from ..credentials import SecretError, get_secret
 from .discovery import get_collector
 from .feed_log import MAX_ERROR, one_line
 from .http_client import HttpSettings, Interrupted

@@ -27,7 +27,7 @@ from typing import Callable, Iterable, Iterator, Mapping, TypeVar
 from ..records import ImportProblem, PostRecord
 from .api import CollectorState
 from .problems import EntryProblem
-from .record_check import RecordError, unexpected
+from ..record_check import RecordError, unexpected
 
 Raw = TypeVar("Raw")
 Where = tuple[str, int]  # (file or URL, line or entry number)

@@ -12,7 +12,7 @@ from typing import Callable
 from ..records import ImportProblem, PostRecord
 from ..store import Store, StoreError
 from .api import Collector, CollectorState
-from .record_check import DEFAULT_LIMITS, RecordError, RecordLimits, check_record
+from ..record_check import DEFAULT_LIMITS, RecordError, RecordLimits, check_record
 
 MAX_KEPT_PROBLEMS = 1000
 

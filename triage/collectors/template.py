@@ -78,12 +78,13 @@ class TemplateCollector(Collector):
         cursor = state.cursor if isinstance(state.cursor, dict) else {}
         offset = cursor.get("offset") if cursor.get("path") == str(path) else None
         with open(path, "rb") as fh:
-            line_no = 0
+            start_line = 0
             if isinstance(offset, int) and 0 < offset <= size:
                 fh.seek(offset)
-                line_no = int(cursor.get("line", 0))
+                start_line = int(cursor.get("line", 0))
+            line_no = start_line  # the cursor's line when the file has nothing new
             # iter_lines holds at most MAX_LINE_BYTES of a line in memory, whatever the file holds.
-            for line_no, line, skipped in iter_lines(fh, MAX_LINE_BYTES, line_no):
+            for line_no, line, skipped in iter_lines(fh, MAX_LINE_BYTES, start_line):
                 if skipped:
                     yield ImportProblem(str(path), line_no, f"line of {skipped:,} bytes, over the "
                                                             f"{MAX_LINE_BYTES:,}-byte limit")

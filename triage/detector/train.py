@@ -122,7 +122,8 @@ def train_textcat(
         nlp = load_pipeline(base_info)
         textcat = nlp.get_pipe(PIPE_NAME)
         base_labels = set(textcat.labels)
-        for lab in [k for k in TEXT_INDICATORS if k in wanted - base_labels] + sorted(wanted - base_labels - set(TEXT_INDICATORS)):
+        new_labels = wanted - base_labels
+        for lab in [k for k in TEXT_INDICATORS if k in new_labels] + sorted(new_labels - set(TEXT_INDICATORS)):
             textcat.add_label(lab)
         continued_from = base_info.model_id
     else:

@@ -2,8 +2,9 @@
 
 One module a job: ``selection`` (which posts: ``ExportFilter``), ``labels`` (verdicts ->
 ``cats``), ``split`` (train/dev), ``pseudonym`` (``--pseudonymize``), one module per format
-(``jsonl``, ``docbin``, ``csv_sheet``, ``report``, ``stix``; ``findings`` is what the sharing formats add), ``manifest`` (hashes and ``verify``) and
-``core`` (``run_export``, the one entry point). SQL lives in ``triage.store.export_queries``.
+(``jsonl``, ``docbin``, ``csv_sheet``, ``report``, ``stix``, ``misp``; ``findings`` is what the
+sharing formats add), ``manifest`` (hashes and ``verify``) and ``core`` (``run_export``, the one
+entry point). SQL lives in ``triage.store.export_queries``.
 spaCy is imported only by the DocBin writer, stix2 only by the STIX writer.
 """
 
@@ -14,7 +15,8 @@ from .pseudonym import PseudonymKeyError
 from .selection import ExportFilter, SelectionError, parse_time_bound
 
 __all__ = [
-    "DEFAULT_DEV_FRACTION", "DEFAULT_TLP", "FORMATS", "TLP_LEVELS", "MANIFEST", "SPLIT_FORMATS", "ExportError", "ExportFilter", "ExportResult",
+    "DEFAULT_DEV_FRACTION", "DEFAULT_TLP", "FORMATS", "TLP_LEVELS", "MANIFEST", "SPLIT_FORMATS", "ExportError", "ExportFilter",
+    "ExportResult",
     "PseudonymKeyError", "SelectionError", "VerifyReport", "count_selected", "parse_time_bound", "run_export",
     "verify",
 ]

@@ -212,5 +212,5 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
                         files=files, manifest={**manifest, "manifest_sha256": manifest_sha}, audit_id=audit_id)
 
 
-__all__ = ["DEFAULT_DEV_FRACTION", "DEFAULT_TLP", "TLP_LEVELS", "FORMATS", "MANIFEST", "SPLIT_FORMATS", "ExportResult", "WriteContext",
-           "count_selected", "run_export"]
+__all__ = ["DEFAULT_DEV_FRACTION", "DEFAULT_TLP", "TLP_LEVELS", "FORMATS", "MANIFEST", "SPLIT_FORMATS", "ExportResult",
+           "WriteContext", "count_selected", "run_export"]

@@ -36,7 +36,7 @@ class PseudonymKeyError(TriageError, RuntimeError):
 def load_or_create_key() -> bytes:
     """The station's HMAC key, created on first use; kept like every other secret (keyring,
     or ``$TRIAGE_SECRET_EXPORT_HMAC_KEY`` for one run), so it shares their one-line errors."""
-    from ..collectors import credentials as vault
+    from .. import credentials as vault
 
     try:
         return vault.station_key(KEY_NAME)

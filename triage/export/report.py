@@ -233,14 +233,16 @@ th,td{border:1px solid #bbb;padding:.1rem .3rem;text-align:left;vertical-align:t
 th{background:#eee}dl{display:grid;grid-template-columns:max-content 1fr;gap:0 1rem;margin:.3rem 0}dt{font-weight:bold}
 dd{margin:0;overflow-wrap:anywhere}p{margin:.2rem 0}
 p.meta{color:#333;font-size:.92em}p.meta b{font-weight:600}
-.post{white-space:pre-wrap;overflow-wrap:anywhere;border-left:4px solid #555;padding:.3rem .6rem;background:#f6f6f6;margin:.2rem 0}
+.post{white-space:pre-wrap;overflow-wrap:anywhere;border-left:4px solid #555;padding:.3rem .6rem;background:#f6f6f6;
+margin:.2rem 0}
 mark{background:#ffd54f;color:#000;font-weight:bold;text-decoration:underline;padding:0 .1em}
 .empty{font-style:italic;color:#555}
 .card{border-top:1px solid #ccc;padding-top:.3rem;margin-top:.4rem;break-inside:avoid}
 table.small{font-size:.8em}svg.timeline{max-width:100%;height:auto;display:block}
 .tlp{background:#000;font:bold 14px/1.6 monospace;text-align:center;padding:.1rem;margin:.3rem 0}
 @page{size:A4;margin:16mm 12mm 16mm 12mm}
-@media print{body{margin:0;max-width:none;padding:0;font-size:10.5px}.tlp{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10.5px}
+.tlp{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 

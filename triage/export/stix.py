@@ -139,7 +139,7 @@ def build_bundle(ctx):
                 authors=[p.analyst] if p.analyst else None, object_refs=[note.id], **common))
 
     for post_id, notes in analyst_notes(ctx).items():
-        for n, body in enumerate(notes):
+        for body in notes:
             objects.append(stix2.Note(
                 abstract="analyst note",
                 content=body.body, authors=[body.analyst] if body.analyst else None,

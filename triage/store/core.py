@@ -178,7 +178,7 @@ class Store:
         """The station's custody key from the keyring (created on first use), or None when
         there is no keyring backend: writes still work, unanchored, and `audit verify` says so."""
         if self._custody_key is _UNLOADED:
-            from ..collectors.credentials import SecretError, station_key
+            from ..credentials import SecretError, station_key
 
             try:
                 # A read-only look (`audit verify`) never makes a key: it checks against the one there is.

@@ -25,8 +25,8 @@ import math
 import time
 from dataclasses import dataclass
 
-from ..errors import TriageError
-from ..records import PostRecord
+from .errors import TriageError
+from .records import PostRecord
 
 EARLIEST_DEFAULT = 631_152_000  # 1990-01-01T00:00:00Z: before any source this tool reads
 FUTURE_SLACK_DEFAULT = 86_400  # a clock a day fast is a clock; a post from next year is not
