@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import platformdirs
 
 from .record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
 from .errors import TriageError
+from .toml_file import read_toml
 
 DEFAULT_DISPOSITIONS = ("escalate", "monitor", "benign", "unclear")
 APP = "triage"
@@ -83,13 +83,7 @@ def load_config(path: Path | None = None) -> Config:
     cfg = Config(analyst=default_analyst())
     if not path.exists():
         return cfg
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror}") from None
+    data = read_toml(path, ConfigError)
     cfg.path = path
     where = str(path)
     known = {"analyst", "db", "threshold", "dispositions", "timezone", "theme", "keys", "max_post_chars",

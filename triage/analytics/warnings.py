@@ -8,7 +8,6 @@ checks them once at load (a mistake is one line naming the file and the key) and
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -17,6 +16,7 @@ from typing import Iterable, Sequence
 
 from ..errors import SetupError
 from ..indicators import INDICATORS
+from ..toml_file import read_toml
 
 CHANGE_KINDS = ("share", "volume", "target")
 MAX_EVIDENCE = 10  # post ids kept per behaviour, strongest first
@@ -115,14 +115,7 @@ def parse_rules(data: dict, path: str) -> tuple[WarningRule, ...]:
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> tuple[WarningRule, ...]:
     target = Path(path) if path else rules_path()
-    try:
-        with open(target, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise WarningRulesError(f"{target}: {exc}") from None
-    except OSError as exc:
-        raise WarningRulesError(f"{target}: {exc.strerror or exc}") from None
-    return parse_rules(data, str(target))
+    return parse_rules(read_toml(target, WarningRulesError), str(target))
 
 
 def _week(epoch: int) -> int:
