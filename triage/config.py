@@ -111,9 +111,9 @@ def load_config(path: Path | None = None) -> Config:
         c = data["confirm_indicators_with"]
         _check(isinstance(c, list) and all(isinstance(x, str) for x in c), f"{where}: confirm_indicators_with",
                "must be a list of disposition names (e.g. [\"escalate\", \"monitor\"]; [] turns it off)")
-        unknown = [x for x in c if x not in cfg.dispositions]
-        _check(not unknown, f"{where}: confirm_indicators_with",
-               f"{', '.join(map(repr, unknown))} is not a disposition (one of: {', '.join(cfg.dispositions)})")
+        strangers = [x for x in c if x not in cfg.dispositions]
+        _check(not strangers, f"{where}: confirm_indicators_with",
+               f"{', '.join(map(repr, strangers))} is not a disposition (one of: {', '.join(cfg.dispositions)})")
         cfg.confirm_indicators_with = tuple(c)
     else:  # the default names only where the dispositions have them
         cfg.confirm_indicators_with = tuple(d for d in cfg.confirm_indicators_with if d in cfg.dispositions)

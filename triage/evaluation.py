@@ -11,8 +11,8 @@ Other keys are ignored. A line that cannot be used is reported as ``file:line: r
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -54,7 +54,7 @@ def _label(value) -> int | None:
     return None
 
 
-def iter_labeled(path: str | Path, problems: list[ImportProblem] | None = None,
+def iter_labeled(path: str | os.PathLike[str], problems: list[ImportProblem] | None = None,
                  require_cats: bool = True) -> Iterator[LabeledExample]:
     """Yield the usable lines of a labeled JSONL file; append a Problem for each line that is not.
 
@@ -112,7 +112,7 @@ def iter_labeled(path: str | Path, problems: list[ImportProblem] | None = None,
             fh.close()
 
 
-def read_labeled(path: str | Path, require_cats: bool = True) -> tuple[list[LabeledExample], list[ImportProblem]]:
+def read_labeled(path: str | os.PathLike[str], require_cats: bool = True) -> tuple[list[LabeledExample], list[ImportProblem]]:
     problems: list[ImportProblem] = []
     examples = list(iter_labeled(path, problems, require_cats=require_cats))
     return examples, problems

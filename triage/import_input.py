@@ -14,7 +14,7 @@ import gzip
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterator, cast
 
 from .partial_files import partial_path, sweep
 
@@ -40,7 +40,7 @@ def compression(path: Path) -> str | None:
 
 def _decompressed(path: Path, kind: str) -> IO[bytes]:
     if kind == "gzip":
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     import zstandard
 
     # Pushshift-style dumps need a 2 GiB window (as the reddit-dump importer allows).
@@ -78,6 +78,7 @@ def readable(given: str, workdir: Path, stdin: IO[bytes], keep_compressed: bool 
                 shutil.copyfileobj(stdin, out, CHUNK)
             yield target, STDIN_NAME
         else:
+            assert kind is not None  # a named input that needs no decompressing returned above
             target = tmp / inner_name(path)
             with _decompressed(path, kind) as src, open(target, "wb") as out:
                 shutil.copyfileobj(src, out, CHUNK)

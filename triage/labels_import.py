@@ -28,7 +28,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
-from typing import IO, Iterator, Sequence
+from typing import IO, Iterator, Sequence, cast
 
 from .export.jsonl import LEAKAGE_LABEL
 from .export.labels import BENIGN
@@ -63,7 +63,7 @@ class LabelRecord:
 
     @property
     def ref(self) -> str:
-        return f"{self.source}:{self.external_id}" if self.external_id else f"text sha256 {self.text_sha256[:12]}…"
+        return f"{self.source}:{self.external_id}" if self.external_id else f"text sha256 {cast(str, self.text_sha256)[:12]}…"
 
 
 class Bad(ValueError):
@@ -187,17 +187,17 @@ def parse_task(task, line: int, dispositions: Sequence[str]) -> LabelRecord:
     if at is None and prodigy:
         at = _time(task.get("_timestamp"), "_timestamp")
     record = LabelRecord(line=line, source=source if external_id else None, external_id=external_id,
-                         text_sha256=None if external_id else text_sha256(text), disposition=disposition,
+                         text_sha256=None if external_id else text_sha256(cast(str, text)), disposition=disposition,
                          verdicts=verdicts, analyst=analyst, at=at, notes=_notes(task))
     return record
 
 
 def open_text(path: str, stdin: IO[bytes] | None = None) -> IO[str]:
     """The file as text: ``-`` is standard input; a gzip file (by its magic bytes) is decompressed."""
-    raw = stdin if path == "-" else open(path, "rb")
+    raw = cast(IO[bytes], stdin) if path == "-" else open(path, "rb")  # "-" comes with stdin
     head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
     if head == GZIP_MAGIC:
-        raw = gzip.GzipFile(fileobj=raw)
+        raw = cast(IO[bytes], gzip.GzipFile(fileobj=raw))
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
 
 

@@ -36,7 +36,7 @@ def _alive(pid: int) -> bool:
 
 def sweep(parent: Path) -> list[Path]:
     """Remove the hidden work of dead runs in ``parent``; returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(parent.iterdir())
     except OSError:

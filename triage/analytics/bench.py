@@ -108,7 +108,7 @@ def build_store(path, posts: int = 1_000_000, authors: int = 20_000, heavy_posts
     made = 0
     inds = ("threat", "weapons", "distress", "target", "isolation")
     while made < posts:
-        records = []
+        records: list[PostRecord] = []
         for _ in range(min(batch, posts - made)):
             i = made + len(records)
             handle = heavy if i % max(1, posts // heavy_posts) == 0 else f"user{rng.randrange(authors)}"
@@ -151,6 +151,7 @@ def main(argv=None) -> None:
     with Store.open(args.db) as store:
         if args.author is None:
             top = most_active_author(store.conn)
+            assert top is not None, f"{args.db} has no authors to profile"
             args.author = f"{top.source}:{top.handle}"
         t = time.perf_counter()
         counts = refresh_derived(store)

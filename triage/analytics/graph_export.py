@@ -95,7 +95,7 @@ def interaction_graph(store_or_conn, min_weight: int = 1, author_ids: Sequence[i
     edges = interaction_edges(conn, min_weight, author_ids) + identity_edges(conn, author_ids)
     names = list(_nodes(edges))
     # Interactions name the addressed account by its handle case folded: look accounts up so.
-    keyed = {}
+    keyed: dict[tuple[str, str], list[str]] = {}
     for name in names:
         source, _, handle = name.partition(":")
         keyed.setdefault((source, handle.lower()), []).append(name)
@@ -174,7 +174,7 @@ def gexf_tree(graph: Graph) -> ET.ElementTree:
     nodes = ET.SubElement(xml_graph, "nodes")
     for node in graph.nodes:
         attrs = {"id": node_ids[node.name], "label": node.name}
-        if node.first_at is not None:  # a collected account lives from its first post to its last
+        if node.first_at is not None and node.last_at is not None:  # a collected account lives from its first post to its last
             attrs.update(start=_day(node.first_at), end=_day(node.last_at))
         values = ET.SubElement(ET.SubElement(nodes, "node", attrs), "attvalues")
         for i, (_, _, value) in enumerate(_node_values(node)):
@@ -215,7 +215,7 @@ def graphml_tree(graph: Graph) -> ET.ElementTree:
     for node in graph.nodes:
         el = ET.SubElement(xml_graph, "node", {"id": node_ids[node.name]})
         values = [("label", node.name)] + [(name, value) for name, _, value in _node_values(node)]
-        if node.first_at is not None:
+        if node.first_at is not None and node.last_at is not None:
             values += [("first_at", _iso(node.first_at)), ("last_at", _iso(node.last_at))]
         for name, value in values:
             ET.SubElement(el, "data", {"key": _node_key(name)}).text = value

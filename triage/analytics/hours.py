@@ -63,6 +63,7 @@ def hour_histogram_from_slots(slots: Mapping[int, int], zone_name: str | None = 
             d = epoch_datetime(ts, tz)
             if d is None:
                 continue  # dated outside datetime's range (stored before imports were bounded)
+            assert local is not None  # made whenever tz is
             local[d.hour] += n
             grid[d.weekday()][d.hour] += n
     return HourHistogram(posts=sum(slots.values()), utc=utc, zone=zone_name if tz else None, local=local,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from .synth import persona, post_times
 from .tzinfer import infer_offset
@@ -42,7 +43,7 @@ def evaluate(post_counts=POST_COUNTS, trials: int = 300, seed: int = 5, min_post
         conf = 0.0
         for _ in range(trials):
             person = persona(rng, noise=noise, chronotype_sd=chronotype_sd)
-            kwargs = {} if min_posts is None else {"min_posts": min_posts}
+            kwargs: dict[str, Any] = {} if min_posts is None else {"min_posts": min_posts}
             est = infer_offset(post_times(rng, person, n), **kwargs)
             if est.utc_offset is None:
                 continue

@@ -13,6 +13,7 @@ import dataclasses
 import heapq
 import time
 from dataclasses import dataclass, field
+from typing import cast
 
 from ..indicators import INDICATORS
 from ..store import analytics_queries as aq
@@ -123,7 +124,7 @@ def _cached(store_or_conn, stamp: str, compute) -> tuple[dict, bool]:
     path = database_path(conn)
     hit = aq.cache_get(conn, CACHE_KEY) or _memo.get((path, CACHE_KEY))
     if hit and hit[0] == stamp:
-        return hit[1], True
+        return cast(dict, hit[1]), True
     value = compute()
     if getattr(store_or_conn, "readonly", True) is False and aq.ensure_schema(store_or_conn):
         with store_or_conn.transaction() as tx:

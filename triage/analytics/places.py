@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Sequence, cast
 
 from ..store import analytics_queries as aq
 
@@ -22,12 +22,12 @@ class PlaceCount:
 
 def places(rows: Sequence[aq.GeoRow], limit: int = 20) -> list[PlaceCount]:
     """From ``analytics_queries.author_geo_posts`` rows."""
-    groups: dict[object, list[aq.GeoRow]] = {}
+    groups: dict[str | tuple[float, float], list[aq.GeoRow]] = {}
+    key: str | tuple[float, float]
     for r in rows:
-        has_geo = r.lat is not None and r.lon is not None
         if r.place:
             key = r.place.strip().casefold()
-        elif has_geo:
+        elif r.lat is not None and r.lon is not None:
             key = (round(r.lat, COORD_DECIMALS), round(r.lon, COORD_DECIMALS))
         else:
             continue
@@ -37,7 +37,10 @@ def places(rows: Sequence[aq.GeoRow], limit: int = 20) -> list[PlaceCount]:
         geo = [(r.lat, r.lon) for r in posts if r.lat is not None and r.lon is not None]
         lat = round(sum(g[0] for g in geo) / len(geo), 4) if geo else None
         lon = round(sum(g[1] for g in geo) / len(geo), 4) if geo else None
-        name = posts[0].place.strip() if isinstance(key, str) else f"{key[0]:.{COORD_DECIMALS}f},{key[1]:.{COORD_DECIMALS}f}"
+        if isinstance(key, str):
+            name = cast(str, posts[0].place).strip()  # a str key was made from a non-empty place name
+        else:
+            name = f"{key[0]:.{COORD_DECIMALS}f},{key[1]:.{COORD_DECIMALS}f}"
         times = [r.created_at for r in posts]
         out.append(PlaceCount(name, len(posts), min(times), max(times), lat, lon))
     return sorted(out, key=lambda p: (-p.posts, -p.last_at, p.place))[:limit]

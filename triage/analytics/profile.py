@@ -90,7 +90,7 @@ class AuthorProfile:
 
 
 class _Clock:
-    def __init__(self):
+    def __init__(self) -> None:
         self.marks: dict[str, float] = {}
         self._last = time.perf_counter()
 
@@ -120,7 +120,7 @@ def author_profile(store_or_conn, author: AuthorRef | str, source: str | None = 
         hours = utc_hour_histogram(aq.author_weekday_hours(conn, ids))
     clock.lap("hours")
     geo = aq.author_geo_posts(conn, ids)
-    raw = Counter()
+    raw: Counter[int] = Counter()
     for sample, n in aq.author_raw_offsets(conn, ids):
         minutes = raw_offset_minutes(sample)
         if minutes is not None:

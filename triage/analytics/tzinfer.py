@@ -255,7 +255,7 @@ def infer_offset_from_bins(bins: Sequence[int], hourly_posts: Sequence[int], raw
         # The rhythm fixes the *phase* (offset + chronotype); chronotype is unknown, ~N(0, 1 h).
         value = math.log(sum(p * _CHRONO[round(2 * (ph - o))] for ph, p in phase.items()
                              if round(2 * (ph - o)) in _CHRONO) + 1e-300) + _raw_term(o, raw)
-        if lons:
+        if lons and est.geo_offset is not None:  # set above whenever lons is
             value -= min(len(lons), GEO_CAP) * _circular_hours(o, est.geo_offset) ** 2 / (2 * GEO_SIGMA_H ** 2)
         logpost[o] = value
     post = _normalised(logpost)

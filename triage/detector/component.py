@@ -211,7 +211,7 @@ def _walk(elems, j: int, pos: int, norms: list[int], nums, step: int, cont):
 def _elems(nodes, strings, reverse: bool) -> tuple:
     """Compile nodes to walker elements (reversed, recursively, for walking left of the anchor)."""
     seq = reversed(nodes) if reverse else nodes
-    out = []
+    out: list[tuple[int, object]] = []
     for node in seq:
         if isinstance(node, _Alt):
             # branches that start with a plain word are looked up by that word: only those can match here
@@ -400,11 +400,11 @@ def _build_index(phrase_rules: dict[tuple[str, ...], list[int]], group_of_anchor
         always: list[SeqMatcher] = []
         for sm in anchored.get(h, ()):
             if sm.nexts is not None and (sm.prevs is None or len(sm.nexts) <= len(sm.prevs)):
-                for w in sm.nexts:
-                    by_next.setdefault(w, []).append(sm)
+                for next_hash in sm.nexts:
+                    by_next.setdefault(next_hash, []).append(sm)
             elif sm.prevs is not None:
-                for w in sm.prevs:
-                    by_prev.setdefault(w, []).append(sm)
+                for prev_hash in sm.prevs:
+                    by_prev.setdefault(prev_hash, []).append(sm)
             else:
                 always.append(sm)
         index[h] = (tuple((k, length, table) for (k, length), table in sorted(by_shape.items())),

@@ -27,6 +27,7 @@ itself becomes evidence for it ("saint Tarrant", "beat his high score").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..indicators import TEXT_INDICATORS
@@ -101,7 +102,8 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None,
         return EMPTY  # negation cues with nothing to negate: no hit, no post-level context
     doc_ctx: set[str] = set()
     admire = False
-    idioms = cues = ()
+    idioms: Sequence[tuple[int, int, int]] = ()
+    cues: Sequence[tuple[int, int]] = ()
     if ctx:
         strength = _strengths(doc, ctx, rules, norms)
         if strength.get("gaming", 0) >= DOC_CUE_THRESHOLD and strength.get("real_world", 0) < DOC_CUE_THRESHOLD:
@@ -168,7 +170,7 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None,
 
     if rm.any_requires and any(rules[idx].requires for idx, _s, _e in kept):
         hits = [h for h in hits if _requirement_met(rm, h, hits, ctx or {})]
-    if admire:
+    if admire and ctx:  # admire is only set from ctx's cues
         live = {h.indicator for h in hits if h.score > 0}
         for idx, s, e in ctx.get("admire", ()):
             rule = rules[idx]
@@ -195,7 +197,7 @@ def _requirement_met(rm, hit: RuleHit, hits: list[RuleHit], ctx) -> bool:
     return False
 
 
-def _negated(doc, s: int, e: int, cues: list[tuple[int, int]], inside_is_rule: bool) -> bool:
+def _negated(doc, s: int, e: int, cues: Sequence[tuple[int, int]], inside_is_rule: bool) -> bool:
     for cs, ce in cues:
         if s <= cs < e:
             if not inside_is_rule:

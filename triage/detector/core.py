@@ -14,7 +14,7 @@ from dataclasses import replace
 from collections import deque
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sized, cast
 
 from ..indicators import TEXT_INDICATORS
 from . import registry, resources
@@ -26,6 +26,11 @@ from .scoring import (
     DEFAULT_THRESHOLD, MIN_HIT_SCORE, MIN_MODEL_HIT, MODEL_IDIOM_DAMP, risk,
 )
 from .types import Analysis, Hit
+
+if TYPE_CHECKING:
+    from spacy.pipeline.textcat import TextCategorizer
+
+    from .component import TriageRules
 
 NER_PACKAGE = "en_core_web_sm"
 NER_LABELS = ("PERSON", "ORG", "GPE", "FAC", "NORP")
@@ -94,6 +99,7 @@ def _pool_work(chunk: list[str], batch_size: int) -> list[tuple]:
     """Tag a chunk in a worker. Results travel as plain tuples: pickling them costs a fraction
     of pickling dataclass objects, and the parent's share of the work is what limits the pool."""
     det = _POOL_DETECTOR
+    assert det is not None  # the parent sets it before forking the pool
     return [(tuple(a.scores[i] for i in TEXT_INDICATORS), a.risk, a.flagged,
              [(h.indicator, h.score, h.start, h.end, h.text, h.rule, h.origin) for h in a.hits])
             for a in det.analyze_many(chunk, batch_size=batch_size)]
@@ -162,28 +168,29 @@ class Detector:
             self.model_info = info
         nlp.add_pipe("triage_rules", config={"patterns_dir": str(pdir)})
         self.nlp = nlp
-        self._rules = nlp.get_pipe("triage_rules").matcher
+        self._rules = cast("TriageRules", nlp.get_pipe("triage_rules")).matcher
         self._use_ner = bool(use_ner)
         rules_id = "rules-" + patterns_digest(pdir)[:12]
         self.version = rules_id + (f"+model-{self.model_info.model_id}" if self.model_info else "")
         if self._use_ner:
             self.version += "+ner-" + nlp.meta.get("version", "?")
-        self._model_labels: list[tuple[str, float]] = []
+        blend: list[tuple[str, float]] = []
         if self.model_info:
-            self._model_labels = [
+            blend = [
                 (lab, model_mod.blend_weight(self.model_info, lab))
                 for lab in self.model_info.labels if lab in TEXT_INDICATORS
             ]
         self._context = self._rules.patterns.context
         self._known = _vocabulary(self._rules.patterns)
-        self._english_hashes = None  # NORM hashes of language.ENGLISH_WORDS, made on first use
+        self._english_hashes: frozenset[int] | None = None  # NORM hashes of language.ENGLISH_WORDS, made on first use
         self._word_weights: dict[int, list[float]] = {}  # NORM hash -> the model's unigram weight per label
-        self._textcat = nlp.get_pipe(model_mod.PIPE_NAME) if self.model_info else None
+        self._textcat = cast("TextCategorizer", nlp.get_pipe(model_mod.PIPE_NAME)) if self.model_info else None
         self._off_pipe = [model_mod.PIPE_NAME] if self.model_info else []
+        # (label, blend weight, column of the label in the model's output)
+        self._model_labels: list[tuple[str, float, int]] = []
         if self._textcat is not None:
-            # (label, blend weight, column of the label in the model's output)
             columns = {lab: j for j, lab in enumerate(self._textcat.labels)}
-            self._model_labels = [(lab, w, columns[lab]) for lab, w in self._model_labels]
+            self._model_labels = [(lab, w, columns[lab]) for lab, w in blend]
 
     # ------------------------------------------------------------------ public API
 
@@ -228,7 +235,8 @@ class Detector:
 
             from .component import NORMS_KEY
 
-            docs = list(self.nlp.tokenizer.pipe(tagged_texts, batch_size=batch_size))
+            tokenizer: Any = self.nlp.tokenizer  # spaCy's compiled Tokenizer: no type information
+            docs = list(tokenizer.pipe(tagged_texts, batch_size=batch_size))
             rules = self._rules
             norms = []
             for doc in docs:  # read once; the rules take the list, the model the array
@@ -243,7 +251,7 @@ class Detector:
         pool = self._get_pool(n_process)
         if hasattr(texts, "__len__"):
             # a short input still gives every worker a share (two chunks each)
-            batch_size = max(1, min(batch_size, -(-len(texts) // (2 * n_process))))
+            batch_size = max(1, min(batch_size, -(-len(cast(Sized, texts)) // (2 * n_process))))
         pending: deque = deque()
         it = iter(texts)
         while True:
@@ -318,6 +326,8 @@ class Detector:
             self._ner_hits(doc, scores, hits, text, origin)
         if self._model_labels:
             ctx = interp.doc_contexts
+            # model labels come from a loaded model, whose probabilities every post has
+            assert self.model_info is not None and probs is not None
             model_id = self.model_info.model_id
             for label, weight, column in self._model_labels:
                 m = probs[column]
@@ -372,12 +382,14 @@ class Detector:
         if missing:
             if len(cache) > 500_000:
                 cache.clear()
+            assert self._textcat is not None  # asked only for a label the model reported
             linear = self._textcat.model.get_ref("output_layer")
             length = linear.get_dim("length")
             weights = numpy.asarray(linear.get_param("W")).reshape(-1, length)
             keys = numpy.array(missing, dtype=numpy.uint64)
-            per_word = sum(weights[:, (murmur3_32_uint64(keys, seed) % numpy.uint32(length)).astype(numpy.int64)]
-                           for seed in (0, 1))
+            per_word = cast(numpy.ndarray, sum(
+                weights[:, (murmur3_32_uint64(keys, seed) % numpy.uint32(length)).astype(numpy.int64)]
+                for seed in (0, 1)))
             for j, n in enumerate(missing):
                 cache[n] = per_word[:, j].tolist()
         ranked = sorted(range(len(norms)), key=lambda i: -cache[norms[i]][column])

@@ -16,8 +16,12 @@ length), so a weight learned for a bucket is the weight the layer applies to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy
+
+if TYPE_CHECKING:
+    from thinc.api import Model
 
 _C1 = numpy.uint32(0xCC9E2D51)
 _C2 = numpy.uint32(0x1B873593)
@@ -51,8 +55,8 @@ def murmur3_32_uint64(keys: numpy.ndarray, seed: int) -> numpy.ndarray:
 class Layers:
     """The parts of a textcat model that fitting touches."""
 
-    featurizer: object  # docs -> (keys, values, lengths)
-    linear: object  # thinc SparseLinear_v2: params W (nO * length) and b (nO)
+    featurizer: Model  # docs -> (keys, values, lengths)
+    linear: Model  # thinc SparseLinear_v2: params W (nO * length) and b (nO)
 
 
 def layers_of(textcat_model) -> Layers:

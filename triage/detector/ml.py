@@ -100,11 +100,12 @@ def _ngrams_forward(model: Model, docs, is_train: bool):
         offset = offset + counts[k - 2]
         if len(uni) < k:
             continue
-        grams = ops.ngrams(k, uni)
+        grams = cast(numpy.ndarray, ops.ngrams(k, uni))  # NumpyOps (with_cpu): a numpy array
         inside = numpy.flatnonzero(doc_of[: len(grams)] == doc_of[k - 1:])  # windows within one doc
         keys[inside + offset[doc_of[inside]]] = grams[inside]
     vals = numpy.repeat((1.0 / numpy.sqrt(numpy.maximum(lens, 1))).astype("f"), seg_len)
-    out = (ops.asarray(keys, dtype="uint64"), ops.asarray(vals, dtype="f"), ops.asarray(seg_len, dtype="int32"))
+    out = (ops.asarray(keys, dtype="uint64"), ops.asarray(vals, dtype="f"),  # type: ignore[arg-type]
+           ops.asarray(seg_len, dtype="int32"))
 
     def backprop(dY):
         return []
@@ -128,8 +129,8 @@ def _linear_classifier(featurizer: Model, length: int, nO: Optional[int], exclus
     length = 2 ** (length - 1).bit_length()
     sparse_linear = SparseLinear_v2(nO=nO, length=length)
     fill_defaults = {"b": NEG_VALUE, "W": 0}
-    resizable_layer = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults))
-    model = chain(featurizer, resizable_layer)
+    resizable_layer: Model = resizable(sparse_linear, resize_layer=partial(resize_linear_weighted, fill_defaults=fill_defaults))
+    model: Model = chain(featurizer, resizable_layer)
     model = with_cpu(model, model.ops)
     model = chain(model, with_cpu(Logistic(), model.ops))
     if nO is not None:
@@ -241,8 +242,8 @@ def _class_ngrams_forward(model: Model, docs, is_train: bool):
     # each doc's feature vector has unit length (as a tf vector normalised by its L2 norm would,
     # near enough): a long post does not win by length alone
     vals = numpy.repeat((1.0 / numpy.sqrt(numpy.maximum(seg_len, 1))).astype("f"), seg_len)
-    out = (ops.asarray(all_keys, dtype="uint64"), ops.asarray(vals, dtype="f"),
-           ops.asarray(seg_len.astype("int32"), dtype="int32"))
+    out = (ops.asarray(all_keys, dtype="uint64"), ops.asarray(vals, dtype="f"),  # type: ignore[arg-type]
+           ops.asarray(seg_len.astype("int32"), dtype="int32"))  # type: ignore[arg-type]
     return out, lambda dY: []
 
 

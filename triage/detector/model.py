@@ -16,8 +16,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from .scoring import DEFAULT_BLEND
+
+if TYPE_CHECKING:
+    from spacy.pipeline.textcat import TextCategorizer
 
 META_FILE = "triage_model.json"
 PIPE_NAME = "textcat_multilabel"
@@ -65,7 +69,7 @@ def load_pipeline(info: ModelInfo):
     if PIPE_NAME not in nlp.pipe_names:
         raise ValueError(f"{info.path}: the pipeline has no {PIPE_NAME} component")
     if not info.labels:
-        info.labels = list(nlp.get_pipe(PIPE_NAME).labels)
+        info.labels = list(cast("TextCategorizer", nlp.get_pipe(PIPE_NAME)).labels)
     return nlp
 
 

@@ -40,7 +40,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, cast
 
 from ..errors import SetupError
 from ..indicators import TEXT_INDICATORS
@@ -433,7 +433,8 @@ class Compiler:
         others = [a for a in alts if not (len(a) == 1 and a[0].words is not None and not a[0].gap and not a[0].num)]
         merged: list[tuple[_Tok, ...]] = []
         if singles:
-            words = frozenset().union(*(t.words for t in singles))
+            # singles hold literal words only (words is not None)
+            words: frozenset[str] = frozenset().union(*(cast(frozenset[str], t.words) for t in singles))
             common = words & _COMMON
             if common and common != words and not optional:  # keep rare words apart: they can anchor the pattern
                 merged.append((_Tok(words - common),))
@@ -466,7 +467,7 @@ class Compiler:
                 for i, a in enumerate(out):
                     if len(a) > k and plain(a[k]):  # noqa: SIM102
                         # never merge a rare word with a common one: the rare one may be the pattern's anchor
-                        rare = None if a[k].optional else not (a[k].words & _COMMON)
+                        rare = None if a[k].optional else not (cast(frozenset[str], a[k].words) & _COMMON)
                         buckets.setdefault((len(a), a[:k], a[k + 1:], a[k].optional, rare), []).append(i)
                 if all(len(v) == 1 for v in buckets.values()):
                     continue
@@ -475,7 +476,7 @@ class Compiler:
                 for (_n, head, tail, opt, _rare), idxs in buckets.items():
                     if len(idxs) == 1:
                         continue
-                    words = frozenset().union(*(out[i][k].words for i in idxs))
+                    words = frozenset().union(*(cast(frozenset[str], out[i][k].words) for i in idxs))
                     merged_out.append(head + (_Tok(words, optional=opt),) + tail)
                     used.update(idxs)
                 out = [a for i, a in enumerate(out) if i not in used] + merged_out

@@ -20,11 +20,14 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, cast
 
 from ..indicators import TEXT_INDICATORS
 from .model import META_FILE, PIPE_NAME, weights_digest
 from .scoring import DEFAULT_BLEND
+
+if TYPE_CHECKING:
+    from spacy.pipeline.textcat import TextCategorizer
 
 ARCHITECTURE = "triage.TextCatBOW.v2"
 DEFAULT_C = 1.0  # chosen by the cross-corpus evaluation (make eval), the same for every label
@@ -133,7 +136,7 @@ def train_textcat(
             "model": {"@architectures": ARCHITECTURE, "exclusive_classes": False,
                       "ngram_size": ngram_size, "length": length, "lexicon": lexicon},
         })
-        textcat = nlp.get_pipe(PIPE_NAME)
+        textcat = cast("TextCategorizer", nlp.get_pipe(PIPE_NAME))
         for lab in [k for k in TEXT_INDICATORS if k in wanted] + sorted(wanted - set(TEXT_INDICATORS)):
             textcat.add_label(lab)
         init = [Example.from_dict(nlp.make_doc(t), {"cats": c}) for t, c in rows[:100]]
@@ -169,8 +172,9 @@ def train_textcat(
         on_label(len(to_fit), len(to_fit), "")
     if not fitted:
         raise ValueError("no label has both positive and negative examples")
-    layers.linear.set_param("W", layers.linear.ops.asarray(W.reshape(-1), dtype="f"))
-    layers.linear.set_param("b", layers.linear.ops.asarray(b, dtype="f"))
+    # thinc's stubs take no numpy arrays, though its NumpyOps does
+    layers.linear.set_param("W", layers.linear.ops.asarray(W.reshape(-1), dtype="f"))  # type: ignore[arg-type]
+    layers.linear.set_param("b", layers.linear.ops.asarray(b, dtype="f"))  # type: ignore[arg-type]
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from ..evaluation import mean_or_none
+
+if TYPE_CHECKING:
+    from ..analytics.refresh import AnalyticsRefresh
 
 RESCORE_MIN_SHIFT = 0.05  # a rescore keeps the old score of posts that moved more than this (or changed flag)
 
@@ -30,7 +33,7 @@ class RescoreReport:
     recorded: int  # rows written to `rescores` (shift > RESCORE_MIN_SHIFT or flag changed)
     at: float  # the run's timestamp, shared by its `rescores` rows
     seconds: float
-    analytics: object | None = None  # triage.analytics.refresh.AnalyticsRefresh
+    analytics: AnalyticsRefresh | None = None
     audit_id: int | None = None
 
     @property
@@ -81,7 +84,7 @@ def rescore(store, *, threshold: float | None = None, analyst: str = "", tagger=
             newly_flagged += new.flagged and not old.flagged
             unflagged += old.flagged and not new.flagged
             if old.score is not None:
-                shifts.append(new.score - old.score)
+                shifts.append(cast(float, new.score) - old.score)  # tag_ids just scored every post here
             if _changed(old, new, min_shift):
                 rows.append(rq.RescoreRow(old.id, at, old.score, new.score, old.flagged, new.flagged,
                                           old.detector_version, version))

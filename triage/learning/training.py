@@ -16,7 +16,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Sequence, cast
 
 from ..detector.registry import ACTIVE_MODEL, LearningError, model_dir, models_dir, set_active
 from ..evaluation import LabeledExample, Metrics, evaluate, mean_or_none, read_labeled
@@ -156,8 +156,10 @@ def _decide(comparison: list[IndicatorComparison]) -> tuple[bool, float | None, 
     if not judged:
         return False, None, None, (f"no indicator has {MIN_DEV_POSITIVES} positives (and a negative) in dev, "
                                    "so the comparison cannot tell which model is better")
-    cur = mean_or_none([c.current.roc_auc for c in judged])
-    new = mean_or_none([c.new.roc_auc for c in judged])
+    # judged: both models have a ROC-AUC, and there is at least one such indicator
+    cur = mean_or_none([cast(float, c.current.roc_auc) for c in judged])
+    new = mean_or_none([cast(float, c.new.roc_auc) for c in judged])
+    assert cur is not None and new is not None
     names = ", ".join(c.indicator for c in judged)
     # Rounded: a tie that differs in the 12th decimal is a tie ("not worse").
     if round(new, 6) >= round(cur, 6):
