@@ -131,3 +131,19 @@ def test_labels_come_from_standard_input(tmp_path):
     result = Cli(tmp_path / "b.db")("labels", "import", "-", input=line + "\n")
     assert result.exit_code == 0, result.stderr
     assert table(tmp_path / "b.db", "SELECT disposition, analyst, at FROM labels") == [("monitor", "lee", 1780308000.0)]
+
+
+def test_an_id_with_an_empty_part_is_one_line_not_a_traceback(tmp_path):
+    bare_store(tmp_path / "b.db")
+    lines = [{"id": "reddit:", "cats": {"threat": 1}}, {"id": ":p1", "disposition": "monitor"},
+             {"id": "jsonl:", "text": POSTS[3][3], "disposition": "benign"}]  # the text still names a post
+    path = tmp_path / "odd.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    result = Cli(tmp_path / "b.db")("labels", "import", path)
+    assert result.exit_code == 3, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"{path}:1: id: missing (give id \"source:external_id\", or the post's text)",
+        f"{path}:2: id: missing (give id \"source:external_id\", or the post's text)",
+    ]
+    assert table(tmp_path / "b.db", "SELECT p.external_id, l.disposition FROM labels l JOIN posts p ON p.id = l.post_id") \
+        == [("p4", "benign")]

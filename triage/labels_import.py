@@ -168,6 +168,8 @@ def parse_task(task, line: int, dispositions: Sequence[str]) -> LabelRecord:
         source, _, external_id = ident.rpartition(":")
     elif ident is not None and source is not None:
         external_id = ident
+    if not external_id or not source:  # "reddit:" or ":123" names no post: fall back to the text
+        external_id = None
     text = task.get("text")
     if external_id is None:
         if not isinstance(text, str) or not text:
