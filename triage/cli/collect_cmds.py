@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from typing import Any
 
 import click
 
@@ -55,7 +56,7 @@ def collectors_cmd(cli: CliContext, as_json):
     """List installed collector plugins and the configured collectors with their state."""
     plugins = _plugins()
     states = _states(cli)
-    configured = []
+    configured: list[dict[str, Any]] = []  # one JSON object per configured collector
     for cfg in cli.config.collectors:
         st = states.get(cfg.name)
         configured.append({"name": cfg.name, "plugin": cfg.plugin, "schedule": cfg.schedule, "options": cfg.options,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -11,7 +12,7 @@ from ..config import Config, load_config, resolve_db
 from ..errors import TriageError
 
 
-def fail(message: str, code: int = 1):
+def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line on stderr, then exit: no traceback for expected problems. Messages quote
     paths, header cells and field values from untrusted files: sanitized, never raw."""
     from ..sanitize import sanitize

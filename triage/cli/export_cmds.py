@@ -104,6 +104,7 @@ def verify_cmd(cli: CliContext, directory, files_only):
     if not cli.db_path().exists():
         fail(f"{directory}: no store at {cli.db_path()} to check manifest.json against "
              "(give --db, or --files-only to check the files alone)")
+    assert report.manifest_sha256 is not None  # set whenever the manifest was read, which ok implies
     click.echo(f"{directory}: {_audit_note(cli, report.manifest_sha256)}")
 
 

@@ -4,6 +4,7 @@ output) back onto the posts they belong to."""
 from __future__ import annotations
 
 import sys
+from typing import cast
 
 import click
 
@@ -39,21 +40,26 @@ def labels_import_cmd(cli: CliContext, file):
     problems: list[ImportProblem] = []
     try:
         for item in read_labels(file, cli.config.dispositions, stdin=sys.stdin.buffer if file == "-" else None):
-            (problems if isinstance(item, ImportProblem) else records).append(item)
+            if isinstance(item, ImportProblem):
+                problems.append(item)
+            else:
+                records.append(item)
     except FileNotFoundError:
         fail(f"{file}: no such file")
     except OSError as exc:
         fail(f"{file}: {exc.strerror or exc}")
     store = cli.open_store(must_exist=True)
     try:
-        by_ref = q.post_ids_by_ref(store.conn, [(r.source, r.external_id) for r in records if r.external_id])
+        # A record with an id always has its source; one without has its text's hash (labels_import).
+        by_ref = q.post_ids_by_ref(store.conn, [(cast(str, r.source), r.external_id) for r in records if r.external_id])
         by_text = q.post_ids_by_text_sha256(store.conn, {r.text_sha256 for r in records if r.text_sha256})
         items = []
         for r in records:
             if r.external_id:
-                ids = [by_ref[(r.source, r.external_id)]] if (r.source, r.external_id) in by_ref else []
+                ref = (cast(str, r.source), r.external_id)
+                ids = [by_ref[ref]] if ref in by_ref else []
             else:
-                ids = by_text.get(r.text_sha256, [])
+                ids = by_text.get(cast(str, r.text_sha256), [])
             if len(ids) != 1:
                 problems.append(ImportProblem(name, r.line, f"no post {r.ref} in this store" if not ids else
                                               f"text matches {len(ids)} posts: give id \"source:external_id\""))

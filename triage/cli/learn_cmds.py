@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 import textwrap
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from .common import CliContext, db_option, fail, pass_cli
+
+if TYPE_CHECKING:
+    from ..analytics.refresh import AnalyticsRefresh
 
 
 
@@ -206,9 +210,11 @@ def rescore_cmd(cli: CliContext, as_json):
         tagger.close()
         progress.done()
         store.close()
+    # RescoreReport types it as object (the analytics import late); it is an AnalyticsRefresh or None.
+    analytics = cast("AnalyticsRefresh | None", report.analytics)
     if as_json:
         data = {k: v for k, v in vars(report).items() if k != "analytics"}
-        data["analytics"] = report.analytics.as_detail() if report.analytics is not None else None
+        data["analytics"] = analytics.as_detail() if analytics is not None else None
         click.echo(json.dumps(data, indent=2))
         return
     was = ", ".join(f"{v} on {n:,}" for v, n in report.previous_versions.items())
@@ -219,9 +225,9 @@ def rescore_cmd(cli: CliContext, as_json):
                f"{report.unflagged:,} no longer flagged); {report.hits_changed:,} hits changed")
     click.echo(f"mean score shift {shift} (mean |shift| {abs_shift}); {report.recorded:,} posts keep their old "
                f"score in the post view (moved > 0.05 or flag changed)")
-    if report.analytics is not None and report.analytics.changes.changes:
-        click.echo(f"behaviour change: {report.analytics.changes.authors_changed:,} author(s), "
-                   f"{report.analytics.changes.posts_marked:,} posts marked")
+    if analytics is not None and analytics.changes.changes:
+        click.echo(f"behaviour change: {analytics.changes.authors_changed:,} author(s), "
+                   f"{analytics.changes.posts_marked:,} posts marked")
 
 
 COMMANDS = (train_cmd, models_group, rescore_cmd)

@@ -26,7 +26,7 @@ def _importer_for(path: Path, fmt: str, mapping: str, source: str | None, shown:
         cls = file_importer(name)  # with --format, only that importer's plugin is imported
         if cls is None:
             fail(f"--format {name!r}: no such importer (installed: {', '.join(sorted(file_importers()))})")
-        options = {"path": str(path)}
+        options: dict[str, object] = {"path": str(path)}
         if mapping:
             if "map" not in cls.options_schema:
                 fail(f"--map does not apply to the {name} importer")
@@ -85,9 +85,10 @@ def import_cmd(cli: CliContext, files, fmt, mapping, source, strict, no_tag, bat
         _import(cli, inputs, files, fmt, mapping, source, strict, no_tag, batch_size, alert, quiet)
 
 
-def _import(cli, inputs, files, fmt, mapping, source, strict, no_tag, batch_size, alert, quiet):
+def _import(cli: CliContext, inputs: contextlib.ExitStack, files: tuple[str, ...], fmt: str, mapping: str,
+            source: str | None, strict: bool, no_tag: bool, batch_size: int, alert, quiet: bool) -> None:
     from ..import_input import STDIN_NAME, readable
-    from ..collectors.runner import StrictStop, run_collector
+    from ..collectors.runner import RunSummary, StrictStop, run_collector
     from ..progress import ProgressLine
     from ..store import StoreError
 
@@ -124,11 +125,15 @@ def _import(cli, inputs, files, fmt, mapping, source, strict, no_tag, batch_size
     for path, shown, collector in collectors:
         current[:] = [path, shown]
         progress = ProgressLine(f"importing {Path(shown).name}")
+
+        def show_progress(done: int, total: int | None, s: RunSummary, progress: ProgressLine = progress) -> None:
+            progress.update(done, total, f"{s.added:,} new")
+
         try:
             summary, _ = run_collector(
                 store, collector, batch_size=batch_size, strict=strict, tagger=tagger, on_problem=report,
                 limits=cli.config.record_limits(),
-                on_progress=lambda done, total, s, progress=progress: progress.update(done, total, f"{s.added:,} new"),
+                on_progress=show_progress,
             )
         except StrictStop as stop:
             progress.done()
@@ -271,6 +276,7 @@ def audit_verify(cli: CliContext, expected_head):
         store.close()
     if not report.ok:
         fail(f"audit chain broken at row {report.broken_at}: {report.reason}")
+    assert custody_report is not None  # custody is verified whenever the chain is ok
     problems = custody_report.problems + ([kept] if kept else [])
     for problem in problems[:-1]:
         click.echo(f"triage: {sanitize(problem)}", err=True)

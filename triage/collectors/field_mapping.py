@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from typing import Mapping
+from typing import Mapping, cast
 
 from ..records import PostRecord
 from ..timeparse import TimestampError, parse_timestamp
@@ -158,7 +158,7 @@ class FieldMapper:
             source=text_of["source"] or self.default_source,
             external_id=external_id,
             text=text,
-            author_handle=text_of["author"].lstrip("@"),
+            author_handle=cast(str, text_of["author"]).lstrip("@"),  # REQUIRED: never None here
             created_at=created_at,
             created_raw=created_raw,
             author_id=text_of["author_id"],

@@ -18,7 +18,7 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 
 class _Text(HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0

@@ -90,8 +90,9 @@ class _Guarded(Collector):
         except Exception as exc:  # noqa: BLE001 - any plugin failure becomes the run's recorded error
             self.run.error = one_line(exc, limit=None)  # cut in run_one, once secrets are blanked out
         finally:
-            if hasattr(stream, "close"):
-                stream.close()
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
 
 
 def build_collector(cfg: CollectorConfig) -> Collector:

@@ -101,6 +101,7 @@ def walk(mark, fetch: Callable[[str | None, float | None], Page], max_pages: int
             # The saved cursor went stale while the walk was paused: again from the newest.
             mark = {"newest": mark["newest"], "walk": {**current, "next": None, "restarted": True}}
             continue
+        assert page is not None  # None only for a stale cursor, which restarted above
         for item in page.items:
             if item.when is not None and item.when > latest:
                 item.when = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, Sized, cast
 
 # The analytics read authors, meta and rows through this module; they live by entity.
 from .authors import authors_after, authors_by_id, find_authors  # noqa: F401
@@ -52,7 +52,7 @@ def ensure_schema(store) -> bool:
     return True
 
 
-def _marks(values: Sequence) -> str:
+def _marks(values: Sized) -> str:
     return ",".join("?" * len(values))
 
 
@@ -362,6 +362,7 @@ def add_term_counts(conn: sqlite3.Connection, terms: dict[tuple[int, str, str], 
 def term_counts(conn: sqlite3.Connection, first_week: int, last_week: int, source: str | None = None,
                 min_posts: int = 1) -> dict[str, int]:
     """Posts per term summed over weeks [first_week, last_week], optionally one source."""
+    params: list[object]  # weeks are ints, the source a str
     where, params = "week BETWEEN ? AND ?", [first_week, last_week]
     if source is not None:
         where, params = where + " AND source = ?", params + [source]
@@ -387,6 +388,7 @@ def terms_in(conn: sqlite3.Connection, terms: Sequence[str], first_week: int, la
 
 def week_post_counts(conn: sqlite3.Connection, first_week: int, last_week: int,
                      source: str | None = None) -> dict[int, int]:
+    params: list[object]  # weeks are ints, the source a str
     where, params = "week BETWEEN ? AND ?", [first_week, last_week]
     if source is not None:
         where, params = where + " AND source = ?", params + [source]
@@ -457,7 +459,7 @@ def insert_link(conn: sqlite3.Connection, a_id: int, b_id: int, linked: bool, an
     a_id, b_id = min(a_id, b_id), max(a_id, b_id)
     cur = conn.execute("INSERT INTO identity_links (a_id, b_id, linked, analyst, at, note) VALUES (?,?,?,?,?,?)",
                        (a_id, b_id, int(linked), analyst, time.time(), note))
-    return cur.lastrowid
+    return cast(int, cur.lastrowid)  # an INSERT always sets it
 
 
 # ---- behaviour change ------------------------------------------------------------------------

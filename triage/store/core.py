@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence, cast
 
 from ..errors import TriageError
 from ..records import PostRecord
@@ -55,6 +55,7 @@ class BatchResult:
     def new_ids(self) -> range:
         if self.first_new_id is None:
             return range(0)
+        assert self.last_new_id is not None  # the batch writer sets both ends together
         return range(self.first_new_id, self.last_new_id + 1)
 
 
@@ -116,7 +117,7 @@ class Store:
         self._source_ids: dict[str, int] = {}
         self._author_ids: dict[tuple[str, str], int] = {}
         self._write_lock = threading.RLock()
-        self._custody_key = _UNLOADED
+        self._custody_key: object = _UNLOADED  # bytes | None once loaded
         self.custody_key_problem = ""  # why there is no key (no keyring backend), for `audit verify`
 
     # ---- opening -------------------------------------------------------------------------
@@ -185,7 +186,7 @@ class Store:
                 self._custody_key = station_key(CUSTODY_KEY_NAME, create=not self.readonly)
             except SecretError as exc:
                 self._custody_key, self.custody_key_problem = None, str(exc)
-        return self._custody_key
+        return cast("bytes | None", self._custody_key)
 
     def verify_custody(self) -> custody.CustodyReport:
         report = custody.verify(self.conn, self.custody_key())

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, cast
 
 from .authors import AUTHOR_COLS
 from .rows import AuditRow, AuthorSummary, ExportPost, HitRow, LabelRow, NoteRow, VerdictRow  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    # One row of AUTHOR_COLS: AuthorRow's fields, in order.
+    _AuthorCols = tuple[int, str, str, str | None, int, int | None, int | None, str | None]
 
 # Posts per query when loading details (memory per round trip, not a SQLite limit).
 BATCH = 500
@@ -194,7 +198,8 @@ def author_summaries(conn: sqlite3.Connection, author_ids: Sequence[int]) -> lis
             "GROUP BY p.author_id, v.indicator", (param,)
         ):
             confirmed.setdefault(author_id, {})[indicator] = n
-        out += [AuthorSummary(*row, indicator_posts=tagged.get(row[0], {}), confirmed=confirmed.get(row[0], {}))
+        out += [AuthorSummary(*cast("_AuthorCols", row), indicator_posts=tagged.get(row[0], {}),
+                              confirmed=confirmed.get(row[0], {}))
                 for row in rows]
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, cast
 
 from ..errors import TriageError
 
@@ -17,6 +18,11 @@ from .posts import (all_posts_text, max_post_id, post_texts, untagged_count, unt
 from .rescore_queries import latest_rescore
 from .rows import (AuthorConcernBrief, ContextLine, HistoryRow, HitRow, PostDetail, QueueRow,  # noqa: F401
                    RescoreRow, Stats)
+
+if TYPE_CHECKING:
+    # post_detail's first 14 columns, as SELECTed: PostDetail's fields id .. score, in order.
+    _PostHead = tuple[int, str, str, str, int, str, int, str | None, str | None, str | None,
+                      float | None, float | None, str | None, float | None]
 
 
 def _one(conn: sqlite3.Connection, sql: str, params=()) -> int:
@@ -93,7 +99,8 @@ class QueueFilter:
 
 
 def _where(flt: QueueFilter) -> tuple[str, list]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if flt.flagged_only:
         clauses.append("p.flagged = 1")
     if flt.label_state == "unreviewed":
@@ -214,7 +221,7 @@ def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
         "FROM posts p LEFT JOIN authors a ON a.id = p.author_id WHERE p.id = ?", (post_id,)).fetchone()
     if row is None:
         return None
-    detail = PostDetail(*row[:14], flagged=bool(row[14]),
+    detail = PostDetail(*cast("_PostHead", row[:14]), flagged=bool(row[14]),
                         indicators=[i for i in (row[15] or "").split(",") if i], detector_version=row[16],
                         disposition=row[17], author_id=row[18], author_handle=row[19] or "?", author_name=row[20],
                         author_posts=row[21] or 0, raw_sha256=row[22])

@@ -231,15 +231,17 @@ class RescoreRow:
             flag = (" and flagged" if self.new_flagged else " and unflagged") if stale else \
                 (", now flagged" if self.new_flagged else ", no longer flagged")
         line = f"rescored {day}: {old} → {new}{flag} (detector {self.old_detector or '—'} → {self.new_detector})"
-        if stale:
+        if stale and now is not None:  # stale implies now; the check is for the type checker
             line += (f"; retagged since: now {_score(now.score)}{', flagged' if now.flagged else ''}"
                      f" (detector {now.detector_version or '—'})")
         return line
 
     def still_current(self, now: PostState) -> bool:
         """Whether the post still has the score and detector this rescore left it with."""
-        same_score = (now.score is None) == (self.new_score is None) and (
-            now.score is None or abs(now.score - self.new_score) < 0.005)
+        if now.score is None or self.new_score is None:
+            same_score = now.score is None and self.new_score is None
+        else:
+            same_score = abs(now.score - self.new_score) < 0.005
         return same_score and now.detector_version == self.new_detector
 
 

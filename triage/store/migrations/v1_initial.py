@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    db["sources"].create({"id": int, "name": str, "first_seen": int}, pk="id", not_null={"name"}, if_not_exists=True)
-    db["sources"].create_index(["name"], unique=True, if_not_exists=True)
+    db.table("sources").create({"id": int, "name": str, "first_seen": int}, pk="id", not_null={"name"}, if_not_exists=True)
+    db.table("sources").create_index(["name"], unique=True, if_not_exists=True)
 
-    db["authors"].create(
+    db.table("authors").create(
         {
             "id": int,
             "source": str,
@@ -34,10 +34,10 @@ def migrate(db: sqlite_utils.Database) -> None:
         defaults={"post_count": 0},
         if_not_exists=True,
     )
-    db["authors"].create_index(["source", "handle"], unique=True, if_not_exists=True)
-    db["authors"].create_index(["handle"], if_not_exists=True)
+    db.table("authors").create_index(["source", "handle"], unique=True, if_not_exists=True)
+    db.table("authors").create_index(["handle"], if_not_exists=True)
 
-    db["posts"].create(
+    db.table("posts").create(
         {
             "id": int,
             "source": str,
@@ -73,16 +73,16 @@ def migrate(db: sqlite_utils.Database) -> None:
         defaults={"flagged": 0},
         if_not_exists=True,
     )
-    db["posts"].create_index(["source", "external_id"], unique=True, if_not_exists=True)
+    db.table("posts").create_index(["source", "external_id"], unique=True, if_not_exists=True)
     db.execute("CREATE INDEX IF NOT EXISTS idx_posts_queue ON posts(flagged, score DESC, id)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_posts_time ON posts(created_at, id)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_posts_author_time ON posts(author_id, created_at)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_posts_label ON posts(disposition) WHERE disposition IS NOT NULL")
     db.execute("CREATE INDEX IF NOT EXISTS idx_posts_unreviewed ON posts(score DESC) WHERE flagged = 1 AND disposition IS NULL")
     db.execute("CREATE INDEX IF NOT EXISTS idx_posts_untagged ON posts(id) WHERE tagged_at IS NULL")
-    db["posts"].enable_fts(["text"], fts_version="FTS5", create_triggers=False, tokenize="unicode61", replace=True)
+    db.table("posts").enable_fts(["text"], fts_version="FTS5", create_triggers=False, tokenize="unicode61", replace=True)
 
-    db["hits"].create(
+    db.table("hits").create(
         {
             "id": int,
             "post_id": int,
@@ -99,33 +99,33 @@ def migrate(db: sqlite_utils.Database) -> None:
         foreign_keys=[("post_id", "posts", "id")],
         if_not_exists=True,
     )
-    db["hits"].create_index(["post_id"], if_not_exists=True)
-    db["hits"].create_index(["indicator", "post_id"], if_not_exists=True)
+    db.table("hits").create_index(["post_id"], if_not_exists=True)
+    db.table("hits").create_index(["indicator", "post_id"], if_not_exists=True)
 
     # Append-only: the latest row per post is current; history stays.
-    db["labels"].create(
+    db.table("labels").create(
         {"id": int, "post_id": int, "disposition": str, "analyst": str, "at": float, "undo_of": int},
         pk="id",
         foreign_keys=[("post_id", "posts", "id")],
         if_not_exists=True,
     )
-    db["labels"].create_index(["post_id", "id"], if_not_exists=True)
-    db["verdicts"].create(
+    db.table("labels").create_index(["post_id", "id"], if_not_exists=True)
+    db.table("verdicts").create(
         {"id": int, "post_id": int, "indicator": str, "verdict": int, "analyst": str, "at": float, "undo_of": int},
         pk="id",
         foreign_keys=[("post_id", "posts", "id")],
         if_not_exists=True,
     )
-    db["verdicts"].create_index(["post_id", "indicator", "id"], if_not_exists=True)
-    db["notes"].create(
+    db.table("verdicts").create_index(["post_id", "indicator", "id"], if_not_exists=True)
+    db.table("notes").create(
         {"id": int, "post_id": int, "body": str, "analyst": str, "at": float},
         pk="id",
         foreign_keys=[("post_id", "posts", "id")],
         if_not_exists=True,
     )
-    db["notes"].create_index(["post_id", "id"], if_not_exists=True)
+    db.table("notes").create_index(["post_id", "id"], if_not_exists=True)
 
-    db["collector_state"].create(
+    db.table("collector_state").create(
         {
             "name": str,
             "plugin": str,
@@ -141,7 +141,7 @@ def migrate(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
 
-    db["audit"].create(
+    db.table("audit").create(
         {
             "id": int,
             "at": float,
@@ -156,4 +156,4 @@ def migrate(db: sqlite_utils.Database) -> None:
         not_null={"at", "action", "prev_hash", "hash"},
         if_not_exists=True,
     )
-    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db.table("meta").create({"key": str, "value": str}, pk="key", if_not_exists=True)
