@@ -29,6 +29,8 @@ TRIAGE = str(Path(sys.executable).parent / "triage")
 def _snapshot(db: Path) -> set[str]:
     conn = sqlite3.connect(db)
     try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'posts'").fetchone() is None:
+            return set()  # killed while the first migration ran: the file exists, nothing is committed yet
         return {r[0] for r in conn.execute("SELECT external_id FROM posts")}
     finally:
         conn.close()
