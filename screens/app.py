@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,11 +14,12 @@ from triage.store import Store
 from triage.store.queries import QueueFilter
 
 from .commands import QueueCommands
+from .console_app import ConsoleApp
 from .formatting import analyst_zone
 from .queue_screen import QueueScreen
 
 
-class TriageApp(App):
+class TriageApp(ConsoleApp):  # at run time ConsoleApp is App (see console_app.py)
     CSS_PATH = "triage.tcss"
     TITLE = "triage"
     COMMANDS = App.COMMANDS | {QueueCommands}
@@ -37,7 +39,7 @@ class TriageApp(App):
         self._title = title or self.db_path.name
 
     @contextmanager
-    def open_reader(self):
+    def open_reader(self) -> Iterator[Store]:
         """A read-only connection for one worker thread (SQLite connections stay in their thread)."""
         reader = Store.open(self.db_path, readonly=True)
         try:

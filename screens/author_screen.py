@@ -4,6 +4,8 @@ they talk to, what they share, where they are. The two charts are drawn as text 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +22,11 @@ from triage.indicators import INDICATOR_LIST
 from triage.sanitize import clip, sanitize
 
 from .formatting import fmt_time
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .console_app import ConsoleApp
 
 
 def _offset_text(hours: float) -> str:
@@ -152,6 +159,9 @@ class LetterChart(Widget):
 
 
 class AuthorScreen(Screen):
+    if TYPE_CHECKING:  # self.app is the TriageApp; Textual types it App[Any]
+        app = getters.app(ConsoleApp)
+
     BINDINGS = [
         Binding("p", "posts", "Posts", id="author.posts"),
         Binding("j,down", "scroll(1)", "Down", show=False, id="author.down"),

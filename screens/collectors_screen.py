@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -18,11 +19,19 @@ from triage.store.collectors import collector_states
 
 from .formatting import fmt_time
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .console_app import ConsoleApp
+
 COLUMNS = ("name", "plugin", "schedule", "last run", "last ok", "runs", "posts added", "status")
 MAX_FEED_LINES = 6  # per-feed lines under the table; `triage collectors` lists every feed
 
 
 class CollectorsScreen(Screen):
+    if TYPE_CHECKING:  # self.app is the TriageApp; Textual types it App[Any]
+        app = getters.app(ConsoleApp)
+
     BINDINGS = [
         Binding("j,down", "cursor(1)", "Next", show=False, id="collectors.next"),
         Binding("k,up", "cursor(-1)", "Previous", show=False, id="collectors.previous"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
+from typing import Callable
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -22,11 +23,11 @@ def bound_keys(screen, binding: Binding) -> str:
     return ", ".join(app.get_key_display(replace(binding, key=k.strip())) for k in keys.split(","))
 
 
-def palette_commands(screen) -> list[tuple[str, str, object]]:
+def palette_commands(screen) -> list[tuple[str, str, Callable[[], object]]]:
     """(name, help, callback) of each command the queue screen offers."""
     app = screen.app
     label = next((b for b in screen.BINDINGS if b.id == "queue.label_1"), None)
-    cmds = []
+    cmds: list[tuple[str, str, Callable[[], object]]] = []
     for i, disposition in enumerate(app.config.dispositions, start=1):
         keys = bound_keys(screen, replace(label, key=str(i), id=f"queue.label_{i}")) if label else str(i)
         cmds.append((f"Label as {disposition}", f"apply '{disposition}' and advance ({keys})",

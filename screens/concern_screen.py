@@ -3,6 +3,8 @@ letters, posts flagged, latest activity, trend; enter opens the author."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +19,11 @@ from triage.sanitize import clip
 from triage.store import concern_queries as cq
 
 from .formatting import fmt_time
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .console_app import ConsoleApp
 
 LIMIT = 200
 HEADER = "concern behaviours flagged latest       trend author"
@@ -33,6 +40,9 @@ def concern_line(row: cq.ConcernRow, width: int, zone) -> Text:
 
 
 class ConcernScreen(Screen):
+    if TYPE_CHECKING:  # self.app is the TriageApp; Textual types it App[Any]
+        app = getters.app(ConsoleApp)
+
     BINDINGS = [
         Binding("j", "cursor(1)", "Down", show=False, id="concern.down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="concern.up"),

@@ -3,6 +3,8 @@ other flagged posts; enter opens the post (in a queue of its own, with the post 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,8 +17,16 @@ from triage.store.queries import PostDetail, QueueFilter
 
 from .formatting import context_line
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .console_app import ConsoleApp
+
 
 class ContextScreen(Screen):
+    if TYPE_CHECKING:  # self.app is the TriageApp; Textual types it App[Any]
+        app = getters.app(ConsoleApp)
+
     BINDINGS = [
         Binding("j", "cursor(1)", "Down", show=False, id="context.down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="context.up"),

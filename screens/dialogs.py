@@ -16,6 +16,9 @@ from triage.indicators import BY_ID, INDICATORS
 from triage.sanitize import sanitize
 from triage.store.queries import LABEL_STATES, SORTS, PostDetail, QueueFilter
 
+# The verdict column of the verdict dialog; None (no verdict yet) shows a dash.
+VERDICT_CELL: dict[int | None, str] = {1: "✓ confirmed", 0: "✗ rejected"}
+
 
 class NoteDialog(ModalScreen[str | None]):
     """A multi-line note. ctrl+s saves, escape cancels."""
@@ -92,7 +95,7 @@ class VerdictDialog(ModalScreen[list[tuple[str, int | None]]]):
 
     def _option(self, indicator: str) -> Option:
         found = f"detected {self.detected[indicator]:.2f}" if indicator in self.detected else "not detected"
-        verdict = {1: "✓ confirmed", 0: "✗ rejected"}.get(self.current.get(indicator), "  —")
+        verdict = VERDICT_CELL.get(self.current.get(indicator), "  —")
         text = Text(f"{BY_ID[indicator].badge} {indicator:<22} {found:<15} {verdict}")
         return Option(text, id=indicator)
 

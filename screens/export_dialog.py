@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -16,6 +17,11 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from triage.export import FORMATS, ExportError, ExportFilter, PseudonymKeyError, count_selected, run_export
 from triage.store import Store
 from triage.store.queries import LABEL_STATES, QueueFilter, author_handles
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .console_app import ConsoleApp
 
 SCOPES = (("labeled posts matching the queue's filter", "filter"), ("every labeled post", "labeled"))
 
@@ -37,11 +43,14 @@ class GlyphCheckbox(Checkbox):
     colour alone, which NO_COLOR and monochrome terminals lose."""
 
     @property
-    def BUTTON_INNER(self) -> str:  # read by ToggleButton on every render
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # ToggleButton reads it on every render
         return "✓" if self.value else " "
 
 
 class ExportDialog(ModalScreen[None]):
+    if TYPE_CHECKING:  # self.app is the TriageApp; Textual types it App[Any]
+        app = getters.app(ConsoleApp)
+
     BINDINGS = [Binding("escape", "close", "Close", id="export.close"),
                 Binding("ctrl+s", "run", "Export", id="export.run")]
 
@@ -78,7 +87,8 @@ class ExportDialog(ModalScreen[None]):
     def _selection(self) -> ExportFilter:
         app = self.app
         handles = author_handles(app.reader.conn, self.flt.author_ids)
-        return export_filter(self.flt, handles, self.marked, self.query_one("#x-scope", Select).value)
+        scope = cast(str, self.query_one("#x-scope", Select).value)  # allow_blank=False: never Select.BLANK
+        return export_filter(self.flt, handles, self.marked, scope)
 
     def _update_count(self) -> None:
         try:

@@ -12,7 +12,7 @@ from rich.text import Text
 from triage.indicators import BADGE_LETTERS, BY_ID, badges
 from triage.sanitize import clip, sanitize, sanitize_with_offsets
 from triage.concern_levels import CONCERN_THRESHOLD
-from triage.store.queries import ContextLine, PostDetail, QueueRow
+from triage.store.queries import ContextLine, HitRow, PostDetail, QueueRow
 from triage.store.rescore_queries import PostState
 from triage.tagging import TAG_TEXT_CHARS
 from triage.timeparse import format_epoch
@@ -20,6 +20,10 @@ from triage.timeparse import format_epoch
 # Styles carry state with attributes too (bold/underline/reverse), never by colour alone.
 EVIDENCE_STYLE = "bold reverse"
 TAG_STYLE = "bold"
+
+# An analyst's verdict on an indicator (1 confirmed, 0 rejected); None, no verdict yet, marks nothing.
+VERDICT_MARK: dict[int | None, str] = {1: "✓", 0: "✗"}
+VERDICT_WORD: dict[int | None, str] = {1: " ✓confirmed", 0: " ✗rejected"}
 
 
 def analyst_zone(name: str | None) -> tzinfo:
@@ -147,7 +151,7 @@ def context_line(line: ContextLine, zone: tzinfo, indent: str = "  ", width: int
 def why_line(detail: PostDetail) -> Text:
     """Why the post is in the queue, in one line: each indicator with its best score and the
     rule or model that fired, highest first (an analyst's verdict marked ✓/✗)."""
-    best: dict[str, object] = {}
+    best: dict[str, HitRow] = {}
     for hit in detail.hits:
         if hit.indicator not in best or hit.score > best[hit.indicator].score:
             best[hit.indicator] = hit
@@ -161,7 +165,7 @@ def why_line(detail: PostDetail) -> Text:
                    "indicators " + ", ".join(detail.indicators) + " (no evidence stored)", style="dim")
     for n, hit in enumerate(sorted(best.values(), key=lambda h: (-h.score, h.indicator))):
         badge = BY_ID[hit.indicator].badge if hit.indicator in BY_ID else "?"
-        mark = {1: "✓", 0: "✗"}.get(detail.verdicts.get(hit.indicator), "")
+        mark = VERDICT_MARK.get(detail.verdicts.get(hit.indicator), "")
         out.append(" · " if n else "")
         out.append(f"{badge} {hit.indicator}{mark}", style="bold")
         out.append(f" {hit.score:.2f} {hit.origin}:{sanitize(hit.rule)}")
@@ -226,7 +230,7 @@ def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int, page: int = 0) 
             continue
         seen.add(key)
         verdict = detail.verdicts.get(hit.indicator)
-        mark = {1: " ✓confirmed", 0: " ✗rejected"}.get(verdict, "")
+        mark = VERDICT_WORD.get(verdict, "")
         title = BY_ID[hit.indicator].title if hit.indicator in BY_ID else hit.indicator
         out.append(f"  {BY_ID[hit.indicator].badge if hit.indicator in BY_ID else '?'} {hit.indicator:<22}",
                    style="bold")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,11 @@ from triage.analytics import Overview, overview
 from triage.indicators import BY_ID
 from triage.sanitize import clip, sanitize
 from triage.store.queries import QueueFilter
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .console_app import ConsoleApp
 
 # Intensity by glyph, not only by colour: readable on a 16-colour or NO_COLOR terminal.
 SHADES = " ·░▒▓█"
@@ -65,6 +72,9 @@ def overview_options(ov: Overview, width: int) -> list[Option | None]:
 
 
 class OverviewScreen(Screen):
+    if TYPE_CHECKING:  # self.app is the TriageApp; Textual types it App[Any]
+        app = getters.app(ConsoleApp)
+
     BINDINGS = [
         Binding("j", "cursor(1)", "Down", show=False, id="overview.down"),
         Binding("k", "cursor(-1)", "Up", show=False, id="overview.up"),

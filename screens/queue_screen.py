@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -18,13 +19,18 @@ from textual.worker import get_current_worker
 
 from triage.sanitize import sanitize
 from triage.store import StoreError
-from triage.store.queries import (SORTS, QueueFilter, SearchError, max_post_id, post_detail, queue_ids, queue_rows,
+from triage.store.queries import (SORTS, PostDetail, QueueFilter, SearchError, max_post_id, post_detail, queue_ids, queue_rows,
                                   reviewed_count, unreviewed_count, untagged_count)
 
 from .dialogs import FilterDialog, GotoDialog, NoteDialog, VerdictDialog
 from .formatting import QUEUE_HEADER, post_pages, post_panel
 from .help_screen import HelpScreen
 from .queue_list import QueueList
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from .console_app import ConsoleApp
 
 LIVE_CHECK_SECONDS = 5.0
 HISTORY_MAX = 500  # posts remembered for back/forward
@@ -65,6 +71,9 @@ class PostLog(RichLog):
 
 
 class QueueScreen(Screen):
+    if TYPE_CHECKING:  # self.app is the TriageApp; Textual types it App[Any]
+        app = getters.app(ConsoleApp)
+
     BINDINGS = [
         Binding("j,down", "move(1)", "Next", id="queue.next"),
         Binding("k,up", "move(-1)", "Previous", id="queue.previous"),
@@ -131,7 +140,7 @@ class QueueScreen(Screen):
         self.unreviewed = 0
         self.post_page = 0  # the page of a long post in view
         self.untagged = 0  # posts waiting for the detector (tagged by the next import or `triage tag`)
-        self.detail = None
+        self.detail: PostDetail | None = None
         # Posts viewed, oldest first, and where back/forward stand in that list.
         self.history: list[int] = []
         self.history_at = -1
