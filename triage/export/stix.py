@@ -26,8 +26,12 @@ import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .findings import analyst_notes, authors_of_concern
+
+if TYPE_CHECKING:  # core imports this module: a runtime import would be a cycle
+    from .core import WriteContext
 
 
 # TLP 2.0 in STIX 2.1 is an extension (OASIS cti-stix-common-objects, "tlp-2.0"): these ids,
@@ -96,7 +100,7 @@ def _evidence(p) -> dict:
     return data
 
 
-def build_bundle(ctx):
+def build_bundle(ctx: WriteContext):
     """The export as a ``stix2.Bundle``."""
     import stix2
 
@@ -111,8 +115,9 @@ def build_bundle(ctx):
         schema=EVIDENCE_SCHEMA, extension_types=["property-extension"], **common)
     objects: list = [marking, analyst, extension]
 
-    accounts: dict[tuple, object] = {}
-    post_notes: dict[int, object] = {}
+    # stix2 objects: the library ships no type hints
+    accounts: dict[tuple, Any] = {}
+    post_notes: dict[int, Any] = {}
     for p in ctx.posts:
         key = (p.post.source, p.author_id, p.author)
         if key not in accounts and (p.author_id or p.author):
