@@ -272,7 +272,9 @@ class BlueskyCollector(Collector):
         for n, item in enumerate(feed, 1):
             when = None
             if isinstance(item, dict):
-                reason = item.get("reason") if isinstance(item.get("reason"), dict) else {}
+                reason = item.get("reason")
+                if not isinstance(reason, dict):
+                    reason = {}
                 if reason.get("$type") == _REPOST:  # sorted by when it was reposted
                     try:
                         when = float(_epoch(reason.get("indexedAt"), "reason.indexedAt")[0])

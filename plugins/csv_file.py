@@ -8,7 +8,7 @@ import json
 import os
 from collections import deque
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TextIO
 
 from triage.collectors import Collector, CollectorState, ImportProblem, Option, PostRecord, records_from
 from triage.collectors.field_mapping import FieldMapper, parse_mapping
@@ -109,7 +109,7 @@ class CsvCollector(Collector):
                     lines.replay_after_first()
                     reader = csv.reader(lines, delimiter=delimiter)
                     continue
-                if broken is not None:
+                if cells is None:  # csv.Error: broken says why
                     yield ImportProblem(str(path), start_line, f"bad CSV: {broken}")
                     reader = csv.reader(lines, delimiter=delimiter)  # a fresh parser: no half-read field
                     continue
@@ -134,7 +134,7 @@ class CsvCollector(Collector):
             return "\t"
         first = sample.split("\n", 1)[0]
         counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
-        best = max(counts, key=counts.get)
+        best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
 
@@ -142,13 +142,13 @@ class _LineSource:
     """The physical lines csv.reader parses, counted, with the lines of the current row kept
     so that a row swallowed by an unterminated quote can be read again."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self._pending: deque[str] = deque()
         self._row: list[str] = []
         self.consumed = 0
 
-    def __iter__(self):
+    def __iter__(self) -> _LineSource:
         return self
 
     def __next__(self) -> str:

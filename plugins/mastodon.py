@@ -158,7 +158,7 @@ class MastodonCollector(Collector):
     def collect(self, state: CollectorState) -> Iterator[PostRecord | ImportProblem]:
         secret = get_secret(self.options["token"]) if self.options["token"] else None
         client = HttpClient(settings_for(state), secret_headers={"Authorization": f"Bearer {secret}"} if secret else None)
-        cursor = {"timelines": {}, "accounts": {}}
+        cursor: dict[str, dict] = {"timelines": {}, "accounts": {}}
         if isinstance(state.cursor, dict):
             cursor = {k: dict(state.cursor.get(k) or {}) for k in cursor}
         self._fetched = 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, cast
 
 import ijson
 
@@ -43,6 +43,7 @@ def to_record(obj: dict, default_source: str) -> PostRecord:
     if not isinstance(text, str) or not text.strip():
         raise RecordError("post", "missing (a microblog object without its post text)")
     comment = obj.get("comment")
+    external_id: object  # the uuid is checked below
     if isinstance(comment, str) and comment.startswith(POST_REF_PREFIX) and ":" in comment:
         source, _, external_id = comment[len(POST_REF_PREFIX):].rpartition(":")
     else:
@@ -89,5 +90,7 @@ class MispEventCollector(Collector):
         with open(path, "rb") as fh:
             objects = ijson.items(fh, "Event.Object.item", use_float=True)
             microblogs = (o for o in objects if isinstance(o, dict) and o.get("name") == "microblog")
-            yield from numbered_entries(str(path), microblogs, after_each=lambda _: state.progress(fh.tell(), size))
+            # numbered_entries hands each item on unchanged but is not generic over it
+            yield from cast(Iterator[tuple[Where, dict] | ImportProblem],
+                            numbered_entries(str(path), microblogs, after_each=lambda _: state.progress(fh.tell(), size)))
         state.progress(size, size)

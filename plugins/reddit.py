@@ -159,7 +159,9 @@ class RedditCollector(Collector):
             data = resp.json()
         token = data.get("access_token") if isinstance(data, dict) else None
         if not isinstance(token, str) or not token or len(token) > f.MAX_ID:
-            reason = data.get("error") if isinstance(data, dict) and isinstance(data.get("error"), str) else "no token"
+            reason = data.get("error") if isinstance(data, dict) else None
+            if not isinstance(reason, str):
+                reason = "no token"
             raise HttpError(f"reddit: the token request was refused ({reason[:80]}): check the app's client id "
                             f"and secret ({self.options['client_id']}, {self.options['client_secret']})")
         client.set_secret_header("Authorization", f"bearer {token}")
@@ -178,9 +180,9 @@ class RedditCollector(Collector):
             resp = client.get(url, params)
         data = resp.json()
         listing = data.get("data") if isinstance(data, dict) and data.get("kind") == "Listing" else None
-        children = listing.get("children") if isinstance(listing, dict) else None
-        if not isinstance(children, list):
+        if not isinstance(listing, dict) or not isinstance(listing.get("children"), list):
             raise HttpError(f"GET {resp.url}: not a Listing")
+        children = listing["children"]
         nxt = listing.get("after")
         if nxt is not None and not (isinstance(nxt, str) and _FULLNAME.match(nxt)):
             raise HttpError(f"GET {resp.url}: 'after' is not a fullname")

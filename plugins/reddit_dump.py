@@ -105,13 +105,17 @@ class RedditDumpCollector(Collector):
             title = row.get("title")
             if not isinstance(title, str):
                 raise RecordError(None, "no 'title' (neither a submission nor a comment)")
-            selftext = row.get("selftext") if isinstance(row.get("selftext"), str) else ""
+            selftext = row.get("selftext")
+            if not isinstance(selftext, str):
+                selftext = ""
             text = title if selftext.strip() in _GONE else f"{title}\n\n{selftext}"
         try:
             created_at, created_raw = parse_timestamp(row.get("created_utc"))
         except TimestampError as exc:
             raise RecordError("created_utc", str(exc), quoted=True) from None
-        author = row.get("author") if isinstance(row.get("author"), str) and row.get("author") else "[deleted]"
+        author = row.get("author")
+        if not isinstance(author, str) or not author:
+            author = "[deleted]"
         parent = row.get("parent_id") if is_comment else None
         return PostRecord(
             source=self.options["source"],

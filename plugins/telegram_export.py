@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import ijson
@@ -100,7 +100,7 @@ class TelegramExportCollector(Collector):
         except (ZoneInfoNotFoundError, ValueError):
             raise PluginError(f"telegram: unknown timezone {self.options['timezone']!r} (an IANA name)") from None
 
-    def _record(self, msg: dict, chat: dict, zone) -> PostRecord | None:
+    def _record(self, msg: object, chat: dict, zone) -> PostRecord | None:
         if not isinstance(msg, dict):
             raise RecordError(None, "not an object")
         if msg.get("type", "message") != "message":
@@ -174,6 +174,7 @@ class TelegramExportCollector(Collector):
         header = _single_chat_header(path, cut)
         with open(path, "rb") as fh:
             source = fh if cut is None else Capped(fh, cut)
+            messages: Iterator[tuple[dict, object]]  # (chat, message)
             if header is not None:
                 # One chat (the big-group case): ijson's C item builder, about 4x the event loop.
                 messages = ((header, m) for m in ijson.items(source, "messages.item", use_float=True))
@@ -184,7 +185,9 @@ class TelegramExportCollector(Collector):
                 if entry % _PROGRESS_EVERY == 0:
                     state.progress(fh.tell(), size)
 
-            yield from numbered_entries(str(path), messages, cut=cut, after_each=progress)
+            # numbered_entries hands each item on unchanged but is not generic over it
+            yield from cast(Iterator[tuple[Where, tuple[dict, object]] | ImportProblem],
+                            numbered_entries(str(path), messages, cut=cut, after_each=progress))
 
 
 def _single_chat_header(path: Path, cut: int | None = None) -> dict | None:

@@ -23,8 +23,9 @@ import io
 import json
 import re
 import zipfile
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import IO, Iterator
+from typing import IO, Iterator, cast
 
 import ijson
 
@@ -50,6 +51,7 @@ class _Archive:
     def __init__(self, path: Path):
         self.path = path
         self.zip: zipfile.ZipFile | None = None
+        self.files: dict[str, Path | str]  # a path on disk, or a member name inside the zip
         only = None
         if path.is_dir():
             data = path / "data" if (path / "data").is_dir() else path
@@ -72,7 +74,7 @@ class _Archive:
 
     def open(self, name: str) -> IO[bytes]:
         if self.zip is not None:
-            return self.zip.open(self.files[name])
+            return self.zip.open(str(self.files[name]))
         return open(self.files[name], "rb")
 
     def small_json(self, name: str):
@@ -104,7 +106,8 @@ def _skip_assignment(fh: IO[bytes]) -> IO[bytes]:
     head = fh.read(512)
     match = _PREFIX.match(head)
     rest = head[match.end():] if match else head
-    return _Chain(rest, fh)
+    # _Chain is a binary stream; typeshed's IO[bytes] is a separate nominal type from RawIOBase
+    return cast(IO[bytes], _Chain(rest, fh))
 
 
 class _Chain(io.RawIOBase):
@@ -202,7 +205,7 @@ class XArchiveCollector(Collector):
                 if deleted and not self.options["deleted"]:
                     continue
                 yield from records_from(self._tweets(archive, name, state),
-                                        lambda item, deleted=deleted: self._record(item, handle, context, deleted), state,
+                                        partial(self._record, handle=handle, context=context, deleted=deleted), state,
                                         entries=True, source_names=_SOURCE_NAMES)
             state.progress(self._done)
         finally:
@@ -240,7 +243,9 @@ class XArchiveCollector(Collector):
             created_at, created_raw = parse_timestamp(tweet.get("created_at"))
         except TimestampError as exc:
             raise RecordError("created_at", str(exc), quoted=True).within(f"tweet {tweet_id}") from None
-        entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+        entities = tweet.get("entities")
+        if not isinstance(entities, dict):
+            entities = {}
         text = _expand_links(html.unescape(text), _entity_list(entities, "urls"))
         mentions = [m["screen_name"] for m in _entity_list(entities, "user_mentions")
                     if isinstance(m.get("screen_name"), str)]

@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TypeGuard
 
 MANIFEST = "manifest.json"
 MANIFEST_VERSION = 1
@@ -34,9 +35,9 @@ def file_entry(root: Path, name: str) -> dict:
 def write_manifest(root: Path, data: dict) -> str:
     """Write the manifest; return its SHA-256 (for the audit log)."""
     text = json.dumps({"manifest_version": MANIFEST_VERSION, **data}, indent=2, ensure_ascii=False) + "\n"
-    data = text.encode("utf-8")
-    (root / MANIFEST).write_bytes(data)
-    return hashlib.sha256(data).hexdigest()
+    payload = text.encode("utf-8")
+    (root / MANIFEST).write_bytes(payload)
+    return hashlib.sha256(payload).hexdigest()
 
 
 @dataclass
@@ -52,7 +53,7 @@ class VerifyReport:
         return not self.problems
 
 
-def _safe_relative(name) -> bool:
+def _safe_relative(name: object) -> TypeGuard[str]:
     if not isinstance(name, str) or not name:
         return False
     parts = PurePosixPath(name).parts

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Sequence
 
 from ..misp_format import MICROBLOG_TEMPLATE_UUID, MICROBLOG_TEMPLATE_VERSION, POST_REF_PREFIX
 from .findings import analyst_notes, authors_of_concern
@@ -52,7 +53,7 @@ def _iso(epoch: float) -> str:
 
 
 def _attribute(relation: str, kind: str, value: str, now: str, *, category: str = "Other", comment: str = "",
-               tags: list[str] = ()) -> dict:
+               tags: Sequence[str] = ()) -> dict:
     attr = {"uuid": str(uuid.uuid4()), "object_relation": relation, "type": kind, "category": category,
             "value": value, "to_ids": False, "distribution": INHERIT, "timestamp": now, "comment": comment}
     if tags:

@@ -17,7 +17,7 @@ import hmac
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, overload
 
 from ..errors import TriageError
 from .split import MENTION_RE, URL_RE
@@ -101,6 +101,11 @@ class Pseudonymizer:
     def digest(self, kind: str, value: str) -> str:
         mac = hmac.new(self._key, f"{kind}\x1f{value}".encode("utf-8"), hashlib.sha256)
         return mac.hexdigest()[:DIGITS]
+
+    @overload
+    def handle(self, handle: str) -> str: ...
+    @overload
+    def handle(self, handle: None) -> None: ...
 
     def handle(self, handle: str | None) -> str | None:
         """A handle's pseudonym; the same for an author and for an @mention of them."""

@@ -142,7 +142,7 @@ def md_escape(text: str) -> str:
     return _md_escape_run(sanitize(text).replace("\r\n", "\n").replace("\n", " ⏎ "))
 
 
-def _merge_marked(runs):
+def _merge_marked(runs: list[tuple[str, tuple[str, ...]]]) -> list[list]:
     """Markdown cannot say which indicator a run has: one bold run per stretch of evidence."""
     merged: list[list] = []
     for text, indicators in runs:
@@ -334,7 +334,7 @@ def _history_rows(labels: list[q.LabelRow], verdicts: list[q.VerdictRow]) -> lis
     events = [(r.at, r.id, "label", r) for r in labels] + [(r.at, r.id, "verdict", r) for r in verdicts]
     rows = []
     for at, _, kind, r in sorted(events, key=lambda e: (e[0], e[2], e[1])):
-        if kind == "label":
+        if isinstance(r, q.LabelRow):  # kind == "label"
             what = f"disposition {r.disposition or '(cleared)'}"
         else:
             what = f"{r.indicator} " + {1: "confirmed", 0: "rejected", None: "verdict cleared"}[r.verdict]

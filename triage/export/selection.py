@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
+from typing import overload
 
 from ..indicators import INDICATORS
 from ..store import Store
@@ -81,6 +82,12 @@ class ExportFilter:
             if data[key] is not None:
                 data[key + "_iso"] = iso_utc(data[key])
         return data
+
+
+@overload
+def iso_utc(epoch: float) -> str: ...
+@overload
+def iso_utc(epoch: None) -> None: ...
 
 
 def iso_utc(epoch: float | None) -> str | None:

@@ -65,7 +65,7 @@ def timeline_svg(timeline: Timeline, title: str) -> str:
 
     bars = ET.SubElement(svg, "g", {"class": "bars"})
     for n, b in enumerate(buckets):
-        y = base
+        y: float = base
         for k, indicator in enumerate(present):
             count = b.indicators.get(indicator, 0)
             if not count:
