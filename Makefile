@@ -47,11 +47,13 @@ test-tools:
 	  (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) || \
 	  { echo "missing:$$missing and apt-get could not install it; install it by hand"; exit 1; }; fi
 
-# ruff first (seconds): a mistake it finds is cheaper to read than a failing test. The layer
-# contracts (import-linter on the built wheel) and the SQL boundary run inside pytest.
+# ruff and mypy first (seconds; mypy reads the package as it installs, scripts/typecheck.py says
+# why): a mistake they find is cheaper to read than a failing test. The layer contracts
+# (import-linter on the built wheel) and the SQL boundary run inside pytest.
 LINTED := triage screens plugins tests bench scripts
 test: $(TEST_STAMP) test-tools
 	$(BIN)/ruff check $(LINTED)
+	$(BIN)/python scripts/typecheck.py
 	$(BIN)/python -m pytest -q
 
 # The import-linter contracts (pyproject.toml, [tool.importlinter]) on the built wheel, alone;
