@@ -44,12 +44,7 @@ def ensure_schema(store) -> bool:
     """Whether the analytics tables are there. Opening a store writable migrates it (v2 adds
     them); this also covers a read-only store last written by an older triage, where they are
     missing and analytics read nothing."""
-    if tables_present(store.conn):
-        return True
-    if store.readonly:
-        return False
-    migrations.run(store.conn, 2)
-    return True
+    return migrations.ensure(store, 2, tables_present)
 
 
 def _marks(values: Sized) -> str:

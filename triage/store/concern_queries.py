@@ -25,12 +25,7 @@ def present(conn: sqlite3.Connection) -> bool:
 
 def ensure_schema(store) -> bool:
     """Whether the concern tables are there (a read-only store written by an older triage has none)."""
-    if present(store.conn):
-        return True
-    if store.readonly:
-        return False
-    migrations.run(store.conn, 4)
-    return True
+    return migrations.ensure(store, 4, present)
 
 
 # ---- what the refresh reads -------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
+from typing import Callable
 
 STEPS = ("v1_initial", "v2_analytics", "v3_rescores", "v4_concern")
 
@@ -24,3 +25,15 @@ def run(conn: sqlite3.Connection, version: int) -> None:
 
     step = importlib.import_module(f"{__name__}.{STEPS[version - 1]}")
     step.migrate(sqlite_utils.Database(conn))
+
+
+def ensure(store, version: int, present: Callable[[sqlite3.Connection], bool]) -> bool:
+    """Whether the tables of step ``version`` are there (``present`` says), running that step on a
+    writable store that lacks them; a read-only store last written by an older triage has none,
+    and the feature built on them then reads nothing."""
+    if present(store.conn):
+        return True
+    if store.readonly:
+        return False
+    run(store.conn, version)
+    return True
