@@ -62,6 +62,14 @@ _SPAN_ONLY = frozenset({"negation", "negation_exception"})
 _NO_CTX: frozenset[str] = frozenset()
 
 
+def _words(doc, norms: list[int] | None, s: int, e: int):
+    """The words of tokens s..e as NORM hashes (one hash for one token), to tell repeats apart:
+    from ``norms`` when the caller has them, else from the doc."""
+    if norms is not None:
+        return norms[s] if e - s == 1 else tuple(norms[s:e])
+    return doc[s].norm if e - s == 1 else tuple(t.norm for t in doc[s:e])
+
+
 def _strengths(doc, ctx: dict[str, list[tuple[int, int, int]]], rules, norms: list[int] | None) -> dict[str, float]:
     """Sum of cue weights per context kind; the same words found twice count once. ``norms``: the
     post's NORM hashes when known (comparing those spares building a string per cue)."""
@@ -70,10 +78,7 @@ def _strengths(doc, ctx: dict[str, list[tuple[int, int, int]]], rules, norms: li
         seen = set()
         total = 0.0
         for idx, s, e in spans:
-            if norms is not None:
-                key = norms[s] if e - s == 1 else tuple(norms[s:e])
-            else:
-                key = doc[s].norm if e - s == 1 else tuple(t.norm for t in doc[s:e])
+            key = _words(doc, norms, s, e)
             if key not in seen:
                 seen.add(key)
                 total += rules[idx].weight
@@ -227,10 +232,7 @@ def rule_scores(hits: list[RuleHit], rm=None, doc=None, norms: list[int] | None 
         rule = by_id.get(rid)
         if rule is not None and rule.max is not None and doc is not None:
             words = stack.setdefault(key, {})
-            if norms is not None:  # the matched words, as NORM hashes (compared only within one rule)
-                w = norms[h.start] if h.end - h.start == 1 else tuple(norms[h.start:h.end])
-            else:
-                w = doc[h.start].norm if h.end - h.start == 1 else tuple(t.norm for t in doc[h.start:h.end])
+            w = _words(doc, norms, h.start, h.end)  # compared only within one rule
             if h.score > words.get(w, 0.0):
                 words[w] = h.score
         elif h.score > best.get(key, 0.0):

@@ -219,8 +219,6 @@ class Detector:
 
     def _analyze_batch(self, chunk: list[str], batch_size: int) -> list[Analysis]:
         squeezed = [normalize(t, self._known) for t in chunk]
-        # The model runs on the whole batch here rather than as a pipe step: its
-        # probabilities stay one matrix instead of being copied into a dict per doc.
         tagged_texts = [q[0] for q in squeezed]
         if self._use_ner:
             docs = list(self.nlp.pipe(tagged_texts, batch_size=batch_size, disable=self._off_pipe))
@@ -243,6 +241,8 @@ class Detector:
                 arr = doc.user_data[NORMS_KEY] = doc.to_array(NORM)
                 norms.append(arr.tolist())
             raws = [rules(doc, n) for doc, n in zip(docs, norms)]
+        # The model runs on the whole batch here rather than as a pipe step: its
+        # probabilities stay one matrix instead of being copied into a dict per doc.
         probs = self._textcat.predict(docs).tolist() if self._textcat is not None else [None] * len(docs)
         return [self._analysis(doc, raw, text, tagged, origin, row, norm)
                 for text, (tagged, origin), doc, raw, row, norm in zip(chunk, squeezed, docs, raws, probs, norms)]

@@ -36,7 +36,7 @@ ENGLISH_WORDS = frozenset(
     "thing things really never always again even back way well much many made make look "
     "lock work school home house friend friends family everyone someone nobody nothing something "
     "anyone anything everything right left first next fits fit pocket "
-    "while why whole world life love hate feel felt told tell take took give gave came went "
+    "while whole world life love hate feel felt told tell take took give gave came went "
     "these those other another each own same such very too most least little big small "
     "old young men woman women kid kids guy guys ugh tbh idk".split()
 )
