@@ -27,13 +27,18 @@ def unreadable_cells(app) -> list[tuple[int, str]]:
     return bad
 
 
-@pytest.mark.parametrize("theme, no_color", [("ansi-dark", True), ("textual-dark", True), ("ansi-dark", False),
-                                             ("textual-light", True)])
-async def test_no_text_is_drawn_in_its_own_background(store_file, monkeypatch, theme, no_color):
+def colour_mode(monkeypatch, no_color: bool) -> None:
+    """NO_COLOR set or not, whatever the environment running the tests has."""
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
     else:
         monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.mark.parametrize("theme, no_color", [("ansi-dark", True), ("textual-dark", True), ("ansi-dark", False),
+                                             ("textual-light", True)])
+async def test_no_text_is_drawn_in_its_own_background(store_file, monkeypatch, theme, no_color):
+    colour_mode(monkeypatch, no_color)
     app = make_app(store_file, theme=theme)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
@@ -80,10 +85,7 @@ async def test_export_checkbox_shows_its_state_by_a_glyph(store_file, monkeypatc
 async def test_author_charts_are_readable_in_every_colour_mode(store_file, monkeypatch, theme, no_color):
     """The letters of the week chart and the hour bars: never drawn in their own background,
     and under NO_COLOR the letters are still there to tell the indicators apart."""
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
-    else:
-        monkeypatch.delenv("NO_COLOR", raising=False)
+    colour_mode(monkeypatch, no_color)
     app = make_app(store_file, theme=theme)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)

@@ -11,14 +11,9 @@ import sqlite3
 import zstandard
 
 from .conftest import post
+from .test_import import posts_in
 
 
-def posts_in(db_path):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute("SELECT source, external_id, text FROM posts ORDER BY id").fetchall()
-    finally:
-        conn.close()
 
 
 def lines(rows) -> bytes:
