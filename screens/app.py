@@ -9,9 +9,10 @@ from pathlib import Path
 from textual.app import App
 from textual.filter import Monochrome, NoColor
 
+from triage.claim_keeper import ClaimKeeper
 from triage.config import Config
 from triage.store import Store
-from triage.store.queries import QueueFilter
+from triage.store.queries import Claim, QueueFilter
 
 from .commands import QueueCommands
 from .console_app import ConsoleApp
@@ -33,6 +34,10 @@ class TriageApp(ConsoleApp):  # at run time ConsoleApp is App (see console_app.p
         self.zone = analyst_zone(config.timezone)
         self.store = Store.open(self.db_path)  # the one writer (labels, verdicts, notes)
         self.reader = Store.open(self.db_path, readonly=True)  # UI-thread reads
+        # The post in view is claimed for this analyst, from a thread with its own writer.
+        self.claims = ClaimKeeper(self.db_path, self.analyst, config.claim_minutes,
+                                  on_claim=self._from_claims_thread(self._claim_result),
+                                  on_error=self._from_claims_thread(self._claim_error))
         # (kind, ids, post ids[, verdict ids a label's key confirmed with it])
         self.undo_stack: list[tuple] = []
         self.sub_title = title or str(self.db_path)
@@ -93,7 +98,23 @@ class TriageApp(ConsoleApp):  # at run time ConsoleApp is App (see console_app.p
 
         self.push_screen(ConcernScreen())
 
+    def _from_claims_thread(self, handler):
+        def call(arg) -> None:
+            try:
+                self.call_from_thread(handler, arg)
+            except Exception:  # the app is closing: nothing left to show it on
+                pass
+        return call
+
+    def _claim_result(self, claim: Claim) -> None:
+        if isinstance(self.screen, QueueScreen):
+            self.screen.claim_result(claim)
+
+    def _claim_error(self, message: str) -> None:
+        self.notify(message, severity="warning", markup=False)
+
     def on_unmount(self) -> None:
+        self.claims.stop()
         self.store.close()
         self.reader.close()
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from datetime import tzinfo
     from pathlib import Path
 
+    from triage.claim_keeper import ClaimKeeper
     from triage.config import Config
     from triage.store import Store
     from triage.store.queries import QueueFilter
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         store: Store  # the one writer
         reader: Store  # UI-thread reads
         undo_stack: list[tuple]
+        claims: ClaimKeeper  # keeps this analyst's claim on the post in view
 
         @abstractmethod
         def open_reader(self) -> AbstractContextManager[Store]: ...

@@ -218,3 +218,25 @@ class FilterDialog(ModalScreen[QueueFilter | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question (``y`` yes, ``n`` or escape no), e.g. labeling a post another analyst
+    has open."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="dialog"):
+            yield Static(Text(self.question))  # the question quotes analyst names: a Text, never markup
+            yield Label("y yes · n no", markup=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

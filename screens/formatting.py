@@ -12,7 +12,7 @@ from rich.text import Text
 from triage.indicators import BADGE_LETTERS, BY_ID, badges
 from triage.sanitize import clip, sanitize, sanitize_with_offsets
 from triage.concern_levels import CONCERN_THRESHOLD
-from triage.store.queries import ContextLine, HitRow, PostDetail, QueueRow
+from triage.store.queries import Claim, ContextLine, HitRow, PostDecisions, PostDetail, QueueRow
 from triage.store.rescore_queries import PostState
 from triage.tagging import TAG_TEXT_CHARS
 from triage.timeparse import format_epoch
@@ -47,6 +47,38 @@ def disposition_mark(disposition: str | None) -> str:
     return disposition[0].upper() if disposition else "·"
 
 
+DISAGREE_MARK = "≠"  # the label column of a post analysts disagree on (agreement_queries)
+CLAIM_MARK = "⚐"  # before the name of the analyst who has the post open
+
+
+def claim_text(holder: str, expires_at: float, zone: tzinfo) -> str:
+    """"claimed by bob until 10:05": another analyst has the post open in their console."""
+    return f"claimed by {clip(holder, 24)} until {format_epoch(int(expires_at), '%H:%M', zone)}"
+
+
+def decisions_text(decisions: PostDecisions, zone: tzinfo) -> Text:
+    """Each analyst's current decision, side by side (one row an analyst), when two analysts or
+    more have decided the post; disputed indicator verdicts follow, one line each."""
+    out = Text()
+    if not decisions.disagrees:
+        values = sorted({str(d.value) for d in decisions.dispositions.values()})
+        out.append(f"= {len(decisions.analysts)} analysts agree", style="bold")
+        out.append((": " + clip(values[0], 20) if values else "") + " (" +
+                   ", ".join(clip(a, 16) for a in decisions.analysts) + ")\n")
+        return out
+    out.append(f"{DISAGREE_MARK} analysts disagree", style="bold reverse")
+    out.append("  (a label from you settles it; every decision stays in the history)\n", style="dim")
+    if decisions.dispositions:
+        for analyst, d in sorted(decisions.dispositions.items()):
+            out.append(f"  {clip(analyst, 20):<20} ", style="bold")
+            out.append(f"{clip(str(d.value), 14):<14} {fmt_time(int(d.at), zone, with_year=True)}\n")
+    for indicator in decisions.disputed_indicators:
+        marks = " · ".join(f"{clip(a, 16)} {VERDICT_MARK.get(int(d.value), '?')}"
+                           for a, d in sorted(decisions.verdicts[indicator].items()))
+        out.append(f"  {indicator}: {marks}\n")
+    return out
+
+
 OVERSIZE_MARK = "✂ "  # a post longer than max_post_chars: kept whole, shown truncated
 
 
@@ -54,7 +86,8 @@ def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_ch
     """One queue line: mark, risk, label, badges, time, source, author, start of text."""
     risk = f"{row.score:4.2f}" if row.score is not None else "  — "
     concern = f"{row.concern:4.2f}" if row.concern else "  · "
-    head = (f"{'●' if marked else ' '}{risk} {concern} {disposition_mark(row.disposition)} {badges(row.indicators)} "
+    label = DISAGREE_MARK if row.disagreement else disposition_mark(row.disposition)
+    head = (f"{'●' if marked else ' '}{risk} {concern} {label} {badges(row.indicators)} "
             f"{fmt_time(row.created_at, zone)} ")
     source = clip(row.source, 9).ljust(9)
     author = clip("@" + row.handle, 14).ljust(14)
@@ -62,6 +95,10 @@ def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_ch
     line = Text(head, no_wrap=True, overflow="crop")
     line.append(source + " ", style="dim")
     line.append(author + " ", style="bold")
+    if row.claimed_by:
+        holder = f"{CLAIM_MARK}{clip(row.claimed_by, 10)} "
+        line.append(holder, style="reverse")
+        rest = max(0, rest - len(holder))
     if max_chars is not None and row.length > max_chars:
         line.append(OVERSIZE_MARK, style="bold")
         rest = max(0, rest - len(OVERSIZE_MARK))
@@ -172,16 +209,21 @@ def why_line(detail: PostDetail) -> Text:
     return out
 
 
-def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int, page: int = 0) -> Text:
+def post_panel(detail: PostDetail, zone: tzinfo, max_chars: int, page: int = 0, claim: Claim | None = None) -> Text:
     """The post view. The first screen at 80×24 (eleven rows) holds what a decision needs: the
-    post's id, risk and label, the one-line why, and the text's first lines with the evidence
-    marked; who, when, the thread and the details follow."""
+    post's id, risk and label, another analyst's claim, the analysts' decisions when several
+    decided, the one-line why, and the text's first lines with the evidence marked; who, when,
+    the thread and the details follow."""
     out = Text()
     out.append(f"#{detail.id} ", style="bold")
     out.append(sanitize(f"{detail.source}:{detail.external_id}") + " ", style="dim")
     out.append(f"  risk {detail.score:.2f}" if detail.score is not None else "  not tagged")
     out.append("  FLAGGED" if detail.flagged else "", style="bold")
-    out.append(f"  label: {detail.disposition or 'none'}\n", style="bold" if detail.disposition else "")
+    out.append(f"  label: {sanitize(detail.disposition or 'none')}\n", style="bold" if detail.disposition else "")
+    if claim is not None:
+        out.append(f"{CLAIM_MARK} {claim_text(claim.analyst, claim.expires_at, zone)}\n", style="bold reverse")
+    if detail.decisions is not None:
+        out.append_text(decisions_text(detail.decisions, zone))
     out.append_text(why_line(detail))
     out.append("\n\n")
     out.append_text(post_text(detail, max_chars, TAG_TEXT_CHARS, page))

@@ -95,6 +95,28 @@ class QueueList(ScrollView, can_focus=True, inherit_bindings=False):
                 return rows[post_id]
         return None
 
+    def cached_rows(self) -> dict[int, QueueRow]:
+        """The rows in memory (the pages drawn lately), by post id."""
+        out: dict[int, QueueRow] = {}
+        for rows in self._pages.values():
+            out.update(rows)
+        return out
+
+    def invalidate_lines(self, post_ids) -> None:
+        """Redraw these rows from their (updated) cached data, without re-reading their page."""
+        wanted = set(post_ids)
+        for key in [k for k in self._strips if k[0] in wanted]:
+            del self._strips[key]
+        self.refresh()
+
+    def set_disagreement(self, post_ids, disagreeing: set[int]) -> None:
+        """After a label: which of these rows are disagreements now."""
+        for post_id in post_ids:
+            row = self.cached_row(post_id)
+            if row is not None:
+                row.disagreement = post_id in disagreeing
+        self.invalidate_lines(post_ids)
+
     def set_disposition(self, post_ids, disposition: str | None) -> int:
         """Show a new label on these rows without re-reading their page. Returns how many of
         them were flagged and unreviewed before (the status line's count goes down by that)."""

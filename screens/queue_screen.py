@@ -17,13 +17,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, RichLog, Static
 from textual.worker import get_current_worker
 
-from triage.sanitize import sanitize
+from triage.sanitize import clip, sanitize
 from triage.store import StoreError
-from triage.store.queries import (SORTS, PostDetail, QueueFilter, SearchError, max_post_id, post_detail, queue_ids, queue_rows,
-                                  reviewed_count, unreviewed_count, untagged_count)
+from triage.store.queries import (SORTS, Claim, PostDetail, QueueFilter, SearchError, disagreeing_posts, held_by_others,
+                                  max_post_id, post_detail, queue_ids, queue_rows, reviewed_count, unreviewed_count,
+                                  untagged_count)
 
-from .dialogs import FilterDialog, GotoDialog, NoteDialog, VerdictDialog
-from .formatting import QUEUE_HEADER, post_pages, post_panel
+from .dialogs import ConfirmDialog, FilterDialog, GotoDialog, NoteDialog, VerdictDialog
+from .formatting import QUEUE_HEADER, claim_text, post_pages, post_panel
 from .help_screen import HelpScreen
 from .queue_list import QueueList
 
@@ -105,6 +106,8 @@ class QueueScreen(Screen):
                 tooltip="Overview: heat map, sources, riskiest authors, trends"),
         Binding("w", "concern", "Concern", id="queue.concern",
                 tooltip="Authors of concern: people ranked by concern, warning behaviours, trend"),
+        Binding("D", "review", "Review", show=False, id="queue.review",
+                tooltip="Review disagreements: posts several analysts decided, disagreements first"),
         Binding("t", "context", "Context", show=False, id="queue.context",
                 tooltip="Post context: the thread above a reply, the author's other flagged posts"),
         Binding("r", "refresh", "Refresh", show=False, id="queue.refresh",
@@ -151,12 +154,15 @@ class QueueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         app = self.app
-        yield Static(Text(f" triage · {self.title_text}", style="bold"), id="title-bar")
+        title = Text(f" triage · {self.title_text}", style="bold")
+        title.append(" · analyst ")  # who labels here: other analysts see this name
+        title.append(clip(app.analyst, 24), style="bold reverse")
+        yield Static(title, id="title-bar")
         with Container(id="body"):
             with Container(id="queue-pane"):
                 yield Static(Text(QUEUE_HEADER, style="bold"), id="queue-header")
-                yield QueueList(lambda ids: queue_rows(app.reader.conn, ids), app.zone, app.config.max_post_chars,
-                                id="queue")
+                yield QueueList(lambda ids: queue_rows(app.reader.conn, ids, app.analyst), app.zone,
+                                app.config.max_post_chars, id="queue")
             # A Line API log, not a Static: replacing its lines never re-lays-out the screen,
             # which keeps next-post fast on a long post.
             yield PostLog(id="post-pane", wrap=True, markup=False, highlight=False, auto_scroll=False)
@@ -227,13 +233,29 @@ class QueueScreen(Screen):
         self.new_count = 0
         self.unreviewed = unreviewed
         self.load_seconds = seconds
-        queue.loading_text = empty_queue_text(reviewed) if not ids else ""
+        queue.loading_text = empty_queue_text(reviewed, flt.review) if not ids else ""
         queue.set_ids(ids, keep_post)
         self._show_post(queue.current_id)
         self.update_status()
 
     def check_new(self) -> None:
         self._check_new(self.flt, self.known_max_id)
+        self._refresh_claim_marks()
+
+    def _refresh_claim_marks(self) -> None:
+        """Other analysts' claims come and go: re-read them for the rows in memory (one indexed
+        query) and redraw the rows whose holder changed."""
+        queue = self.query_one(QueueList)
+        rows = queue.cached_rows()
+        if not rows:
+            return
+        held = held_by_others(self.app.reader.conn, list(rows), self.app.analyst)
+        changed = [pid for pid, row in rows.items()
+                   if row.claimed_by != (held[pid].analyst if pid in held else None)]
+        for pid in changed:
+            rows[pid].claimed_by = held[pid].analyst if pid in held else None
+        if changed:
+            queue.invalidate_lines(changed)
 
     @work(thread=True, exclusive=True, group="live")
     def _check_new(self, flt: QueueFilter, known: int) -> None:
@@ -308,9 +330,23 @@ class QueueScreen(Screen):
             pane.show(Text(f"post #{post_id} is not in the store", style="dim"))
             return
         self._remember(post_id)
-        pane.show(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars, page))
+        self.app.claims.want(post_id)
+        claim = held_by_others(self.app.reader.conn, [post_id], self.app.analyst).get(post_id)
+        pane.show(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars, page, claim))
         pane.scroll_home(animate=False)
         pane.sync_scrollbar()
+
+    def claim_result(self, claim: Claim) -> None:
+        """The claims thread's answer for the post in view: when another analyst holds it, the
+        post view and its queue row say so."""
+        if claim.analyst == self.app.analyst or self.detail is None or claim.post_id != self.detail.id:
+            return
+        queue = self.query_one(QueueList)
+        row = queue.cached_row(claim.post_id)
+        if row is not None and row.claimed_by != claim.analyst:
+            row.claimed_by = claim.analyst
+            queue.invalidate_lines([claim.post_id])
+        self._show_post(claim.post_id, self.post_page)
 
     # ---- movement ------------------------------------------------------------------------
 
@@ -408,6 +444,25 @@ class QueueScreen(Screen):
         targets = self._targets()
         if not targets:
             return
+        held = held_by_others(self.app.reader.conn, targets, self.app.analyst)
+        if held:  # another analyst has it open: label only when this analyst says so
+            first = held[min(held)]
+            question = (f"post #{first.post_id} is {claim_text(first.analyst, first.expires_at, self.app.zone)}"
+                        + (f" (and {len(held) - 1} more of the {len(targets)} posts are claimed)" if len(held) > 1
+                           else "")
+                        + f".\nLabel {'them' if len(targets) > 1 else 'it'} "
+                        f"{dispositions[number - 1]} anyway?")
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._apply_label(number, targets)
+
+            self.app.push_screen(ConfirmDialog(question), answer)
+            return
+        self._apply_label(number, targets)
+
+    def _apply_label(self, number: int, targets: list[int]) -> None:
+        dispositions = self.app.config.dispositions
         queue = self.query_one(QueueList)
         bulk = bool(queue.marked)
         disposition = dispositions[number - 1]
@@ -427,6 +482,7 @@ class QueueScreen(Screen):
         queue.marked.clear()
         if cached:  # the common case: the rows are on screen, no store round trip needed
             self.unreviewed -= queue.set_disposition(targets, disposition)
+            queue.set_disagreement(targets, disagreeing_posts(self.app.reader.conn, targets))
             if marked:
                 queue.invalidate(marked)
         else:
@@ -587,6 +643,11 @@ class QueueScreen(Screen):
     def action_concern(self) -> None:
         self.app.open_concern()
 
+    def action_review(self) -> None:
+        """The review queue: a label from the reviewing analyst settles a disagreement (a new
+        label row; every analyst's decision stays in the history)."""
+        self.app.open_queue(QueueFilter(review=True), title="review")
+
     def action_context(self) -> None:
         if self.detail is None:
             return
@@ -616,9 +677,11 @@ def finishable(flt: QueueFilter) -> bool:
     return flt.label_state == "unreviewed" and not flt.search
 
 
-def empty_queue_text(reviewed: int | None) -> str:
+def empty_queue_text(reviewed: int | None, review: bool = False) -> str:
     """What an empty queue says: done, with how many of its posts carry a disposition (labelled
     in this session or before), when it is a queue of unreviewed posts that had any."""
+    if review:
+        return "nothing to review: no post labeled by two analysts yet"
     if reviewed:
         return f"queue done — {reviewed:,} reviewed"
     return "nothing here: no post matches this filter"

@@ -21,7 +21,7 @@ def _open_in_a_fresh_process(path, readonly: bool = False) -> tuple[int, bool]:
 
 
 def test_one_step_per_schema_version():
-    assert SCHEMA_VERSION == len(STEPS) == 4
+    assert SCHEMA_VERSION == len(STEPS) == 5
 
 
 def test_sqlite_utils_loads_only_when_a_migration_runs(tmp_path):
@@ -46,3 +46,18 @@ def test_an_older_store_gets_only_the_steps_it_lacks(tmp_path):
         assert {"rescores", "author_concern"} <= tables
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.conn.execute("SELECT value FROM meta WHERE key = 'kept'").fetchone()[0] == "yes"
+
+
+def test_a_version_4_store_gains_claims_and_keeps_its_labels(tmp_path):
+    path = tmp_path / "s.db"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE claims")  # as a version-4 store has it
+    conn.execute("INSERT INTO labels (post_id, disposition, analyst, at) VALUES (1, 'benign', 'ann', 1.0)")
+    conn.execute("PRAGMA user_version = 4")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert store.conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
+        assert store.conn.execute("SELECT analyst FROM labels").fetchall() == [("ann",)]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
+from .analysts import AnalystNameError, check_analyst
 from .record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
 from .errors import TriageError
 from .toml_file import read_toml
@@ -38,6 +39,7 @@ class CollectorConfig:
 class Config:
     path: Path | None = None
     analyst: str = ""
+    claim_minutes: float = 5.0  # how long a post opened in the console stays claimed (renewed while open)
     db: Path | None = None
     threshold: float | None = None  # None: the detector's default
     dispositions: tuple[str, ...] = DEFAULT_DISPOSITIONS
@@ -67,10 +69,15 @@ def config_path() -> Path:
 
 
 def default_analyst() -> str:
+    """The OS user, the last choice for the analyst's name (``analysts.resolve_analyst``); a
+    login name that is no valid analyst name (control characters, too long) becomes "analyst"."""
+    from .analysts import analyst_problem
+
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
     except Exception:  # no passwd entry (containers)
-        return os.environ.get("USER") or "analyst"
+        name = os.environ.get("USER") or "analyst"
+    return name.strip() if analyst_problem(name.strip()) is None else "analyst"
 
 
 def _check(cond: bool, where: str, message: str) -> None:
@@ -86,15 +93,22 @@ def load_config(path: Path | None = None) -> Config:
     data = read_toml(path, ConfigError)
     cfg.path = path
     where = str(path)
-    known = {"analyst", "db", "threshold", "dispositions", "timezone", "theme", "keys", "max_post_chars",
+    known = {"analyst", "claim_minutes", "db", "threshold", "dispositions", "timezone", "theme", "keys", "max_post_chars",
              "tag_workers", "collectors", "earliest_post_time", "future_tolerance_hours",
              "allow_plaintext_keyring", "confirm_indicators_with"}
     unknown = set(data) - known
     _check(not unknown, where, f"unknown key(s) {', '.join(sorted(unknown))}")
     if "analyst" in data:
-        _check(isinstance(data["analyst"], str) and data["analyst"].strip() != "", f"{where}: analyst",
-               "must be a non-empty string")
-        cfg.analyst = data["analyst"].strip()
+        _check(isinstance(data["analyst"], str), f"{where}: analyst", "must be a string")
+        try:
+            cfg.analyst = check_analyst(data["analyst"], where)
+        except AnalystNameError as exc:
+            raise ConfigError(str(exc)) from None
+    if "claim_minutes" in data:
+        m = data["claim_minutes"]
+        _check(isinstance(m, (int, float)) and not isinstance(m, bool) and 0.5 <= m <= 240, f"{where}: claim_minutes",
+               "must be minutes, 0.5 to 240")
+        cfg.claim_minutes = float(m)
     if "db" in data:
         _check(isinstance(data["db"], str), f"{where}: db", "must be a path string")
         cfg.db = Path(data["db"]).expanduser()

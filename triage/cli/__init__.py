@@ -6,16 +6,17 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+from typing import NoReturn
 
 import click
 
 from ..errors import TriageError
-from .common import CliContext, db_option, fail
+from .common import CliContext, analyst_option, db_option, fail
 
 # Each module defines COMMANDS, a tuple of click commands. A module not present in this
 # checkout (a feature still being built) is skipped; one that fails to import is an error.
 _COMMAND_MODULES = ("store_cmds", "demo_cmd", "collect_cmds", "analytics_cmds", "export_cmds", "learn_cmds",
-                    "labels_cmds")
+                    "labels_cmds", "agreement_cmd")
 
 
 class TriageGroup(click.Group):
@@ -27,14 +28,27 @@ class TriageGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TriageError as exc:
-            from ..sanitize import sanitize
+            _end(exc)
 
-            click.echo(sanitize(exc.cli_line()), err=True)
-            raise SystemExit(exc.exit_code) from None
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The group's own options (`triage --analyst NAME ...`) are checked while its context is
+        # made, before invoke: their errors end the same way.
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except TriageError as exc:
+            _end(exc)
+
+
+def _end(exc: TriageError) -> NoReturn:
+    from ..sanitize import sanitize
+
+    click.echo(sanitize(exc.cli_line()), err=True)
+    raise SystemExit(exc.exit_code) from None
 
 
 @click.group(cls=TriageGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @db_option
+@analyst_option
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), envvar="TRIAGE_CONFIG",
               help="Config file (default: XDG config dir, triage/config.toml).")
 @click.version_option(package_name="triage-console", prog_name="triage")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .common import CliContext, db_option, fail, pass_cli
+from .common import CliContext, analyst_option, db_option, fail, pass_cli
 
 NOTICE_BACKLOG = 50_000  # posts: above this the first analytics run tells the analyst why it waits
 
@@ -124,6 +124,7 @@ def trends_cmd(cli: CliContext, source, week, baseline_weeks, min_count, limit, 
 
 
 @click.command("graph")
+@analyst_option
 @db_option
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "gexf", "graphml"]), default=None,
@@ -177,6 +178,7 @@ def _link(cli: CliContext, first: str, second: str, note: str | None, linked: bo
 
 def _link_command(name: str, linked: bool, doc: str) -> click.Command:
     @click.command(name, help=doc)
+    @analyst_option
     @db_option
     @click.argument("first")
     @click.argument("second")
@@ -244,6 +246,7 @@ def concern_cmd(cli: CliContext, limit, as_json):
 
 
 @click.command("analyze")
+@analyst_option
 @db_option
 @pass_cli
 def analyze_cmd(cli: CliContext):

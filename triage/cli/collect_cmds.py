@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..sanitize import clip, sanitize
-from .common import CliContext, db_option, fail, pass_cli
+from .common import CliContext, analyst_option, db_option, fail, pass_cli
 
 EXIT_SKIPPED = 3  # as `triage import`: the run finished but skipped bad records
 MAX_PRINTED_PROBLEMS = 50
@@ -119,6 +119,7 @@ def _summary_line(run) -> str:
 
 
 @click.command("collect")
+@analyst_option
 @db_option
 @click.argument("name", required=False)
 @click.option("--watch", is_flag=True, help="Keep running each collector on its schedule until stopped.")

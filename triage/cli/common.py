@@ -1,4 +1,4 @@
-"""What every subcommand shares: the --db option, config loading, one-line errors."""
+"""What every subcommand shares: the --db and --analyst options, config loading, one-line errors."""
 
 from __future__ import annotations
 
@@ -41,6 +41,22 @@ db_option = click.option(
     help="Store file (default: $TRIAGE_DB, the config's db, or the XDG data dir).")
 
 
+def _remember_analyst(ctx: click.Context, _param, value):
+    # As --db: accepted on the group and on each writing subcommand, one value for the run. A bad
+    # name is an AnalystNameError, one line (cli.TriageGroup), before anything is written.
+    if value is not None:
+        from ..analysts import check_analyst
+
+        ctx.meta["triage.analyst"] = check_analyst(value, "--analyst")
+    return value
+
+
+analyst_option = click.option(
+    "--analyst", default=None, expose_value=False, callback=_remember_analyst, metavar="NAME",
+    help="Who is working: recorded with every label, note and audit row (default: $TRIAGE_ANALYST, "
+         "the config's analyst, or the OS user).")
+
+
 @dataclass
 class CliContext:
     meta: dict = field(default_factory=dict)
@@ -65,6 +81,8 @@ class CliContext:
     def open_store(self, readonly: bool = False, must_exist: bool = False):
         from ..store import Store
 
+        if not readonly:
+            self.analyst  # noqa: B018  (a bad TRIAGE_ANALYST is one line before anything is written)
         path = self.db_path()
         if must_exist and not path.exists():
             fail(f"{path}: no store here yet (import something first, or give --db)")
@@ -79,7 +97,10 @@ class CliContext:
 
     @property
     def analyst(self) -> str:
-        return self.config.analyst
+        """``--analyst``, else ``TRIAGE_ANALYST``, else the config's analyst, else the OS user."""
+        from ..analysts import resolve_analyst
+
+        return resolve_analyst(self.meta.get("triage.analyst"), self.config.analyst)
 
 
 pass_cli = click.make_pass_decorator(CliContext, ensure=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .common import CliContext
@@ -12,4 +13,5 @@ def open_console(cli: CliContext, db_path: Path, create: bool = False, title: st
     from ..screens.config_check import check_console_config
 
     check_console_config(cli.config)  # a ConfigError is one line, before any screen is drawn
-    run_console(db_path, cli.config, title=title)
+    # The console labels under the same name as the CLI would: --analyst, TRIAGE_ANALYST, config, OS user.
+    run_console(db_path, replace(cli.config, analyst=cli.analyst), title=title)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .common import CliContext, fail, pass_cli
+from .common import CliContext, analyst_option, fail, pass_cli
 
 
 DEMO_STAMP = "demo_stamp"  # meta key: the dataset and detector the demo store was built from
@@ -57,6 +57,7 @@ def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) 
 
 
 @click.command("demo")
+@analyst_option
 @click.option("--rebuild", is_flag=True, help="Rebuild the demo store from the dataset.")
 @click.option("--stats", "stats_only", is_flag=True, help="Print the demo store's stats instead of opening it.")
 @pass_cli

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .common import CliContext, db_option, fail, pass_cli
+from .common import CliContext, analyst_option, db_option, fail, pass_cli
 
 FORMAT_CHOICES = ("jsonl", "docbin", "csv", "report", "stix", "misp")  # triage.export.FORMATS, without importing it here
 TLP_CHOICES = ("clear", "green", "amber", "amber+strict", "red")  # triage.export.TLP_LEVELS
@@ -17,6 +17,7 @@ def _split_list(values) -> tuple[str, ...]:
 
 
 @click.group("export", invoke_without_command=True)
+@analyst_option
 @db_option
 @click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), help="What to write.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="A new (or empty) directory.")

@@ -9,7 +9,7 @@ from typing import cast
 import click
 
 from ..sanitize import sanitize
-from .common import CliContext, db_option, fail, pass_cli
+from .common import CliContext, analyst_option, db_option, fail, pass_cli
 from .store_cmds import EXIT_SKIPPED
 
 
@@ -19,6 +19,7 @@ def labels_group():
 
 
 @labels_group.command("import")
+@analyst_option
 @db_option
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
 @pass_cli

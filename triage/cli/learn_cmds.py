@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 import click
 
-from .common import CliContext, db_option, fail, pass_cli
+from .common import CliContext, analyst_option, db_option, fail, pass_cli
 
 if TYPE_CHECKING:
     from ..analytics.refresh import AnalyticsRefresh
@@ -78,6 +78,7 @@ def render_train_report(report) -> str:
 
 
 @click.command("train")
+@analyst_option
 @db_option
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @click.option("--from-store", is_flag=True, help="Train on the store's labels (the default when no FILE is given).")
@@ -164,6 +165,7 @@ def models_group(ctx: click.Context, as_json):
 
 
 @models_group.command("activate")
+@analyst_option
 @db_option
 @click.argument("name")
 @pass_cli
@@ -187,6 +189,7 @@ def activate_cmd(cli: CliContext, name):
 
 
 @click.command("rescore")
+@analyst_option
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @pass_cli

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..sanitize import sanitize
-from .common import CliContext, db_option, fail, pass_cli
+from .common import CliContext, analyst_option, db_option, fail, pass_cli
 
 # Exit status when an import finished but skipped bad records (scripts can tell).
 EXIT_SKIPPED = 3
@@ -52,6 +52,7 @@ def _reads_compressed(given: str, fmt: str) -> bool:
 
 
 @click.command("import")
+@analyst_option
 @db_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("--format", "fmt", default="auto", show_default=True,
@@ -313,6 +314,7 @@ def audit_head(cli: CliContext):
 
 
 @audit_group.command("seal")
+@analyst_option
 @db_option
 @pass_cli
 def audit_seal(cli: CliContext):
@@ -348,6 +350,7 @@ def _run_tagging(cli: CliContext, everything: bool):
 
 
 @click.command("tag")
+@analyst_option
 @db_option
 @pass_cli
 def tag_cmd(cli: CliContext):
@@ -357,6 +360,7 @@ def tag_cmd(cli: CliContext):
 
 
 @click.command("retag")
+@analyst_option
 @db_option
 @pass_cli
 def retag_cmd(cli: CliContext):
@@ -379,6 +383,7 @@ def _parse_verdicts(values) -> list[tuple[str, int]]:
 
 
 @click.command("label")
+@analyst_option
 @db_option
 @click.argument("posts", nargs=-1, required=True)
 @click.option("--as", "disposition", default=None, help="Disposition, e.g. escalate, monitor, benign, unclear.")

@@ -11,13 +11,15 @@ from ..errors import TriageError
 
 from . import concern_queries as cq
 # Screens and the CLI ask this one module; what lives by entity elsewhere is re-exported here.
+from .agreement_queries import disagreeing_posts, post_decisions, review_order
 from .authors import author_handles, find_authors  # noqa: F401
+from .claims import Claim, held_by_others  # noqa: F401
 from .context_queries import author_concern, other_flagged, thread_above
 from .posts import (all_posts_text, max_post_id, post_texts, untagged_count, untagged_posts,  # noqa: F401
                     unreviewed_count)
 from .rescore_queries import latest_rescore
-from .rows import (AuthorConcernBrief, ContextLine, HistoryRow, HitRow, PostDetail, QueueRow,  # noqa: F401
-                   RescoreRow, Stats)
+from .rows import (AuthorConcernBrief, ContextLine, Decision, HistoryRow, HitRow, PostDecisions,  # noqa: F401
+                   PostDetail, QueueRow, RescoreRow, Stats)
 
 if TYPE_CHECKING:
     # post_detail's first 14 columns, as SELECTed: PostDetail's fields id .. score, in order.
@@ -71,10 +73,15 @@ class QueueFilter:
     search: str | None = None  # FTS5 query syntax, passed through
     sort: str = "risk"
     post_ids: tuple[int, ...] = ()  # just these posts (a post opened from the context of another)
+    # The review queue: posts two analysts or more decided, disagreements first (the other
+    # fields do not apply to it).
+    review: bool = False
 
     def describe(self) -> str:
         from ..timeparse import iso_utc
 
+        if self.review:
+            return "review: disagreements first, then agreements"
         parts = ["flagged" if self.flagged_only else "all posts"]
         if self.label_state != "any":
             parts.append(self.label_state)
@@ -152,6 +159,8 @@ def queue_ids(conn: sqlite3.Connection, flt: QueueFilter, after_id: int = 0) -> 
 
     ``after_id`` restricts to posts newer than a known maximum (the live "N new" check).
     """
+    if flt.review:
+        return array("q", [i for i in review_order(conn) if i > after_id])
     if flt.sort == "concern" and not cq.present(conn):
         flt = replace(flt, sort="risk")  # a read-only store from before author concern
     where, params = _where(flt)
@@ -189,7 +198,9 @@ def reviewed_count(conn: sqlite3.Connection, flt: QueueFilter) -> int:
         raise
 
 
-def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
+def queue_rows(conn: sqlite3.Connection, ids, analyst: str | None = None) -> dict[int, QueueRow]:
+    """The rows of these posts; with ``analyst``, each row says which other analyst holds a
+    claim on it. Every row says whether analysts disagree on it."""
     ids = list(ids)
     if not ids:
         return {}
@@ -202,9 +213,15 @@ def queue_rows(conn: sqlite3.Connection, ids) -> dict[int, QueueRow]:
         f"WHERE p.id IN ({marks})",
         ids,
     )
-    return {r[0]: QueueRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "?", r[6] or "", r[7], bool(r[8]), r[9] or 0,
-                           r[10])
-            for r in rows}
+    out = {r[0]: QueueRow(r[0], r[1], r[2] or "", r[3], r[4], r[5] or "?", r[6] or "", r[7], bool(r[8]), r[9] or 0,
+                          r[10])
+           for r in rows}
+    for post_id in disagreeing_posts(conn, ids):
+        out[post_id].disagreement = True
+    if analyst is not None:
+        for post_id, held in held_by_others(conn, ids, analyst).items():
+            out[post_id].claimed_by = held.analyst
+    return out
 
 
 def sources(conn: sqlite3.Connection) -> list[str]:
@@ -243,4 +260,6 @@ def post_detail(conn: sqlite3.Connection, post_id: int) -> PostDetail | None:
     detail.thread = thread_above(conn, detail.source, detail.reply_to)
     detail.author_flagged = other_flagged(conn, detail.author_id, post_id)
     detail.concern = author_concern(conn, detail.author_id, post_id)
+    decided = post_decisions(conn, [post_id]).get(post_id)
+    detail.decisions = decided if decided is not None and len(decided.analysts) > 1 else None
     return detail

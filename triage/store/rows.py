@@ -49,6 +49,47 @@ class QueueRow:
     flagged: bool
     length: int = 0  # characters in the whole post (a huge one is marked in the list)
     concern: float | None = None  # the author's concern (None: no evidence at all)
+    disagreement: bool = False  # analysts' current decisions differ (agreement_queries)
+    claimed_by: str | None = None  # another analyst has it open in their console
+
+
+# ---- analysts' decisions (agreement_queries) ----------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    """One analyst's current decision: a disposition name, or a verdict (1 confirmed, 0 rejected)."""
+
+    analyst: str
+    value: str | int
+    at: float
+
+
+@dataclass
+class PostDecisions:
+    """Every analyst's current decisions on one post."""
+
+    post_id: int
+    dispositions: dict[str, Decision] = field(default_factory=dict)  # analyst -> their disposition
+    verdicts: dict[str, dict[str, Decision]] = field(default_factory=dict)  # indicator -> analyst -> verdict
+
+    @property
+    def disposition_disagrees(self) -> bool:
+        return len({d.value for d in self.dispositions.values()}) > 1
+
+    @property
+    def disputed_indicators(self) -> list[str]:
+        return sorted(ind for ind, by in self.verdicts.items() if len({d.value for d in by.values()}) > 1)
+
+    @property
+    def disagrees(self) -> bool:
+        return self.disposition_disagrees or bool(self.disputed_indicators)
+
+    @property
+    def analysts(self) -> list[str]:
+        names = set(self.dispositions)
+        for by in self.verdicts.values():
+            names |= set(by)
+        return sorted(names)
 
 
 @dataclass
@@ -92,6 +133,8 @@ class PostDetail:
     thread: list[ContextLine] = field(default_factory=list)  # the posts above a reply, root first
     author_flagged: list[ContextLine] = field(default_factory=list)  # the author's other flagged posts
     concern: AuthorConcernBrief | None = None  # the author's concern, if they have any
+    # Each analyst's current decisions when more than one analyst has decided (agreement_queries).
+    decisions: PostDecisions | None = None
 
 
 @dataclass
