@@ -58,7 +58,8 @@ def claim_text(holder: str, expires_at: float, zone: tzinfo) -> str:
 
 def decisions_text(decisions: PostDecisions, zone: tzinfo) -> Text:
     """Each analyst's current decision, side by side (one row an analyst), when two analysts or
-    more have decided the post; disputed indicator verdicts follow, one line each."""
+    more have decided the post; disputed indicator verdicts follow, one line each, then the
+    review label that settled them."""
     out = Text()
     if not decisions.disagrees:
         values = sorted({str(d.value) for d in decisions.dispositions.values()})
@@ -66,20 +67,23 @@ def decisions_text(decisions: PostDecisions, zone: tzinfo) -> Text:
         out.append((": " + clip(values[0], 20) if values else "") + " (" +
                    ", ".join(clip(a, 16) for a in decisions.analysts) + ")\n")
         return out
-    out.append(f"{DISAGREE_MARK} analysts disagree", style="bold reverse")
-    out.append("  (a label from you settles it; every decision stays in the history)\n", style="dim")
-    if decisions.dispositions:
-        for analyst, d in sorted(decisions.dispositions.items()):
-            out.append(f"  {clip(analyst, 20):<20} ", style="bold")
-            out.append(f"{clip(str(d.value), 14):<14} {fmt_time(int(d.at), zone, with_year=True)}\n")
+    if decisions.open:
+        out.append(f"{DISAGREE_MARK} analysts disagree", style="bold reverse")
+        out.append("  (settle it from the review queue: D)\n", style="dim")
+    else:
+        out.append(f"{DISAGREE_MARK} analysts disagreed\n", style="bold")
+    for analyst, d in sorted(decisions.dispositions.items()):
+        out.append(f"  {clip(analyst, 20):<20} ", style="bold")
+        out.append(f"{clip(str(d.value), 14):<14} {fmt_time(int(d.at), zone, with_year=True)}\n")
     for indicator in decisions.disputed_indicators:
         marks = " · ".join(f"{clip(a, 16)} {VERDICT_MARK.get(int(d.value), '?')}"
                            for a, d in sorted(decisions.verdicts[indicator].items()))
         out.append(f"  {indicator}: {marks}\n")
+    if decisions.settled is not None:
+        s = decisions.settled
+        out.append(f"  settled by {clip(s.analyst, 20)}: {clip(str(s.value), 14)} "
+                   f"{fmt_time(int(s.at), zone, with_year=True)}\n", style="bold")
     return out
-
-
-OVERSIZE_MARK = "✂ "  # a post longer than max_post_chars: kept whole, shown truncated
 
 
 def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_chars: int | None = None) -> Text:

@@ -466,7 +466,12 @@ class QueueScreen(Screen):
         queue = self.query_one(QueueList)
         bulk = bool(queue.marked)
         disposition = dispositions[number - 1]
-        if disposition in self.app.config.confirm_indicators_with:
+        if self.flt.review:  # a review label settles the disagreement; it confirms no indicator (no rating)
+            label_ids = self._write(self.app.store.settle, targets, disposition, self.app.analyst)
+            if label_ids is None:
+                return
+            verdict_ids = []
+        elif disposition in self.app.config.confirm_indicators_with:
             written = self._write(self.app.store.set_disposition_confirming, targets, disposition, self.app.analyst)
             if written is None:
                 return

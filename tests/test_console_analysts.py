@@ -11,6 +11,7 @@ from dataclasses import replace
 from triage.config import Config
 from triage.screens.app import TriageApp
 from triage.store import Store
+from triage.store.agreement_queries import disagreeing_posts, rated_posts
 from triage.store.claims import claim
 
 from .test_console import labels, make_app, screen_text, settle, store_file  # noqa: F401  (fixture)
@@ -30,6 +31,14 @@ async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition never held")
         await pilot.pause(0.05)
+
+
+def review_labels(path) -> list[tuple[int, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT post_id, analyst FROM resolutions ORDER BY label_id").fetchall()
+    finally:
+        conn.close()
 
 
 def post_view(app) -> str:
@@ -129,4 +138,27 @@ async def test_the_review_queue_lists_disagreements_first_and_a_label_settles_on
         rows = labels(store_file)
         assert rows[-1] == (ids[0], "escalate", "cy", None)
         assert [r[2] for r in rows if r[0] == ids[0]] == ["ann", "bob", "cy"]  # every decision kept
-        assert queue.row_at(0).disagreement  # bob's benign still stands against ann's and cy's escalate
+        assert review_labels(store_file) == [(ids[0], "cy")]
+        assert not queue.row_at(0).disagreement  # settled: no ≠ any more
+        assert queue.current_id == ids[1]  # and on to the next one
+        queue.move_to(0)
+        await pilot.pause()
+        view = post_view(app)
+        assert "≠ analysts disagreed" in view and "settled by cy: escalate" in view
+        await pilot.press("u")  # undo the review label: the disagreement is open again
+        await pilot.pause()
+        assert queue.row_at(0).disagreement
+        assert "≠ analysts disagree" in post_view(app) and "settled by" not in post_view(app)
+    # the review label is no rating: agreement counts ann and bob only
+    with Store.open(store_file, readonly=True) as reader:
+        assert rated_posts(reader.conn).dispositions[ids[0]] == {"ann": "escalate", "bob": "benign"}
+
+
+async def test_a_new_decision_after_the_review_label_opens_the_disagreement_again(store_file):
+    ids = _two_opinions(store_file)
+    with Store.open(store_file) as store:
+        store.settle([ids[0]], "escalate", "cy")
+        with Store.open(store_file, readonly=True) as reader:
+            assert ids[0] not in disagreeing_posts(reader.conn, ids)
+            store.set_disposition([ids[0]], "monitor", "bob")  # bob changes his mind after the review
+            assert ids[0] in disagreeing_posts(reader.conn, ids)

@@ -431,6 +431,18 @@ class Store:
         ).fetchone()
         return self.set_verdict(row[0], row[1], prev[0] if prev else None, analyst, undo_of=verdict_id)
 
+    def settle(self, post_ids: Sequence[int], disposition: str, analyst: str) -> list[int]:
+        """A review label on each post (the review queue): an ordinary label row, audited and in
+        the history, marked in ``resolutions`` as the review that settles the analysts'
+        disagreement, in one transaction. ``undo_label`` takes it back (the disagreement opens
+        again). The rule is ``agreement_queries``'."""
+        from . import agreement_queries
+
+        with self.transaction() as conn:
+            label_ids = self._label(conn, post_ids, disposition, analyst, None)
+            agreement_queries.mark_review(conn, label_ids)
+        return label_ids
+
     def import_labels(self, items, actor: str, origin: str):
         """Labels from outside (``label_import.PostLabels``) onto their posts, in ONE transaction,
         each keeping its analyst and time; ``actor`` is who imports, ``origin`` the file."""

@@ -62,15 +62,19 @@ class Decision:
     analyst: str
     value: str | int
     at: float
+    row_id: int = 0  # the label or verdict row it stands on (append order)
 
 
 @dataclass
 class PostDecisions:
-    """Every analyst's current decisions on one post."""
+    """Every analyst's current decisions on one post, and the review label that settled them."""
 
     post_id: int
     dispositions: dict[str, Decision] = field(default_factory=dict)  # analyst -> their disposition
     verdicts: dict[str, dict[str, Decision]] = field(default_factory=dict)  # indicator -> analyst -> verdict
+    # The latest review label (from the review queue) that still stands, if it is newer than every
+    # decision above: the disagreement is settled until an analyst decides anew.
+    settled: Decision | None = None
 
     @property
     def disposition_disagrees(self) -> bool:
@@ -82,7 +86,13 @@ class PostDecisions:
 
     @property
     def disagrees(self) -> bool:
+        """The analysts' current decisions differ (settled or not)."""
         return self.disposition_disagrees or bool(self.disputed_indicators)
+
+    @property
+    def open(self) -> bool:
+        """A disagreement no review label has settled yet: what the review queue lists first."""
+        return self.disagrees and self.settled is None
 
     @property
     def analysts(self) -> list[str]:

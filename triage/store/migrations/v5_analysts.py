@@ -4,6 +4,9 @@
   claim is taken or renewed by one conditional upsert (``store.claims.claim``), so two analysts
   opening the same post at once cannot both win. Claims are coordination, not evidence: they
   are overwritten, deleted on release, and not in the audit log or the custody heads.
+- ``resolutions``: the label rows a reviewer made from the review queue to settle a
+  disagreement (``store.agreement_queries.settle``). The label itself is an ordinary, audited
+  ``labels`` row; this row only says it was a review, not a rating.
 - An index on ``labels (post_id, analyst)`` and ``verdicts (post_id, indicator, analyst)``: the
   current decision of each analyst on a post (disagreements, ``triage agreement``) reads them.
 
@@ -25,6 +28,13 @@ CREATE TABLE IF NOT EXISTS claims (
     expires_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS idx_claims_analyst ON claims (analyst);
+CREATE TABLE IF NOT EXISTS resolutions (
+    label_id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL,
+    analyst TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS idx_resolutions_post ON resolutions (post_id);
 CREATE INDEX IF NOT EXISTS idx_labels_post_analyst ON labels (post_id, analyst);
 CREATE INDEX IF NOT EXISTS idx_verdicts_post_indicator ON verdicts (post_id, indicator, analyst)
 """
