@@ -33,7 +33,7 @@ class Tmux:
     def __init__(self, command: list[str], env: dict, size=(80, 24)):
         self.name = f"triage-{uuid.uuid4().hex[:8]}"
         env_args = [f"{k}={v}" for k, v in env.items() if k in ("TERM", "TRIAGE_CONFIG", "TRIAGE_DATA_DIR", "PATH",
-                                                                  "HOME", "LANG", "LC_ALL")]
+                                                                  "HOME", "LANG", "LC_ALL", "TRIAGE_ANALYST")]
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
                         "env", *env_args, *command], check=True)
 
