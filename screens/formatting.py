@@ -86,6 +86,9 @@ def decisions_text(decisions: PostDecisions, zone: tzinfo) -> Text:
     return out
 
 
+OVERSIZE_MARK = "✂ "  # a post longer than max_post_chars: kept whole, shown truncated
+
+
 def queue_row_text(row: QueueRow, width: int, zone: tzinfo, marked: bool, max_chars: int | None = None) -> Text:
     """One queue line: mark, risk, label, badges, time, source, author, start of text."""
     risk = f"{row.score:4.2f}" if row.score is not None else "  — "

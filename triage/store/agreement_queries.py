@@ -133,7 +133,7 @@ def _settled(decided: PostDecisions, review_rows: Sequence[_Row]) -> Decision | 
         return None
     if any(d.at > last.at for by in decided.verdicts.values() for d in by.values()):
         return None
-    return Decision(last.analyst, last.value, last.at, last.id)
+    return Decision(last.analyst, str(last.value), last.at, last.id)
 
 
 def post_decisions(conn: sqlite3.Connection, post_ids: Sequence[int]) -> dict[int, PostDecisions]:
