@@ -73,3 +73,13 @@ def test_a_bad_name_in_the_config_names_the_file(store, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert f"{config}: analyst name" in result.output and "must be printable" in result.output
     assert label_rows(store) == []
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "true", '"5"', "1000"])
+def test_a_bad_claim_length_in_the_config_is_one_line(store, tmp_path, monkeypatch, value):
+    config = tmp_path / "config.toml"
+    config.write_text(f"claim_minutes = {value}\n")
+    monkeypatch.setenv("TRIAGE_CONFIG", str(config))
+    result = CliRunner().invoke(main, ["--db", str(store), "label", "1", "--as", "benign"])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"triage: error: {config}: claim_minutes: must be minutes, 0.5 to 240"

@@ -46,11 +46,15 @@ def post_view(app) -> str:
 
 
 async def test_the_post_in_view_is_claimed_moved_with_the_cursor_and_given_back_on_close(store_file):
-    app = make_app(store_file)
+    app = make_app(store_file, claim_minutes=2)
     async with app.run_test(size=(80, 24)) as pilot:
         queue = await settle(pilot, app)
         first, second = queue.ids[0], queue.ids[1]
         await wait_until(pilot, lambda: claims(store_file) == [(first, "ann")])
+        conn = sqlite3.connect(store_file)
+        (length,) = conn.execute("SELECT expires_at - claimed_at FROM claims").fetchone()
+        conn.close()
+        assert length == 120  # claim_minutes = 2
         assert "analyst ann" in screen_text(app).splitlines()[0]  # who you are, in the title bar
         await pilot.press("j")
         await wait_until(pilot, lambda: claims(store_file) == [(second, "ann")])
