@@ -346,7 +346,11 @@ class QueueScreen(Screen):
         if row is not None and row.claimed_by != claim.analyst:
             row.claimed_by = claim.analyst
             queue.invalidate_lines([claim.post_id])
-        self._show_post(claim.post_id, self.post_page)
+        # Redrawn in place, not through _show_post: that would ask for the claim again.
+        pane = self.query_one("#post-pane", PostLog)
+        y = pane.scroll_y
+        pane.show(post_panel(self.detail, self.app.zone, self.app.config.max_post_chars, self.post_page, claim))
+        pane.scroll_to(y=y, animate=False)
 
     # ---- movement ------------------------------------------------------------------------
 

@@ -99,3 +99,40 @@ def test_claims_from_before_version_5_are_nothing_to_a_reader(tmp_path):
     with Store.open(path, readonly=True) as reader:  # read-only: no migration
         assert held_by_others(reader.conn, [1], "bob", now=time.time()) == {}
         assert queue_rows(reader.conn, [1], "bob")[1].claimed_by is None
+
+
+def _wait(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.02)
+
+
+def test_the_keeper_claims_the_post_in_view_renews_it_and_gives_it_back(tmp_path):
+    from triage.claim_keeper import ClaimKeeper
+
+    path = tmp_path / "s.db"
+    _store_with_posts(path)
+    with Store.open(path) as bob:
+        claim(bob, 1, "bob", 5)
+    results = []
+    keeper = ClaimKeeper(path, "ann", minutes=0.05, on_claim=results.append)  # 3 s, renewed every second
+    try:
+        keeper.want(1)
+        _wait(lambda: len(results) == 1)
+        assert results[0].analyst == "bob"  # bob holds it: ann is told so ...
+        keeper.want(1)  # ... and showing it again (a label, a page) does not ask again at once
+        time.sleep(0.5)
+        assert len(results) == 1
+        keeper.want(3)
+        keeper.want(2)  # a burst of moves: the post it stops on is claimed
+        _wait(lambda: len(results) >= 2)
+        assert (results[1].post_id, results[1].analyst) == (2, "ann")
+        _wait(lambda: any(r.post_id == 2 and r.expires_at > results[1].expires_at for r in results[2:]), timeout=5)
+        with Store.open(path, readonly=True) as reader:
+            assert reader.conn.execute("SELECT post_id, analyst FROM claims ORDER BY post_id").fetchall() == \
+                [(1, "bob"), (2, "ann")]
+    finally:
+        keeper.stop()
+    with Store.open(path, readonly=True) as reader:
+        assert reader.conn.execute("SELECT post_id, analyst FROM claims").fetchall() == [(1, "bob")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -62,15 +63,20 @@ class ClaimKeeper:
         store = Store.open(self.db_path)
         held: int | None = None  # the post this analyst's claim is on
         wanted: int | None = None
+        tried_at = 0.0  # when `wanted` was last claimed (or tried)
         try:
             while True:
+                timed_out = False
                 try:
                     item = self._latest(self._wanted.get(timeout=self.renew_seconds))
                 except queue.Empty:
-                    item = wanted  # nothing new: renew the open post's claim
+                    item, timed_out = wanted, True  # nothing new: renew the open post's claim
                 if item is _STOP:
                     break
+                if item == wanted and not timed_out and time.monotonic() - tried_at < self.renew_seconds:
+                    continue  # the same post shown again (a label, a page): its claim is fresh
                 wanted = item
+                tried_at = time.monotonic()
                 try:
                     if held is not None and held != wanted:
                         release(store, [held], self.analyst)
