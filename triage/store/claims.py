@@ -71,12 +71,6 @@ def release(store: Store, post_ids: Iterable[int], analyst: str) -> None:
                          (analyst, *chunk))
 
 
-def release_all(store: Store, analyst: str) -> None:
-    """Every claim of this analyst (the console closing)."""
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM claims WHERE analyst = ?", (analyst,))
-
-
 def held_by_others(conn: sqlite3.Connection, post_ids: Iterable[int], analyst: str,
                    now: float | None = None) -> dict[int, Claim]:
     """The live claims of other analysts on these posts, by post id."""

@@ -11,6 +11,8 @@
   current decision of each analyst on a post (disagreements, ``triage agreement``) reads them.
 
 Labels and verdicts themselves already carry their analyst (version 1): nothing is rewritten.
+Both keys are given, never generated (a post id, a label id), so they are table constraints,
+not ``INTEGER PRIMARY KEY`` columns, which the PostgreSQL runner turns into identity columns.
 """
 
 from __future__ import annotations
@@ -22,17 +24,19 @@ if TYPE_CHECKING:
 
 DDL = """
 CREATE TABLE IF NOT EXISTS claims (
-    post_id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL,
     analyst TEXT NOT NULL,
     claimed_at REAL NOT NULL,
-    expires_at REAL NOT NULL
+    expires_at REAL NOT NULL,
+    PRIMARY KEY (post_id)
 );
 CREATE INDEX IF NOT EXISTS idx_claims_analyst ON claims (analyst);
 CREATE TABLE IF NOT EXISTS resolutions (
-    label_id INTEGER PRIMARY KEY,
+    label_id INTEGER NOT NULL,
     post_id INTEGER NOT NULL,
     analyst TEXT NOT NULL,
-    at REAL NOT NULL
+    at REAL NOT NULL,
+    PRIMARY KEY (label_id)
 );
 CREATE INDEX IF NOT EXISTS idx_resolutions_post ON resolutions (post_id);
 CREATE INDEX IF NOT EXISTS idx_labels_post_analyst ON labels (post_id, analyst);
