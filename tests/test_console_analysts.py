@@ -143,6 +143,10 @@ async def test_the_review_queue_lists_disagreements_first_and_a_label_settles_on
         assert rows[-1] == (ids[0], "escalate", "cy", None)
         assert [r[2] for r in rows if r[0] == ids[0]] == ["ann", "bob", "cy"]  # every decision kept
         assert review_labels(store_file) == [(ids[0], "cy")]
+        conn = sqlite3.connect(store_file)
+        audited = conn.execute("SELECT analyst, target FROM audit WHERE action = 'review-label'").fetchall()
+        conn.close()
+        assert audited == [("cy", str(ids[0]))]
         assert not queue.row_at(0).disagreement  # settled: no ≠ any more
         assert queue.current_id == ids[1]  # and on to the next one
         queue.move_to(0)

@@ -441,6 +441,8 @@ class Store:
         with self.transaction() as conn:
             label_ids = self._label(conn, post_ids, disposition, analyst, None)
             agreement_queries.mark_review(conn, label_ids)
+            # The label row is audited by _label; this row says it was a review, not a rating.
+            audit.append(conn, analyst, "review-label", ",".join(map(str, post_ids)), {"label_ids": label_ids})
         return label_ids
 
     def import_labels(self, items, actor: str, origin: str):

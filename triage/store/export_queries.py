@@ -205,7 +205,7 @@ def author_summaries(conn: sqlite3.Connection, author_ids: Sequence[int]) -> lis
 
 
 # Audit actions that concern posts; their target is a post id or a comma-separated list of them.
-POST_ACTIONS = ("label", "undo-label", "verdict", "undo-verdict", "note")
+POST_ACTIONS = ("label", "undo-label", "review-label", "verdict", "undo-verdict", "note")
 
 
 def audit_for_posts(conn: sqlite3.Connection, ids: Sequence[int]) -> list[AuditRow]:
