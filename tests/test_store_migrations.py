@@ -21,7 +21,7 @@ def _open_in_a_fresh_process(path, readonly: bool = False) -> tuple[int, bool]:
 
 
 def test_one_step_per_schema_version():
-    assert SCHEMA_VERSION == len(STEPS) == 4
+    assert SCHEMA_VERSION == len(STEPS) == 5
 
 
 def test_sqlite_utils_loads_only_when_a_migration_runs(tmp_path):
