@@ -289,3 +289,64 @@ def test_not_a_bundle_is_one_line(stations, tmp_path):
     assert "not a bundle directory" in result.stderr
     result = _one.run("bundle", "export", tmp_path / "empty", code=1)
     assert "already exists" in result.stderr
+
+
+def rechain(root: Path, prev_hash: str) -> None:
+    """A station whose audit chain was rewritten: the same rows, hashed onto another past."""
+    from triage.store.audit import row_hash
+
+    rows = read_jsonl(root / "audit.jsonl")
+    for row in rows:
+        row["prev_hash"] = prev_hash
+        row["hash"] = ("f" * 64 if row.get("withheld") else
+                       row_hash(prev_hash, row["id"], row["at"], row["analyst"], row["action"], row["target"],
+                                row["detail"]))
+        prev_hash = row["hash"]
+    (root / "audit.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    body = json.loads((root / "manifest.json").read_text())
+    body["audit"]["first_prev_hash"], body["audit"]["last_hash"] = rows[0]["prev_hash"], rows[-1]["hash"]
+    (root / "manifest.json").write_text(json.dumps(body))
+    reseal(root)
+
+
+def test_a_station_whose_chain_was_rewritten_between_bundles_is_refused(stations, tmp_path):
+    one, two = stations
+    one.run("bundle", "export", tmp_path / "b1", analyst="ana")
+    two.run("bundle", "import", tmp_path / "b1", analyst="bob")
+    one.run("label", "jsonl:p5", "--as", "unclear", analyst="ana")
+    one.run("bundle", "export", tmp_path / "b2", analyst="ana")
+    shutil.copytree(tmp_path / "b2", tmp_path / "forged")
+    rechain(tmp_path / "forged", "e" * 64)  # self-consistent on its own: only the join gives it away
+    before = two.counts()
+    result = two.run("bundle", "import", tmp_path / "forged", analyst="bob", code=1)
+    first = json.loads((tmp_path / "b2" / "manifest.json").read_text())["audit"]["first_id"]
+    assert f"audit.jsonl:1: row {first} does not follow row {first - 1} of an earlier bundle from this station" \
+        in result.stderr
+    assert two.counts() == before
+    # a later bundle whose earlier piece never arrived is taken, and says so
+    three = Station(tmp_path, "three")
+    said = three.run("bundle", "import", tmp_path / "b2", analyst="dan").output
+    assert f"audit rows before {first} of this station are not here yet" in said
+
+
+def test_names_from_another_station_reach_the_terminal_sanitized(tmp_path):
+    one, two = Station(tmp_path, "one"), Station(tmp_path, "two")
+    hostile = "ana\x1b]0;owned\x07\x1b[2J"
+    one.run("label", "jsonl:p1", "--as", "escalate", analyst=hostile)
+    two.run("label", "jsonl:p1", "--as", "benign", analyst="bob")
+    one.run("bundle", "export", tmp_path / "b", analyst=hostile)
+    said = two.run("bundle", "import", tmp_path / "b", analyst="bob").output
+    assert "conflict jsonl:p1: ana" in said and "\x1b" not in said and "\x07" not in said
+    assert two.rows("SELECT analyst FROM labels WHERE disposition = 'escalate'") == [(hostile,)]  # kept as written
+
+
+def test_identity_links_on_accounts_this_station_lacks_wait(tmp_path):
+    one = Station(tmp_path, "one")
+    two = Station(tmp_path, "two")
+    one.run("import", write_jsonl(tmp_path / "extra.jsonl", posts([9], "zed")), "--no-tag", "--source", "board")
+    one.run("link", "jsonl:u1", "board:zed0", analyst="ana")
+    one.run("link", "jsonl:u1", "forum:f1", analyst="ana")
+    one.run("bundle", "export", tmp_path / "b", analyst="ana")
+    result = two.run("bundle", "import", tmp_path / "b", analyst="bob", code=3)
+    assert "0 labels, 0 verdicts, 0 notes, 1 identity links added" in result.output
+    assert "1 rows wait for 0 posts and 1 accounts this store does not have (board:zed0)" in result.output

@@ -46,7 +46,7 @@ class ExportResult:
 def _carried(row: AuditRow, analyst: str) -> dict:
     """The analyst's own rows whole; another analyst's as id and hashes, so the chain links."""
     if row.analyst == analyst:
-        return asdict(row)
+        return {**asdict(row), "target": row.target or ""}  # the hash reads a missing target as ""
     return {"id": row.id, "prev_hash": row.prev_hash, "hash": row.hash, "withheld": True}
 
 

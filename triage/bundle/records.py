@@ -20,9 +20,9 @@ from ..record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT
 from ..store.bundle_rows import AuditRow, BundlePost, LabelRow, LinkRow, NoteRow, VerdictRow
 
 MAX_FIELD = 4_096  # ids, handles, names, dispositions: as the post importer allows
-MAX_TEXT = 2_000_000  # a post text, as the post importer allows
+MAX_TEXT = 8_000_000  # a post text: above the importer's default (2M), which the config may raise
 MAX_BODY = 1_000_000  # a note body or an audit row's detail
-MAX_LINE = 8_000_000  # bytes of one JSONL line: above every field limit put together
+MAX_LINE = 40_000_000  # bytes of one JSONL line: above every field limit put together, in UTF-8
 _HEX = frozenset("0123456789abcdef")
 
 T = TypeVar("T")
@@ -66,12 +66,12 @@ def _id(obj: dict, key: str, *, optional: bool = False) -> int | None:
     return value
 
 
-def _time(obj: dict, key: str) -> float:
+def _time(obj: dict, key: str, earliest: float = EARLIEST_DEFAULT) -> float:
     value = _get(obj, key)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise BadRecord(f"{key}: must be a number (UTC epoch seconds)")
-    if not EARLIEST_DEFAULT <= value <= time.time() + FUTURE_SLACK_DEFAULT:
-        raise BadRecord(f"{key}: {value!r} is not a time between 1990 and tomorrow")
+    if not earliest <= value <= time.time() + FUTURE_SLACK_DEFAULT:
+        raise BadRecord(f"{key}: {value!r} is not a time between {1970 if earliest == 0 else 1990} and tomorrow")
     return float(value)
 
 
@@ -103,7 +103,8 @@ def _object(value) -> dict:
 
 def parse_post(value) -> BundlePost:
     obj = _object(value)
-    created = _time(obj, "created_at")
+    # A post's time only names it; the station's config may have let in posts from before 1990.
+    created = _time(obj, "created_at", earliest=0)
     return BundlePost(_required(obj, "source"), _required(obj, "external_id"), _required(obj, "author"),
                       int(created), _required(obj, "text", MAX_TEXT), _sha256(obj, "raw_sha256", optional=True))
 

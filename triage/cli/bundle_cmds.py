@@ -96,11 +96,10 @@ def bundle_import_cmd(cli: CliContext, bundle: str):
          f"verdicts, {a['notes']:,} notes, {a['identity_links']:,} identity links added, "
          f"{report.already_there:,} already here, {a['audit']:,} audit rows kept")
     if report.missing_posts or report.missing_accounts:
-        shown = ", ".join(map(str, report.missing_posts[:SHOWN]))
+        missing = [str(ref) for ref in report.missing_posts] + [f"{s}:{h}" for s, h in report.missing_accounts]
         _say(f"{report.waiting:,} rows wait for {len(report.missing_posts):,} posts and "
-             f"{len(report.missing_accounts):,} accounts this store does not have"
-             + (f" ({shown}{_more(report.missing_posts, SHOWN)})" if shown else "")
-             + ": import them, then this bundle again")
+             f"{len(report.missing_accounts):,} accounts this store does not have "
+             f"({', '.join(missing[:SHOWN])}{_more(missing, SHOWN)}): import them, then this bundle again")
     if report.differing:
         _say(f"{len(report.differing):,} posts have another text here than on the exporting station: "
              + ", ".join(map(str, report.differing[:SHOWN])) + _more(report.differing, SHOWN))
