@@ -1,11 +1,11 @@
 """``triage bundle export``: one analyst's labels, verdicts, notes and identity links, with the
 audit rows since the last bundle, as a directory of JSONL files sealed by ``manifest.json``.
 
-Since-last works from high-water marks kept in the store's ``meta`` per analyst (the newest id
-of each table the previous bundle read up to), advanced in the transaction that logs the
-export. The bundle directory is complete (renamed from a hidden name) before the marks move; a
-crash between the two leaves marks behind, and the next bundle repeats rows, which an import
-skips by their (station, table, id) key.
+Since-last leaves out the rows earlier bundles carried (``bundle_exported``, one row each) and
+takes the audit rows after the analyst's mark in ``meta``; both are written in the transaction
+that logs the export. The bundle directory is complete (renamed from a hidden name) before
+that; a crash between the two leaves them behind, and the next bundle repeats rows, which an
+import skips by their (station, table, id) key.
 """
 
 from __future__ import annotations
@@ -66,15 +66,15 @@ def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool =
     with store.transaction() as conn:
         station = q.ensure_station_id(conn)
     conn = store.conn
-    start = q.export_marks(conn, analyst) if since_last else dict.fromkeys(q.MARKED, 0)
+    audit_after = q.audit_mark(conn, analyst) if since_last else 0
     heads = q.table_heads(conn)
-    labels = q.labels_since(conn, analyst, start["labels"], heads["labels"])
-    verdicts = q.verdicts_since(conn, analyst, start["verdicts"], heads["verdicts"])
-    notes = q.notes_since(conn, analyst, start["notes"], heads["notes"])
-    links = q.links_since(conn, analyst, start["identity_links"], heads["identity_links"])
+    labels = q.labels_since(conn, analyst, heads["labels"], since_last)
+    verdicts = q.verdicts_since(conn, analyst, heads["verdicts"], since_last)
+    notes = q.notes_since(conn, analyst, heads["notes"], since_last)
+    links = q.links_since(conn, analyst, heads["identity_links"], since_last)
     if not (labels or verdicts or notes or links):
         return ExportResult(None, analyst, station)
-    rows = q.audit_rows(conn, start["audit"], heads["audit"])
+    rows = q.audit_rows(conn, audit_after, heads["audit"])
     span = manifest.AuditSpan(rows[0].id, rows[-1].id, rows[0].prev_hash, rows[-1].hash) if rows \
         else manifest.AuditSpan()
     posts = q.bundle_posts(conn, [pid for pid, _ in labels] + [pid for pid, _ in verdicts] + [pid for pid, _ in notes])
@@ -96,7 +96,7 @@ def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool =
             "station": station, "analyst": analyst, "created_at": now, "created": iso_utc(now),
             "exported_by": actor, "schema_version": SCHEMA_VERSION,
             "tool": {"name": "triage", "version": __version__},
-            "since_last": since_last, "marks": {"after": start, "upto": heads},
+            "since_last": since_last, "heads": heads,
             "counts": counts, "audit": asdict(span)})
         os.rename(work, out)
     except BaseException:
@@ -108,5 +108,8 @@ def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool =
         audit.append(conn, actor, "bundle-export", str(out), {
             "bundle_id": bundle_id, "manifest_sha256": manifest_sha, "analyst": analyst, "counts": counts,
             "audit": asdict(span), "since_last": since_last})
-        q.set_export_marks(conn, analyst, heads)
+        q.set_audit_mark(conn, analyst, max(heads["audit"], q.audit_mark(conn, analyst)))
+        for table, carried in (("labels", [r.id for _, r in labels]), ("verdicts", [r.id for _, r in verdicts]),
+                               ("notes", [r.id for _, r in notes]), ("identity_links", [r.id for r in links])):
+            q.remember_exported(conn, table, carried, bundle_id)
     return ExportResult(out, analyst, station, bundle_id, manifest_sha, counts, span)

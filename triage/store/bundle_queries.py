@@ -1,5 +1,11 @@
-"""The store side of air-gapped bundles (``triage.bundle``): the station's id, the export
-high-water marks, the rows an export reads, and the writes of an import.
+"""The store side of air-gapped bundles (``triage.bundle``): the station's id, what was already
+exported, the rows an export reads, and the writes of an import.
+
+What an export has carried is remembered per row (``bundle_exported``), not as a high-water id:
+on PostgreSQL, ids from a sequence can commit out of order (a label with id 10 may become
+visible after id 11 was exported), and a mark at 11 would skip it for ever. The audit chain has
+no such gap (each row is written as the one after the last committed), so its piece is taken
+from a mark per analyst in ``meta``.
 
 Every statement here is portable SQL (the PostgreSQL backend runs them through its adapter):
 ``?`` placeholders, ``ON CONFLICT`` upserts, ``RETURNING id``, ``IN`` lists chunked at 500.
@@ -8,7 +14,6 @@ Write functions run inside the caller's ``store.transaction()``.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import uuid
 from typing import Iterable, Sequence, TypeVar
@@ -16,8 +21,8 @@ from typing import Iterable, Sequence, TypeVar
 from .bundle_rows import AuditRow, BundlePost, LabelRow, LinkRow, NoteRow, PostRef, VerdictRow
 
 STATION_KEY = "station_id"
-_MARKS_KEY = "bundle-export:"  # + analyst: JSON {table: last id exported}
-MARKED = ("labels", "verdicts", "notes", "identity_links", "audit")  # tables an export reads up to a mark
+_MARK_KEY = "bundle-export-audit:"  # + analyst: the last audit id their previous bundle carried
+HEADS = ("labels", "verdicts", "notes", "identity_links", "audit")  # tables an export reads up to their head
 _CHUNK = 500
 
 T = TypeVar("T")
@@ -59,65 +64,73 @@ def ensure_station_id(conn: sqlite3.Connection) -> str:
     return new
 
 
-def export_marks(conn: sqlite3.Connection, analyst: str) -> dict[str, int]:
-    """Per table, the last id the previous bundle of ``analyst`` carried (0: none yet)."""
-    stored = json.loads(_meta(conn, _MARKS_KEY + analyst) or "{}")
-    return {table: int(stored.get(table, 0)) for table in MARKED}
+def audit_mark(conn: sqlite3.Connection, analyst: str) -> int:
+    """The last audit id the previous bundle of ``analyst`` carried (0: none yet)."""
+    return int(_meta(conn, _MARK_KEY + analyst) or 0)
 
 
-def set_export_marks(conn: sqlite3.Connection, analyst: str, marks: dict[str, int]) -> None:
-    _put_meta(conn, _MARKS_KEY + analyst, json.dumps({t: int(marks[t]) for t in MARKED}, sort_keys=True))
+def set_audit_mark(conn: sqlite3.Connection, analyst: str, last_id: int) -> None:
+    _put_meta(conn, _MARK_KEY + analyst, str(int(last_id)))
+
+
+def remember_exported(conn: sqlite3.Connection, table: str, local_ids: Sequence[int], bundle_id: str) -> None:
+    conn.executemany("INSERT INTO bundle_exported (tbl, local_id, bundle_id) VALUES (?,?,?) "
+                     "ON CONFLICT (tbl, local_id) DO NOTHING", [(table, i, bundle_id) for i in local_ids])
 
 
 def table_heads(conn: sqlite3.Connection) -> dict[str, int]:
-    """The newest id of every marked table, read in ONE statement so they agree with each other
-    (a label and its audit row commit together)."""
+    """The newest id of each table an export reads, in ONE statement so they agree with each
+    other (a label and its audit row commit together)."""
     row = conn.execute(
-        "SELECT " + ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {t})" for t in MARKED)).fetchone()
-    return dict(zip(MARKED, map(int, row)))
+        "SELECT " + ", ".join(f"(SELECT COALESCE(MAX(id), 0) FROM {t})" for t in HEADS)).fetchone()
+    return dict(zip(HEADS, map(int, row)))
 
 
 # ---- what an export reads --------------------------------------------------------------------
 
-# Rows a bundle brought in are left out: a bundle carries only what was decided on its station.
-def _not_imported(table: str, alias: str) -> str:
-    return f"NOT EXISTS (SELECT 1 FROM bundle_rows b WHERE b.tbl = '{table}' AND b.local_id = {alias}.id)"
+def _carried(table: str, alias: str, unsent_only: bool) -> str:
+    """Rows a bundle brought in are left out (a bundle carries only what was decided on its own
+    station); with ``unsent_only``, so are rows an earlier bundle carried."""
+    where = f"NOT EXISTS (SELECT 1 FROM bundle_rows b WHERE b.tbl = '{table}' AND b.local_id = {alias}.id)"
+    if unsent_only:
+        where += f" AND NOT EXISTS (SELECT 1 FROM bundle_exported e WHERE e.tbl = '{table}' AND e.local_id = {alias}.id)"
+    return where
 
 
-def labels_since(conn: sqlite3.Connection, analyst: str, after: int, upto: int) -> list[tuple[int, LabelRow]]:
-    """(post id, row) of the analyst's labels with ``after < id <= upto``, oldest first."""
+def labels_since(conn: sqlite3.Connection, analyst: str, upto: int, unsent_only: bool) -> list[tuple[int, LabelRow]]:
+    """(post id, row) of the analyst's labels up to id ``upto``, oldest first."""
     rows = conn.execute(
         "SELECT l.post_id, l.id, p.source, p.external_id, l.disposition, l.analyst, l.at, l.undo_of "
         "FROM labels l JOIN posts p ON p.id = l.post_id "
-        f"WHERE l.analyst = ? AND l.id > ? AND l.id <= ? AND {_not_imported('labels', 'l')} ORDER BY l.id",
-        (analyst, after, upto))
+        f"WHERE l.analyst = ? AND l.id <= ? AND {_carried('labels', 'l', unsent_only)} ORDER BY l.id",
+        (analyst, upto))
     return [(r[0], LabelRow(*r[1:])) for r in rows]
 
 
-def verdicts_since(conn: sqlite3.Connection, analyst: str, after: int, upto: int) -> list[tuple[int, VerdictRow]]:
+def verdicts_since(conn: sqlite3.Connection, analyst: str, upto: int, unsent_only: bool) -> list[tuple[int, VerdictRow]]:
     rows = conn.execute(
         "SELECT v.post_id, v.id, p.source, p.external_id, v.indicator, v.verdict, v.analyst, v.at, v.undo_of "
         "FROM verdicts v JOIN posts p ON p.id = v.post_id "
-        f"WHERE v.analyst = ? AND v.id > ? AND v.id <= ? AND {_not_imported('verdicts', 'v')} ORDER BY v.id",
-        (analyst, after, upto))
+        f"WHERE v.analyst = ? AND v.id <= ? AND {_carried('verdicts', 'v', unsent_only)} ORDER BY v.id",
+        (analyst, upto))
     return [(r[0], VerdictRow(*r[1:])) for r in rows]
 
 
-def notes_since(conn: sqlite3.Connection, analyst: str, after: int, upto: int) -> list[tuple[int, NoteRow]]:
+def notes_since(conn: sqlite3.Connection, analyst: str, upto: int, unsent_only: bool) -> list[tuple[int, NoteRow]]:
     rows = conn.execute(
         "SELECT n.post_id, n.id, p.source, p.external_id, n.body, n.analyst, n.at "
         "FROM notes n JOIN posts p ON p.id = n.post_id "
-        f"WHERE n.analyst = ? AND n.id > ? AND n.id <= ? AND {_not_imported('notes', 'n')} ORDER BY n.id",
-        (analyst, after, upto))
+        f"WHERE n.analyst = ? AND n.id <= ? AND {_carried('notes', 'n', unsent_only)} ORDER BY n.id",
+        (analyst, upto))
     return [(r[0], NoteRow(*r[1:])) for r in rows]
 
 
-def links_since(conn: sqlite3.Connection, analyst: str, after: int, upto: int) -> list[LinkRow]:
+def links_since(conn: sqlite3.Connection, analyst: str, upto: int, unsent_only: bool) -> list[LinkRow]:
     rows = conn.execute(
         "SELECT l.id, a.source, a.handle, b.source, b.handle, l.linked, l.analyst, l.at, l.note "
         "FROM identity_links l JOIN authors a ON a.id = l.a_id JOIN authors b ON b.id = l.b_id "
-        f"WHERE l.analyst = ? AND l.id > ? AND l.id <= ? AND {_not_imported('identity_links', 'l')} ORDER BY l.id",
-        (analyst, after, upto))
+        f"WHERE l.analyst = ? AND l.id <= ? AND {_carried('identity_links', 'l', unsent_only)} ORDER BY l.id",
+        (analyst, upto))
     return [LinkRow(*r) for r in rows]
 
 

@@ -7,6 +7,8 @@ bundles it took in. Appended to ``migrations.STEPS`` after ``v4_concern``.
   with the id it got here. A second import of a bundle (or of a later bundle that repeats rows)
   adds only keys not seen yet; an export leaves out rows found here by ``(tbl, local_id)``, so a
   bundle carries only what was decided on its own station and rows never travel back.
+- ``bundle_exported``: every row this station's bundles carried, so ``--since-last`` leaves it out
+  (per row, not a high-water id: ids can commit out of order on PostgreSQL).
 - ``bundle_audit``: the exporting station's audit rows, as its chain had them (``withheld`` 1:
   another analyst's row, carried as id and hashes only, so the chain still links).
 """
@@ -38,6 +40,12 @@ CREATE TABLE IF NOT EXISTS bundle_rows (
     PRIMARY KEY (station, tbl, remote_id)
 );
 CREATE INDEX IF NOT EXISTS idx_bundle_rows_local ON bundle_rows(tbl, local_id);
+CREATE TABLE IF NOT EXISTS bundle_exported (
+    tbl TEXT NOT NULL,
+    local_id INTEGER NOT NULL,
+    bundle_id TEXT NOT NULL,
+    PRIMARY KEY (tbl, local_id)
+);
 CREATE TABLE IF NOT EXISTS bundle_audit (
     station TEXT NOT NULL,
     remote_id INTEGER NOT NULL,
