@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from triage.bundle import manifest as bundle_manifest
+from triage.cli import main
 
 from .conftest import Cli, write_jsonl
 
@@ -37,10 +38,9 @@ class Station:
                  "--source", "forum")
 
     def run(self, *args, analyst: str = "tester", code: int = 0):
-        import os
-
-        os.environ["USER"] = analyst  # cli.analyst: the config's analyst, else the OS user
-        result = self.cli(*args)
+        # cli.analyst: the config's analyst, else the OS user
+        result = self.cli.runner.invoke(main, ["--db", str(self.db), *map(str, args)], env={"USER": analyst},
+                                        catch_exceptions=False)
         assert result.exit_code == code, (args, result.output, result.stderr)
         return result
 
@@ -61,11 +61,6 @@ class Station:
 
     def dispositions(self):
         return dict(self.rows("SELECT source || ':' || external_id, disposition FROM posts"))
-
-
-@pytest.fixture(autouse=True)
-def _restore_user(monkeypatch):
-    monkeypatch.setenv("USER", "tester")  # Station.run changes it; monkeypatch puts it back
 
 
 @pytest.fixture

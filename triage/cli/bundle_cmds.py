@@ -49,6 +49,8 @@ def bundle_export_cmd(cli: CliContext, out: str, whose: str | None, since_last: 
     store = cli.open_store(must_exist=True)
     try:
         result = export_bundle(store, Path(out), whose or cli.analyst, cli.analyst, since_last)
+    except OSError as exc:  # the stick is full, read-only, pulled out: nothing was logged
+        fail(f"{exc.filename or out}: cannot write the bundle ({exc.strerror or exc}); nothing exported")
     finally:
         store.close()
     if result.path is None:
@@ -85,6 +87,8 @@ def bundle_import_cmd(cli: CliContext, bundle: str):
         for problem in exc.problems[:200]:
             _say(f"{bundle}: {problem}", err=True)
         fail(f"{bundle}: {len(exc.problems):,} problems: bundle refused, nothing imported")
+    except OSError as exc:  # an unreadable file or a stick pulled out mid-read: before any write
+        fail(f"{exc.filename or bundle}: cannot read the bundle ({exc.strerror or exc}); nothing imported")
     finally:
         store.close()
     m, a = report.manifest, report.added
