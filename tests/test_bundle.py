@@ -345,3 +345,17 @@ def test_identity_links_on_accounts_this_station_lacks_wait(tmp_path):
     result = two.run("bundle", "import", tmp_path / "b", analyst="bob", code=3)
     assert "0 labels, 0 verdicts, 0 notes, 1 identity links added" in result.output
     assert "1 rows wait for 0 posts and 1 accounts this store does not have (board:zed0)" in result.output
+
+
+def test_audit_rows_withheld_in_one_bundle_are_kept_whole_from_their_analysts_own(stations, tmp_path):
+    one, two = stations
+    one.run("bundle", "export", tmp_path / "carol", analyst="carol")  # ana's rows withheld in it
+    one.run("bundle", "export", tmp_path / "ana", analyst="ana")
+    two.run("bundle", "import", tmp_path / "carol", analyst="bob")
+    withheld = two.rows("SELECT COUNT(*) FROM bundle_audit WHERE withheld = 1")[0][0]
+    said = two.run("bundle", "import", tmp_path / "ana", analyst="bob").output
+    ana_rows = [r for r in read_jsonl(tmp_path / "ana" / "audit.jsonl") if not r.get("withheld")]
+    assert two.rows("SELECT COUNT(*) FROM bundle_audit WHERE withheld = 1")[0][0] == withheld - len(ana_rows) + 1
+    assert two.rows("SELECT action FROM bundle_audit WHERE analyst = 'ana' ORDER BY remote_id") == \
+        [(r["action"],) for r in ana_rows]
+    assert f"{len(ana_rows) + 1} audit rows kept" in said  # and carol's export row, new here

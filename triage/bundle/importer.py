@@ -100,9 +100,11 @@ def read(root: Path) -> tuple[Manifest, BundleContent]:
                             load("verdicts.jsonl", parse_verdict), load("notes.jsonl", parse_note),
                             load("identity_links.jsonl", parse_link), load(chain.FILE, parse_audit))
     if not problems:
-        refs = {p.ref for p in content.posts}
-        if len(refs) != len(content.posts):
-            problems.append(FileProblem("posts.jsonl", 1, "a post is listed twice"))
+        refs: set[PostRef] = set()
+        for line, post in enumerate(content.posts, start=1):
+            if post.ref in refs:
+                problems.append(FileProblem("posts.jsonl", line, f"post {str(post.ref)[:120]} is listed twice"))
+            refs.add(post.ref)
         for name, rows in (("labels.jsonl", content.labels), ("verdicts.jsonl", content.verdicts),
                            ("notes.jsonl", content.notes), ("identity_links.jsonl", content.links)):
             _ordered(name, rows, problems)

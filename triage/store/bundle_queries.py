@@ -258,12 +258,16 @@ def refresh_disposition(conn: sqlite3.Connection, post_id: int) -> None:
 
 
 def store_foreign_audit(conn: sqlite3.Connection, station: str, rows: Sequence[AuditRow], bundle_id: str) -> int:
-    """Keep another station's audit rows; returns how many were new here."""
+    """Keep another station's audit rows; returns how many were new here (or came whole where
+    another analyst's bundle had carried them withheld)."""
     added = 0
     for r in rows:
         cur = conn.execute(
             "INSERT INTO bundle_audit (station, remote_id, at, analyst, action, target, detail, prev_hash, hash, "
-            "withheld, bundle_id) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (station, remote_id) DO NOTHING",
+            "withheld, bundle_id) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (station, remote_id) DO UPDATE SET "
+            "at = excluded.at, analyst = excluded.analyst, action = excluded.action, target = excluded.target, "
+            "detail = excluded.detail, withheld = 0, bundle_id = excluded.bundle_id "
+            "WHERE bundle_audit.withheld = 1 AND excluded.withheld = 0",
             (station, r.id, r.at, r.analyst, r.action, r.target, r.detail, r.prev_hash, r.hash, int(r.withheld),
              bundle_id))
         added += max(cur.rowcount, 0)
