@@ -26,6 +26,19 @@ def posts(numbers, source_author="u"):
              "created_at": 1_780_000_000 + i * 3600} for i in numbers]
 
 
+@pytest.fixture(autouse=True)
+def _no_keyring():
+    """No test here reads the developer's keyring: the team's bundle-key comes only from
+    TRIAGE_SECRET_BUNDLE_KEY, given per command (``Station.run(key=...)``)."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
 class Station:
     """One air-gapped station: its own store, analysts acting through the real CLI."""
 
@@ -37,9 +50,10 @@ class Station:
         self.run("import", write_jsonl(tmp_path / f"{name}-forum.jsonl", posts([1, 2], "f")), "--no-tag",
                  "--source", "forum")
 
-    def run(self, *args, analyst: str = "tester", code: int = 0):
+    def run(self, *args, analyst: str = "tester", code: int = 0, key: str | None = None):
         # cli.analyst: the config's analyst, else the OS user
-        result = self.cli.runner.invoke(main, ["--db", str(self.db), *map(str, args)], env={"USER": analyst},
+        env = {"USER": analyst, "TRIAGE_SECRET_BUNDLE_KEY": key}
+        result = self.cli.runner.invoke(main, ["--db", str(self.db), *map(str, args)], env=env,
                                         catch_exceptions=False)
         assert result.exit_code == code, (args, result.output, result.stderr)
         return result
@@ -359,3 +373,34 @@ def test_audit_rows_withheld_in_one_bundle_are_kept_whole_from_their_analysts_ow
     assert two.rows("SELECT action FROM bundle_audit WHERE analyst = 'ana' ORDER BY remote_id") == \
         [(r["action"],) for r in ana_rows]
     assert f"{len(ana_rows) + 1} audit rows kept" in said  # and carol's export row, new here
+
+
+def test_a_team_key_signs_bundles_and_a_station_with_it_takes_signed_ones_only(stations, tmp_path):
+    one, two = stations
+    team = "correct horse battery staple"
+    said = one.run("bundle", "export", tmp_path / "signed", analyst="ana", key=team).output
+    assert "signed with the team's bundle-key" in said
+    assert json.loads((tmp_path / "signed" / "manifest.json").read_text())["signature"]["method"] == "hmac-sha256"
+    one.run("label", "jsonl:p6", "--as", "benign", analyst="carol")
+    assert "unsigned: no bundle-key" in one.run("bundle", "export", tmp_path / "plain", analyst="carol").output
+
+    # a careful tamperer reseals every hash; only the key tells
+    shutil.copytree(tmp_path / "signed", tmp_path / "resealed")
+    bad_record(tmp_path / "resealed")
+    body = json.loads((tmp_path / "resealed" / "manifest.json").read_text())
+    assert body["bundle_id"] != json.loads((tmp_path / "signed" / "manifest.json").read_text())["bundle_id"]
+    before = two.counts()
+    result = two.run("bundle", "import", tmp_path / "resealed", analyst="bob", key=team, code=1)
+    assert "manifest.json: signature does not match this station's bundle-key" in result.stderr
+    result = two.run("bundle", "import", tmp_path / "signed", analyst="bob", key="another team", code=1)
+    assert "signature does not match" in result.stderr
+    result = two.run("bundle", "import", tmp_path / "plain", analyst="bob", key=team, code=1)
+    assert "manifest.json: not signed, and this station takes signed bundles only" in result.stderr
+    assert two.counts() == before
+
+    said = two.run("bundle", "import", tmp_path / "signed", analyst="bob", key=team).output
+    assert "signature verified with the team's bundle-key" in said and "3 labels" in said
+    said = two.run("bundle", "import", tmp_path / "plain", analyst="bob").output  # no key here: taken, and said
+    assert "unsigned: no bundle-key on this station" in said and "2 labels" in said  # carol: p3, p6
+    three = Station(tmp_path, "three")
+    assert "signed, but not checked" in three.run("bundle", "import", tmp_path / "signed", analyst="dan").output

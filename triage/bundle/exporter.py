@@ -41,6 +41,7 @@ class ExportResult:
     manifest_sha256: str = ""
     counts: dict[str, int] = field(default_factory=dict)
     audit: manifest.AuditSpan = field(default_factory=manifest.AuditSpan)
+    signed: bool = False
 
 
 def _carried(row: AuditRow, analyst: str) -> dict:
@@ -56,9 +57,11 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> None:
             fh.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool = True) -> ExportResult:
+def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool = True,
+                  key: bytes | None = None) -> ExportResult:
     """Write the bundle of ``analyst``'s rows to the new directory ``out``; ``actor`` is who runs
-    the export (the audit row's analyst). ``since_last`` False carries everything."""
+    the export (the audit row's analyst). ``since_last`` False carries everything; ``key`` (the
+    team's bundle-key) signs it."""
     if out.exists():
         raise BundleError(f"{out}: already exists; give a new directory for the bundle")
     if not out.parent.is_dir():
@@ -97,7 +100,7 @@ def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool =
             "exported_by": actor, "schema_version": SCHEMA_VERSION,
             "tool": {"name": "triage", "version": __version__},
             "since_last": since_last, "heads": heads,
-            "counts": counts, "audit": asdict(span)})
+            "counts": counts, "audit": asdict(span)}, key)
         os.rename(work, out)
     except BaseException:
         import shutil
@@ -107,9 +110,9 @@ def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool =
     with store.transaction() as conn:
         audit.append(conn, actor, "bundle-export", str(out), {
             "bundle_id": bundle_id, "manifest_sha256": manifest_sha, "analyst": analyst, "counts": counts,
-            "audit": asdict(span), "since_last": since_last})
+            "audit": asdict(span), "since_last": since_last, "signed": key is not None})
         q.set_audit_mark(conn, analyst, max(heads["audit"], q.audit_mark(conn, analyst)))
         for table, carried in (("labels", [r.id for _, r in labels]), ("verdicts", [r.id for _, r in verdicts]),
                                ("notes", [r.id for _, r in notes]), ("identity_links", [r.id for r in links])):
             q.remember_exported(conn, table, carried, bundle_id)
-    return ExportResult(out, analyst, station, bundle_id, manifest_sha, counts, span)
+    return ExportResult(out, analyst, station, bundle_id, manifest_sha, counts, span, key is not None)

@@ -2,12 +2,13 @@
 
 Checked before anything is written, any failure refusing the whole bundle (``BundleRefused``,
 each problem one line naming the file and line): the manifest's seal and every file's SHA-256
-(``manifest.verify``); every record, by type, size and range (``records.parse_*``); that every
-row is the bundle analyst's, names a post the bundle describes and comes in id order; that the
-counts are the manifest's; and that the audit rows are one unbroken piece of the exporting
-station's chain (``chain``), which also joins what this store already holds from that station.
-A bad record in a hash-sealed bundle is not a typo to skip: the exporter wrote it or someone
-changed the bundle and resealed it, so the bundle is refused, not partly taken.
+(``manifest.verify``); the signature, when this station has the team's bundle-key; every
+record, by type, size and range (``records.parse_*``); that every row is the bundle analyst's,
+names a post the bundle describes and comes in id order; that the counts are the manifest's;
+and that the audit rows are one unbroken piece of the exporting station's chain (``chain``),
+which also joins what this store already holds from that station. A bad record in a
+hash-sealed bundle is not a typo to skip: the exporter wrote it or someone changed the bundle
+and resealed it, so the bundle is refused, not partly taken.
 
 Merged: each row keeps its analyst and original time and is appended (the tables are
 append-only, so neither side's decisions are lost); its key (station, table, id on that station)
@@ -59,6 +60,7 @@ class Conflict:
 @dataclass
 class ImportReport:
     manifest: Manifest
+    signature: str  # verified | unchecked (signed; no bundle-key here) | unsigned
     added: dict[str, int] = field(default_factory=dict)  # table -> rows added now
     already_there: int = 0  # rows an earlier import brought
     earlier_import: tuple[float, str] | None = None  # (when, by whom) this bundle came in before
@@ -88,9 +90,11 @@ def _belongs(name: str, rows: Sequence, analyst: str, refs: set[PostRef] | None,
             problems.append(FileProblem(name, line, f"post {str(row.ref)[:120]} is not in posts.jsonl"))
 
 
-def read(root: Path) -> tuple[Manifest, BundleContent]:
-    """The bundle at ``root``, verified whole, or ``BundleRefused``."""
+def read(root: Path, key: bytes | None = None) -> tuple[Manifest, BundleContent, str]:
+    """The bundle at ``root``, verified whole, with its signature status (``key``: the team's
+    bundle-key), or ``BundleRefused``."""
     sealed = manifest.verify(root)
+    signed = manifest.signature_status(sealed, key)
     problems: list[FileProblem] = []
 
     def load(name: str, parse: Callable[[object], T]) -> list[T]:
@@ -119,7 +123,7 @@ def read(root: Path) -> tuple[Manifest, BundleContent]:
         lines = chain.chain_problems(content.audit, sealed.audit, sealed.analyst)
     if lines:
         raise BundleRefused(lines)
-    return sealed, content
+    return sealed, content, signed
 
 
 # ---- merging ---------------------------------------------------------------------------------
@@ -159,9 +163,10 @@ def _conflicts(conn, analyst: str, posts: dict[PostRef, int], labels: Sequence[L
     return out
 
 
-def merge(store, root: Path, sealed: Manifest, content: BundleContent, actor: str) -> ImportReport:
+def merge(store, root: Path, sealed: Manifest, content: BundleContent, actor: str, signed: str) -> ImportReport:
     """Write a verified bundle in ONE transaction (a refusal found on the way rolls it back)."""
-    report = ImportReport(sealed, added=dict.fromkeys(("labels", "verdicts", "notes", "identity_links", "audit"), 0))
+    report = ImportReport(sealed, signed, added=dict.fromkeys(("labels", "verdicts", "notes", "identity_links",
+                                                               "audit"), 0))
     station = sealed.station
     if station == q.station_id(store.conn):
         raise BundleRefused([f"{manifest.MANIFEST}: made on this station (station {station}); "
@@ -231,12 +236,13 @@ def merge(store, root: Path, sealed: Manifest, content: BundleContent, actor: st
         audit.append(conn, actor, "bundle-import", str(root), {
             "bundle_id": sealed.bundle_id, "manifest_sha256": sealed.manifest_sha256, "station": station,
             "analyst": sealed.analyst, "added": report.added, "already_there": report.already_there,
-            "waiting": report.waiting, "missing_posts": len(report.missing_posts),
+            "waiting": report.waiting, "missing_posts": len(report.missing_posts), "signature": signed,
             "conflicts": len(report.conflicts)})
     return report
 
 
-def import_bundle(store, root: Path, actor: str) -> ImportReport:
-    """Verify the bundle at ``root`` whole, then merge it; ``actor`` is who imports."""
-    sealed, content = read(root)
-    return merge(store, root, sealed, content, actor)
+def import_bundle(store, root: Path, actor: str, key: bytes | None = None) -> ImportReport:
+    """Verify the bundle at ``root`` whole (its signature with the team's ``key``), then merge
+    it; ``actor`` is who imports."""
+    sealed, content, signed = read(root, key)
+    return merge(store, root, sealed, content, actor, signed)

@@ -4,15 +4,17 @@ id. So the manifest seals the files and the id seals the manifest: a changed byt
 file, a file dropped or added, or an edited manifest (counts, analyst, a file hash) is each
 found before anything is read, and named.
 
-The seal proves integrity, not authorship: stations share no secret, so someone who rewrites a
-bundle and recomputes every hash makes a new, self-consistent bundle with a new id. The
-exporting station prints the id and logs it in its audit chain; compare it out of band (read
-it over the phone) when that matters.
+The seal alone proves integrity, not authorship: someone who rewrites a bundle and recomputes
+every hash makes a new, self-consistent bundle with a new id. So a team that sets the same
+secret ``bundle-key`` on every station (``team_key``) gets bundles *signed*: ``signature`` =
+HMAC-SHA256 of the bundle id under that key, and a station with the key takes signed bundles
+only, checked. Without it, compare the id the export printed out of band (over the phone).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,17 +38,27 @@ class BundleRefused(ValueError):
         super().__init__("; ".join(problems))
 
 
+SIGNATURE_METHOD = "hmac-sha256"
+
+
 def bundle_id(body: dict) -> str:
-    """The SHA-256 of the manifest's canonical JSON without its ``bundle_id``."""
-    unsealed = {k: v for k, v in body.items() if k != "bundle_id"}
+    """The SHA-256 of the manifest's canonical JSON without its ``bundle_id`` and ``signature``
+    (the signature is made from the id)."""
+    unsealed = {k: v for k, v in body.items() if k not in ("bundle_id", "signature")}
     return hashlib.sha256(canonical_json(unsealed).encode("utf-8")).hexdigest()
 
 
-def write(root: Path, body: dict) -> tuple[str, str]:
-    """Seal ``body`` with the files under ``root`` and write the manifest. Returns (bundle id,
-    SHA-256 of the manifest file)."""
+def signature(key: bytes, sealed_id: str) -> str:
+    return hmac.new(key, sealed_id.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def write(root: Path, body: dict, key: bytes | None) -> tuple[str, str]:
+    """Seal ``body`` with the files under ``root`` (and sign it when there is a team ``key``) and
+    write the manifest. Returns (bundle id, SHA-256 of the manifest file)."""
     body = {"bundle_format": BUNDLE_FORMAT, **body, "files": [file_entry(root, name) for name in FILES]}
     sealed = {"bundle_id": bundle_id(body), **body}
+    if key is not None:
+        sealed["signature"] = {"method": SIGNATURE_METHOD, "value": signature(key, sealed["bundle_id"])}
     payload = (json.dumps(sealed, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     (root / MANIFEST).write_bytes(payload)
     return sealed["bundle_id"], hashlib.sha256(payload).hexdigest()
@@ -74,6 +86,7 @@ class Manifest:
     schema_version: int
     counts: dict[str, int] = field(default_factory=dict)
     audit: AuditSpan = field(default_factory=AuditSpan)
+    signature: str | None = None  # HMAC-SHA256 of bundle_id under the team's bundle-key; None: unsigned
 
 
 def _field(body: dict, key: str, kind: type | tuple[type, ...]):
@@ -148,6 +161,23 @@ def verify(root: Path) -> Manifest:
     if audit is None or not all(isinstance(v, int) and not isinstance(v, bool) for v in (audit.first_id, audit.last_id)) \
             or not all(isinstance(v, str) for v in (audit.first_prev_hash, audit.last_hash)):
         raise BundleRefused([f"{MANIFEST}: audit: not first_id, last_id, first_prev_hash, last_hash"])
+    signed = body.get("signature")
+    if signed is not None and (not isinstance(signed, dict) or signed.get("method") != SIGNATURE_METHOD
+                               or not isinstance(signed.get("value"), str)):
+        raise BundleRefused([f"{MANIFEST}: signature: not {{\"method\": \"{SIGNATURE_METHOD}\", \"value\": …}}"])
     return Manifest(body["bundle_id"], manifest_sha, _field(body, "station", str), _field(body, "analyst", str),
                     float(_field(body, "created_at", (int, float))), _field(body, "schema_version", int),
-                    counts, audit)
+                    counts, audit, signed["value"] if signed else None)
+
+
+def signature_status(sealed: Manifest, key: bytes | None) -> str:
+    """``verified``, ``unchecked`` (signed; this station has no key) or ``unsigned``; a bundle a
+    station with the key cannot take is ``BundleRefused``."""
+    if key is None:
+        return "unchecked" if sealed.signature else "unsigned"
+    if sealed.signature is None:
+        raise BundleRefused([f"{MANIFEST}: not signed, and this station takes signed bundles only (bundle-key is set)"])
+    if not hmac.compare_digest(sealed.signature, signature(key, sealed.bundle_id)):
+        raise BundleRefused([f"{MANIFEST}: signature does not match this station's bundle-key (another key, or the "
+                             "bundle was changed and resealed)"])
+    return "verified"

@@ -12,6 +12,8 @@ from .common import CliContext, db_option, fail, pass_cli
 from .store_cmds import EXIT_SKIPPED
 
 CONFLICTS_SHOWN = 20  # named one a line; the review queue lists every one
+_UNSIGNED = ("unsigned: no bundle-key on this station (the same `triage secret set bundle-key` on every "
+             "station signs and checks bundles)")
 
 
 @click.group("bundle")
@@ -45,10 +47,11 @@ def bundle_export_cmd(cli: CliContext, out: str, whose: str | None, since_last: 
       triage bundle export --all --analyst bob /media/usb/bob-full
     """
     from ..bundle.exporter import export_bundle
+    from ..bundle.team_key import team_key
 
     store = cli.open_store(must_exist=True)
     try:
-        result = export_bundle(store, Path(out), whose or cli.analyst, cli.analyst, since_last)
+        result = export_bundle(store, Path(out), whose or cli.analyst, cli.analyst, since_last, team_key())
     except OSError as exc:  # the stick is full, read-only, pulled out: nothing was logged
         fail(f"{exc.filename or out}: cannot write the bundle ({exc.strerror or exc}); nothing exported")
     finally:
@@ -61,6 +64,7 @@ def bundle_export_cmd(cli: CliContext, out: str, whose: str | None, since_last: 
          f"{c['notes']:,} notes, {c['identity_links']:,} identity links on {c['posts']:,} posts, "
          f"{c['audit']:,} audit rows")
     _say(f"bundle id {result.bundle_id} (station {result.station}); read it to the importing station to compare")
+    _say("signed with the team's bundle-key" if result.signed else _UNSIGNED)
 
 
 @bundle_group.command("import")
@@ -68,8 +72,8 @@ def bundle_export_cmd(cli: CliContext, out: str, whose: str | None, since_last: 
 @click.argument("bundle", type=click.Path(file_okay=False))
 @pass_cli
 def bundle_import_cmd(cli: CliContext, bundle: str):
-    """Verify the bundle BUNDLE whole (every file's SHA-256, the manifest's seal, every record, the
-    audit chain) and merge it: each row keeps its analyst and time; nothing is overwritten; a
+    """Verify the bundle BUNDLE whole (every file's SHA-256, the manifest's seal and signature,
+    every record, the audit chain) and merge it: each row keeps its analyst and time; nothing is overwritten; a
     bundle imported twice adds nothing. A bundle that does not verify is refused whole.
 
     \b
@@ -77,10 +81,11 @@ def bundle_import_cmd(cli: CliContext, bundle: str):
     """
     from ..bundle.importer import SHOWN, import_bundle
     from ..bundle.manifest import BundleRefused
+    from ..bundle.team_key import team_key
 
     store = cli.open_store(must_exist=True)
     try:
-        report = import_bundle(store, Path(bundle), cli.analyst)
+        report = import_bundle(store, Path(bundle), cli.analyst, team_key())
     except BundleRefused as exc:
         if len(exc.problems) == 1:
             fail(f"{bundle}: {exc.problems[0]}: bundle refused, nothing imported")
@@ -99,6 +104,9 @@ def bundle_import_cmd(cli: CliContext, bundle: str):
     _say(f"{bundle}: bundle of {m.analyst} from station {m.station}: {a['labels']:,} labels, {a['verdicts']:,} "
          f"verdicts, {a['notes']:,} notes, {a['identity_links']:,} identity links added, "
          f"{report.already_there:,} already here, {a['audit']:,} audit rows kept")
+    _say({"verified": "signature verified with the team's bundle-key",
+          "unchecked": "signed, but not checked: this station has no bundle-key",
+          "unsigned": _UNSIGNED}[report.signature])
     if report.missing_posts or report.missing_accounts:
         missing = [str(ref) for ref in report.missing_posts] + [f"{s}:{h}" for s, h in report.missing_accounts]
         _say(f"{report.waiting:,} rows wait for {len(report.missing_posts):,} posts and "
