@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -102,9 +103,7 @@ def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool =
             "since_last": since_last, "heads": heads,
             "counts": counts, "audit": asdict(span)}, key)
         os.rename(work, out)
-    except BaseException:
-        import shutil
-
+    except BaseException:  # a full stick, ctrl-c: no half bundle left under the hidden name
         shutil.rmtree(work, ignore_errors=True)
         raise
     with store.transaction() as conn:
