@@ -45,10 +45,15 @@ class ExportResult:
     signed: bool = False
 
 
+def _fields(row) -> dict:
+    """A flat row dataclass as a dict (``asdict`` deep-copies every value: 5x slower here)."""
+    return dict(vars(row))
+
+
 def _carried(row: AuditRow, analyst: str) -> dict:
     """The analyst's own rows whole; another analyst's as id and hashes, so the chain links."""
     if row.analyst == analyst:
-        return {**asdict(row), "target": row.target or ""}  # the hash reads a missing target as ""
+        return {**_fields(row), "target": row.target or ""}  # the hash reads a missing target as ""
     return {"id": row.id, "prev_hash": row.prev_hash, "hash": row.hash, "withheld": True}
 
 
@@ -90,11 +95,11 @@ def export_bundle(store, out: Path, analyst: str, actor: str, since_last: bool =
     work = partial_path(out.parent, f"{out.name}.partial")
     os.mkdir(work, 0o700)  # labels and notes on threats: not for other users of the machine
     try:
-        _write_jsonl(work / "posts.jsonl", map(asdict, posts))
-        _write_jsonl(work / "labels.jsonl", (asdict(r) for _, r in labels))
-        _write_jsonl(work / "verdicts.jsonl", (asdict(r) for _, r in verdicts))
-        _write_jsonl(work / "notes.jsonl", (asdict(r) for _, r in notes))
-        _write_jsonl(work / "identity_links.jsonl", map(asdict, links))
+        _write_jsonl(work / "posts.jsonl", map(_fields, posts))
+        _write_jsonl(work / "labels.jsonl", (_fields(r) for _, r in labels))
+        _write_jsonl(work / "verdicts.jsonl", (_fields(r) for _, r in verdicts))
+        _write_jsonl(work / "notes.jsonl", (_fields(r) for _, r in notes))
+        _write_jsonl(work / "identity_links.jsonl", map(_fields, links))
         _write_jsonl(work / "audit.jsonl", (_carried(r, analyst) for r in rows))
         bundle_id, manifest_sha = manifest.write(work, {
             "station": station, "analyst": analyst, "created_at": now, "created": iso_utc(now),
