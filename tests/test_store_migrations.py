@@ -21,7 +21,7 @@ def _open_in_a_fresh_process(path, readonly: bool = False) -> tuple[int, bool]:
 
 
 def test_one_step_per_schema_version():
-    assert SCHEMA_VERSION == len(STEPS) == 5
+    assert SCHEMA_VERSION == len(STEPS) == 6
 
 
 def test_sqlite_utils_loads_only_when_a_migration_runs(tmp_path):
@@ -58,6 +58,6 @@ def test_a_version_4_store_gains_claims_and_keeps_its_labels(tmp_path):
     conn.commit()
     conn.close()
     with Store.open(path) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 0
         assert store.conn.execute("SELECT analyst FROM labels").fetchall() == [("ann",)]

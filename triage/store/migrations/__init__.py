@@ -15,7 +15,7 @@ import importlib
 import sqlite3
 from typing import Callable
 
-STEPS = ("v1_initial", "v2_analytics", "v3_rescores", "v4_concern", "v5_analysts")
+STEPS = ("v1_initial", "v2_analytics", "v3_rescores", "v4_concern", "v5_analysts", "v6_bundles")
 
 
 def run(conn: sqlite3.Connection, version: int) -> None:
