@@ -14,6 +14,7 @@ import pytest
 
 from triage.bundle import manifest as bundle_manifest
 from triage.cli import main
+from triage.store import Store
 
 from .conftest import Cli, write_jsonl
 
@@ -341,9 +342,12 @@ def test_a_station_whose_chain_was_rewritten_between_bundles_is_refused(stations
 def test_names_from_another_station_reach_the_terminal_sanitized(tmp_path):
     one, two = Station(tmp_path, "one"), Station(tmp_path, "two")
     hostile = "ana\x1b]0;owned\x07\x1b[2J"
-    one.run("label", "jsonl:p1", "--as", "escalate", analyst=hostile)
+    # The CLI refuses such a name (--analyst is checked); a station's store may still hold one
+    # (an older triage, a script on the Store API): it must travel and be shown sanitized.
+    with Store.open(one.db) as store:
+        store.set_disposition([store.resolve_post("jsonl:p1")], "escalate", hostile)
     two.run("label", "jsonl:p1", "--as", "benign", analyst="bob")
-    one.run("bundle", "export", tmp_path / "b", analyst=hostile)
+    one.run("bundle", "export", tmp_path / "b", "--of", hostile, analyst="ana")
     said = two.run("bundle", "import", tmp_path / "b", analyst="bob").output
     assert "conflict jsonl:p1: ana" in said and "\x1b" not in said and "\x07" not in said
     assert two.rows("SELECT analyst FROM labels WHERE disposition = 'escalate'") == [(hostile,)]  # kept as written

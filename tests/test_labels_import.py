@@ -147,3 +147,20 @@ def test_an_id_with_an_empty_part_is_one_line_not_a_traceback(tmp_path):
     ]
     assert table(tmp_path / "b.db", "SELECT p.external_id, l.disposition FROM labels l JOIN posts p ON p.id = l.post_id") \
         == [("p4", "benign")]
+
+
+def test_another_analysts_same_decision_is_a_second_rating_not_a_duplicate(tmp_path):
+    """Agreement counts both analysts: a label equal to the post's current one but from someone
+    else is kept; the same analyst's same label again is not."""
+    bare_store(tmp_path / "b.db")
+    cli = Cli(tmp_path / "b.db")
+    lee = json.dumps({"id": "jsonl:p5", "disposition": "monitor", "analyst": "lee", "labeled_at": "2026-06-01T10:00:00Z",
+                      "cats": {"threat": 1}})
+    kim = json.dumps({"id": "jsonl:p5", "disposition": "monitor", "analyst": "kim", "labeled_at": "2026-06-01T11:00:00Z",
+                      "cats": {"threat": 1}})
+    for lines in ([lee], [kim], [lee, kim]):
+        assert cli("labels", "import", "-", input="\n".join(lines) + "\n").exit_code == 0
+    assert table(tmp_path / "b.db", "SELECT analyst, disposition FROM labels ORDER BY id") == [("lee", "monitor"),
+                                                                                                ("kim", "monitor")]
+    assert table(tmp_path / "b.db", "SELECT analyst, indicator, verdict FROM verdicts ORDER BY id") == [
+        ("lee", "threat", 1), ("kim", "threat", 1)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..sanitize import sanitize
-from .common import CliContext, db_option, fail, pass_cli
+from .common import analyst_option, CliContext, db_option, fail, pass_cli
 from .store_cmds import EXIT_SKIPPED
 
 CONFLICTS_SHOWN = 20  # named one a line; the review queue lists every one
@@ -32,9 +32,10 @@ def _more(items: list, shown: int) -> str:
 
 @bundle_group.command("export")
 @db_option
+@analyst_option
 @click.argument("out", type=click.Path(file_okay=False))
-@click.option("--analyst", "whose", default=None, metavar="NAME",
-              help="Whose rows go in (default: the analyst running the command).")
+@click.option("--of", "whose", default=None, metavar="NAME",
+              help="Whose rows go in (default: yours, as --analyst names you).")
 @click.option("--since-last/--all", "since_last", default=True,
               help="Only what is new since this station's last bundle for the analyst (default), or everything.")
 @pass_cli
@@ -44,7 +45,7 @@ def bundle_export_cmd(cli: CliContext, out: str, whose: str | None, since_last: 
 
     \b
       triage bundle export /media/usb/ana-2026-05-30
-      triage bundle export --all --analyst bob /media/usb/bob-full
+      triage bundle export --all --of bob /media/usb/bob-full
     """
     from ..bundle.exporter import export_bundle
     from ..bundle.team_key import team_key
@@ -69,6 +70,7 @@ def bundle_export_cmd(cli: CliContext, out: str, whose: str | None, since_last: 
 
 @bundle_group.command("import")
 @db_option
+@analyst_option
 @click.argument("bundle", type=click.Path(file_okay=False))
 @pass_cli
 def bundle_import_cmd(cli: CliContext, bundle: str):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from . import audit
+from .agreement_queries import current_dispositions_by_analyst, current_verdicts_by_analyst
 
 
 @dataclass
@@ -54,9 +55,10 @@ def post_ids_by_text_sha256(conn: sqlite3.Connection, wanted: set[str]) -> dict[
     return out
 
 
-def _current_verdicts(conn, post_id: int) -> dict[str, int | None]:
-    return {ind: v for ind, v in conn.execute(
-        "SELECT indicator, verdict FROM verdicts WHERE post_id = ? ORDER BY id", (post_id,))}
+def _own_verdicts(conn, post_id: int, analyst: str) -> dict[str, int | None]:
+    """This analyst's current verdict per indicator on the post."""
+    by_indicator = current_verdicts_by_analyst(conn, [post_id]).get(post_id, {})
+    return {ind: int(d[analyst].value) for ind, d in by_indicator.items() if analyst in d}
 
 
 def apply(conn: sqlite3.Connection, items: Sequence[PostLabels], actor: str, origin: str) -> Applied:
@@ -67,8 +69,10 @@ def apply(conn: sqlite3.Connection, items: Sequence[PostLabels], actor: str, ori
         analyst, at = item.analyst or actor, item.at if item.at is not None else now
         provenance = {"imported_by": actor, "from": origin, "at": at}
         if item.disposition is not None:
-            current = conn.execute("SELECT disposition FROM posts WHERE id = ?", (item.post_id,)).fetchone()[0]
-            if current == item.disposition:
+            # Unchanged means unchanged for this analyst: another analyst's same decision is a
+            # second rating (it counts in `triage agreement`), not a duplicate.
+            own = current_dispositions_by_analyst(conn, [item.post_id]).get(item.post_id, {}).get(analyst)
+            if own is not None and own.value == item.disposition:
                 done.unchanged += 1
             else:
                 cur = conn.execute("INSERT INTO labels (post_id, disposition, analyst, at, undo_of) "
@@ -78,7 +82,7 @@ def apply(conn: sqlite3.Connection, items: Sequence[PostLabels], actor: str, ori
                              {"disposition": item.disposition, "label_ids": [cur.lastrowid], "undo_of": None,
                               **provenance})
                 done.dispositions += 1
-        current_verdicts = _current_verdicts(conn, item.post_id)
+        current_verdicts = _own_verdicts(conn, item.post_id, analyst)
         for indicator, verdict in item.verdicts.items():
             if current_verdicts.get(indicator) == verdict:
                 done.unchanged += 1
