@@ -2,6 +2,9 @@
 
 One writer connection per process; readers open their own read-only connection per thread
 (``Store.open(path, readonly=True)``). WAL lets readers page while a collector writes.
+
+A store is a SQLite file (the default) or a PostgreSQL database (``postgresql://…``): the same
+class, over ``postgres.PgConnection`` there (the module says how one text of SQL serves both).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ..errors import TriageError
 from ..records import PostRecord
 from . import audit, custody
 from .schema import migrate
+from .sql_dialect import is_postgres
 
 CUSTODY_KEY_NAME = "custody-key"  # the keyring secret that anchors the custody heads
 _UNLOADED = object()
@@ -109,8 +113,14 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)  # the umask may have taken bits off
 
 
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.OperationalError):
+        return "full" in str(exc)
+    return type(exc).__name__ == "DiskFull"  # psycopg.errors.DiskFull (SQLSTATE 53100)
+
+
 class Store:
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool):
+    def __init__(self, conn, path: Path | str, readonly: bool):
         self.conn = conn
         self.path = path
         self.readonly = readonly
@@ -122,8 +132,21 @@ class Store:
 
     # ---- opening -------------------------------------------------------------------------
 
+    @property
+    def is_postgres(self) -> bool:
+        return is_postgres(self.conn)
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file (None for a PostgreSQL store): what output paths must never overwrite."""
+        return None if self.is_postgres else Path(self.path)
+
     @classmethod
     def open(cls, path: str | os.PathLike, readonly: bool = False) -> "Store":
+        from .postgres import is_postgres_url
+
+        if is_postgres_url(str(path)):
+            return cls._open_postgres(str(path), readonly)
         path = Path(path).expanduser()
         if readonly:
             if not path.exists():
@@ -142,6 +165,24 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint; safe in WAL
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: index pages stay hot during bulk ingest
             migrate(conn)
+        return store
+
+    @classmethod
+    def _open_postgres(cls, url: str, readonly: bool) -> "Store":
+        from .catalog import schema_version
+        from .postgres import PgConnection, display_url
+
+        conn = PgConnection(url, readonly=readonly)
+        store = cls(conn, display_url(url), readonly)
+        try:
+            if readonly:
+                if schema_version(conn) == 0:
+                    raise StoreError(f"{store.path}: no store in this database yet")
+            else:
+                migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -170,7 +211,7 @@ class Store:
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+                if _disk_full(exc):
                     raise StoreFull(f"{self.path}: no space left (database or disk is full); this batch was "
                                     "not written, everything committed before it is kept") from exc
                 raise
@@ -258,10 +299,15 @@ class Store:
                 conn.executemany(_INSERT_POST, [tuple(_storable(v) for v in row) for row in rows])
             after = conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             if after > before:
-                # Rowids only grow (nothing is ever deleted), so the new posts are exactly id > before.
-                result.added = after - before
+                # Ids only grow (nothing is ever deleted, and writers take turns), so the new posts are
+                # exactly id > before. Counted, not subtracted: PostgreSQL's sequence also moves for
+                # the duplicates ON CONFLICT skipped, so its ids have gaps.
+                result.added = conn.execute("SELECT COUNT(*) FROM posts WHERE id > ?", (before,)).fetchone()[0]
                 result.first_new_id, result.last_new_id = before + 1, after
-                conn.execute("INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,))
+                if self.is_postgres:
+                    conn.notify_new_posts()  # the live queues LISTEN; text_tsv is kept by PostgreSQL
+                else:
+                    conn.execute("INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,))
                 conn.execute(
                     "UPDATE authors SET post_count = post_count + s.n, "
                     "first_seen = MIN(COALESCE(first_seen, s.lo), s.lo), "
