@@ -143,9 +143,11 @@ class Store:
 
     @classmethod
     def open(cls, path: str | os.PathLike, readonly: bool = False) -> "Store":
-        from .postgres import is_postgres_url
+        from ..db_location import PgUrl, is_postgres_url
 
-        if is_postgres_url(str(path)):
+        if isinstance(path, PgUrl):
+            return cls._open_postgres(path.url, readonly)
+        if is_postgres_url(path):
             return cls._open_postgres(str(path), readonly)
         path = Path(path).expanduser()
         if readonly:

@@ -17,28 +17,14 @@ from __future__ import annotations
 import atexit
 import threading
 from typing import Any, Iterable, Iterator, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
+from ..db_location import display_url, is_postgres_url  # noqa: F401 (re-exported for the store)
 from ..errors import SetupError
 from .sql_dialect import Translation, decode_params, split_script, to_postgres
 
 WRITE_LOCK_KEY = 7_261_330_001  # pg_advisory_xact_lock key: "the store's write lock"
 NEW_POSTS_CHANNEL = "triage_new_posts"  # NOTIFY channel: a batch of posts was committed
 POOL_MAX = 8  # per process: the console's readers, a collector and the writer
-
-
-def is_postgres_url(value: str) -> bool:
-    return urlsplit(str(value)).scheme in ("postgresql", "postgres")
-
-
-def display_url(url: str) -> str:
-    """The URL without its password: what messages and the audit log may show."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = (parts.username or "") + ":***"
-    return urlunsplit(parts._replace(netloc=f"{user}@{netloc[-1]}"))
 
 
 def _psycopg():
