@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import TriageError
 from . import migrations
-from .catalog import schema_version, set_schema_version
+from .catalog import schema_version
 
 SCHEMA_VERSION = len(migrations.STEPS)
 
