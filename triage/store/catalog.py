@@ -53,3 +53,23 @@ def database_name(conn) -> str:
 
         return display_url(conn.url)
     return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def columns(conn, table: str) -> list[str]:
+    """The table's columns in their declared order (PostgreSQL's generated ``text_tsv`` left out:
+    it is computed, never copied)."""
+    if is_postgres(conn):
+        rows = conn.execute_native(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = %s AND is_generated = 'NEVER' ORDER BY ordinal_position", (table,))
+        return [r[0] for r in rows]
+    return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def reset_id_sequence(conn, table: str) -> None:
+    """After rows were copied in with their ids: the next generated id follows the largest
+    (PostgreSQL's identity sequence does not see explicit ids; SQLite needs nothing)."""
+    if is_postgres(conn) and "id" in columns(conn, table):
+        conn.execute_native(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST((SELECT MAX(id) FROM {table}), 1), "
+            f"(SELECT MAX(id) FROM {table}) IS NOT NULL)")
