@@ -47,6 +47,11 @@ class PgUrl:
         return True
 
     @property
+    def name(self) -> str:
+        """The database's name (the console's title, as a file's name is)."""
+        return urlsplit(self.url).path.lstrip("/") or "postgres"
+
+    @property
     def parent(self) -> Path:
         return Path.cwd()  # where relative inputs resolve: no store file to be beside
 

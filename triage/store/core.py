@@ -190,6 +190,16 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    def new_posts_listener(self):
+        """On PostgreSQL, a listener whose ``wait(seconds)`` returns True once a batch of new
+        posts has committed (LISTEN/NOTIFY, so the live queue hears of them at once); None on
+        SQLite, where the console checks the newest post id on a timer instead."""
+        if not self.is_postgres:
+            return None
+        from .postgres import NewPostsListener
+
+        return NewPostsListener(self.conn.url)
+
     def __enter__(self) -> "Store":
         return self
 
