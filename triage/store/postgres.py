@@ -64,6 +64,26 @@ def _reset(raw) -> None:
     raw.execute("RESET ALL")
 
 
+PASSWORD_SECRET = "postgres-password"  # `triage secret set postgres-password`: kept in the keyring
+
+
+def _password_kwargs(url: str) -> dict:
+    """The server password from the keyring, when the URL and libpq's own places (PGPASSWORD,
+    ~/.pgpass, which the analyst chose) give none: a password never has to sit in a config."""
+    import os
+    from urllib.parse import urlsplit
+
+    if urlsplit(url).password or os.environ.get("PGPASSWORD"):
+        return {}
+    from ..credentials import SecretError, read_secret
+
+    try:
+        secret = read_secret(PASSWORD_SECRET)
+    except SecretError:  # no keyring backend on this station: trust, peer or .pgpass may still do
+        return {}
+    return {"password": secret} if secret else {}
+
+
 def pool_for(url: str):
     """This process's pool for ``url``: connections are made once and lent to each Store."""
     with _pools_lock:
@@ -71,7 +91,8 @@ def pool_for(url: str):
         if pool is None:
             _, psycopg_pool = _psycopg()
             pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=False,
-                                               kwargs={"autocommit": True}, configure=_configure, reset=_reset,
+                                               kwargs={"autocommit": True, **_password_kwargs(url)},
+                                               configure=_configure, reset=_reset,
                                                name="triage")
             pool.open(wait=True, timeout=15)
             _pools[url] = pool
@@ -236,7 +257,7 @@ class NewPostsListener:
 
     def __init__(self, url: str):
         psycopg, _ = _psycopg()
-        self._conn = psycopg.connect(url, autocommit=True)
+        self._conn = psycopg.connect(url, autocommit=True, **_password_kwargs(url))
         self._conn.execute(f"LISTEN {NEW_POSTS_CHANNEL}")
 
     def wait(self, timeout: float) -> bool:
