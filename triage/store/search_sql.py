@@ -24,12 +24,13 @@ def matches(conn, alias: str = "p") -> str:
 
 
 def pg_query_function() -> str:
-    """``triage_tsquery(text)``: the analyst's query as a tsquery (created by the PostgreSQL schema)."""
-    return (
-        "CREATE OR REPLACE FUNCTION triage_tsquery(q text) RETURNS tsquery LANGUAGE sql IMMUTABLE AS $$ "
-        "SELECT CASE WHEN q ~ '[[:alnum:]]\\*' AND q !~ '\"' THEN "
-        "to_tsquery('simple', array_to_string(ARRAY(SELECT CASE WHEN w LIKE '%*' THEN rtrim(w, '*') || ':*' ELSE w END "
-        "FROM regexp_split_to_table(regexp_replace(q, '[^[:alnum:]* ]', ' ', 'g'), ' +') AS w WHERE w <> '' "
-        "AND upper(w) <> 'AND'), ' & ')) "
-        "ELSE websearch_to_tsquery('simple', q) END $$"
-    )
+    """``triage_tsquery(text)``: the analyst's query as a tsquery (created by the PostgreSQL schema).
+    FTS5's ``AND`` is the default between words and ``NOT b`` is websearch's ``-b``."""
+    return r"""CREATE OR REPLACE FUNCTION triage_tsquery(q text) RETURNS tsquery LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN q ~ '[[:alnum:]]\*' AND q !~ '"' THEN
+    to_tsquery('simple', array_to_string(ARRAY(
+      SELECT CASE WHEN w LIKE '%*' THEN rtrim(w, '*') || ':*' ELSE w END
+        FROM regexp_split_to_table(regexp_replace(q, '[^[:alnum:]* ]', ' ', 'g'), ' +') AS w
+       WHERE w NOT IN ('', 'AND', 'OR', 'NOT')), ' & '))
+  ELSE websearch_to_tsquery('simple', regexp_replace(regexp_replace(q, '\mAND\M', ' ', 'g'), '\mNOT\s+', '-', 'g'))
+  END $$"""
