@@ -74,16 +74,24 @@ class TagResult:
     hits: list[tuple] = field(default_factory=list)  # (indicator, score, start, end, text, rule, origin)
 
 
-_INSERT_POST = (
-    "INSERT OR IGNORE INTO posts (source, external_id, author_id, text, created_at, created_raw, collected_at, "
-    "url, reply_to, reply_to_author, mentions, hashtags, lang, lat, lon, place, raw, raw_sha256) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
+_POST_COLUMNS = ("source", "external_id", "author_id", "text", "created_at", "created_raw", "collected_at", "url",
+                 "reply_to", "reply_to_author", "mentions", "hashtags", "lang", "lat", "lon", "place", "raw", "raw_sha256")
+_INSERT_POST = (f"INSERT OR IGNORE INTO posts ({', '.join(_POST_COLUMNS)}) "
+                f"VALUES ({','.join('?' * len(_POST_COLUMNS))})")
 
 
 def _storable(value):
     if isinstance(value, str):
         return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogate(value) else value
+    return value
+
+
+def _storable_pg(value):
+    """What PostgreSQL can hold: its text type has no NUL character, so a NUL (hostile input
+    keeps some) is stored as U+FFFD, as an unencodable surrogate is on both engines."""
+    value = _storable(value)
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
     return value
 
 
@@ -295,6 +303,8 @@ class Store:
             for rec in records:
                 self._source_id(rec.source, now)
                 raw = _raw_text(rec.raw)
+                if self.is_postgres and "\x00" in raw:
+                    raw = raw.replace("\x00", "\ufffd")  # hashed as stored, so `audit verify` still checks it
                 rows.append((
                     rec.source, rec.external_id, self._author_id(rec), rec.text, rec.created_at,
                     rec.created_raw, now, rec.url, rec.reply_to, rec.reply_to_author,
@@ -303,12 +313,11 @@ class Store:
                     rec.lang, rec.lat, rec.lon, rec.place, raw,
                     hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest(),
                 ))
-            try:
-                conn.executemany(_INSERT_POST, rows)
-            except UnicodeEncodeError:
-                # A lone surrogate (JSON "\ud83d" escapes) cannot be stored as UTF-8; the raw copy keeps
-                # the escape as written, the fields get U+FFFD. Rows already inserted are ignored on retry.
-                conn.executemany(_INSERT_POST, [tuple(_storable(v) for v in row) for row in rows])
+            if self.is_postgres:
+                # No retry inside a transaction there: make every field storable first.
+                conn.insert_ignoring_duplicates("posts", _POST_COLUMNS, [tuple(map(_storable_pg, row)) for row in rows])
+            else:
+                self._insert_posts_sqlite(conn, rows)
             after = conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             if after > before:
                 # Ids only grow (nothing is ever deleted, and writers take turns), so the new posts are
@@ -329,6 +338,15 @@ class Store:
                     (before,),
                 )
         return result
+
+    @staticmethod
+    def _insert_posts_sqlite(conn, rows) -> None:
+        try:
+            conn.executemany(_INSERT_POST, rows)
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON "\ud83d" escapes) cannot be stored as UTF-8; the raw copy keeps
+            # the escape as written, the fields get U+FFFD. Rows already inserted are ignored on retry.
+            conn.executemany(_INSERT_POST, [tuple(_storable(v) for v in row) for row in rows])
 
     # ---- detector results ----------------------------------------------------------------
 

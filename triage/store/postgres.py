@@ -240,6 +240,20 @@ class PgConnection:
 
     # ---- LISTEN / NOTIFY --------------------------------------------------------------------
 
+    def insert_ignoring_duplicates(self, table: str, cols: Sequence[str], rows: Sequence[Sequence]) -> None:
+        """``INSERT OR IGNORE`` of many rows at COPY speed: the rows are COPYed into a temporary
+        table of the same column types, then inserted in their order with ON CONFLICT DO NOTHING
+        (row-by-row INSERTs ran at 0.4 of COPY on the import bench). Within the caller's transaction."""
+        stage = f"_stage_{table}"
+        names = ", ".join(f'"{c}"' for c in cols)
+        self.raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+                         f"SELECT 0::bigint AS ord, {names} FROM {table} WITH NO DATA")
+        with self.raw.cursor().copy(f"COPY {stage} (ord, {names}) FROM STDIN") as copy:
+            for n, row in enumerate(rows):
+                copy.write_row((n, *row))
+        self.raw.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ORDER BY ord ON CONFLICT DO NOTHING")
+        self.raw.execute(f"TRUNCATE {stage}")
+
     def notify_new_posts(self) -> None:
         """Inside the write transaction: delivered to listeners when it commits, never before."""
         self.raw.execute(f"NOTIFY {NEW_POSTS_CHANNEL}")

@@ -52,14 +52,25 @@ class Translation:
 
 def decode_params(tr: Translation, params):
     """The parameters as PostgreSQL takes them: JSON lists decoded, booleans as integers (the
-    store's flags are INTEGER columns, and psycopg would send a Python bool as boolean). A dict
+    store's flags are INTEGER columns, and psycopg would send a Python bool as boolean), NUL
+    characters as U+FFFD (``_pg_value``). A dict
     (``:name`` parameters) stays a dict."""
     if isinstance(params, dict):
-        return {k: int(v) if isinstance(v, bool) else v for k, v in params.items()}
-    out = [int(p) if isinstance(p, bool) else p for p in params]
+        return {k: _pg_value(v) for k, v in params.items()}
+    out = [_pg_value(p) for p in params]
     for i in tr.json_params:
         out[i] = json.loads(out[i]) if isinstance(out[i], str) else list(out[i])
     return out
+
+
+def _pg_value(value):
+    """PostgreSQL's text type holds no NUL character: hostile input's NULs are stored (and looked
+    up) as U+FFFD there, consistently, as every parameter passes here."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
 
 
 _TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?|%|[^'"?%-]+|-""")
