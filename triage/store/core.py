@@ -18,13 +18,17 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, cast
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, cast
 
 from ..errors import TriageError
 from ..records import PostRecord
 from . import audit, custody
 from .schema import migrate
 from .sql_dialect import is_postgres
+
+if TYPE_CHECKING:
+    from ..db_location import PgUrl
+    from .postgres import PgConnection
 
 CUSTODY_KEY_NAME = "custody-key"  # the keyring secret that anchors the custody heads
 _UNLOADED = object()
@@ -150,7 +154,7 @@ class Store:
         return None if self.is_postgres else Path(self.path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, readonly: bool = False) -> "Store":
+    def open(cls, path: "str | os.PathLike | PgUrl", readonly: bool = False) -> "Store":
         from ..db_location import PgUrl, is_postgres_url
 
         if isinstance(path, PgUrl):
@@ -315,7 +319,7 @@ class Store:
                 ))
             if self.is_postgres:
                 # No retry inside a transaction there: make every field storable first.
-                conn.insert_ignoring_duplicates("posts", _POST_COLUMNS, [tuple(map(_storable_pg, row)) for row in rows])
+                cast("PgConnection", conn).insert_ignoring_duplicates("posts", _POST_COLUMNS, [tuple(map(_storable_pg, row)) for row in rows])
             else:
                 self._insert_posts_sqlite(conn, rows)
             after = conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
@@ -326,7 +330,7 @@ class Store:
                 result.added = conn.execute("SELECT COUNT(*) FROM posts WHERE id > ?", (before,)).fetchone()[0]
                 result.first_new_id, result.last_new_id = before + 1, after
                 if self.is_postgres:
-                    conn.notify_new_posts()  # the live queues LISTEN; text_tsv is kept by PostgreSQL
+                    cast("PgConnection", conn).notify_new_posts()  # the live queues LISTEN; text_tsv is kept by PostgreSQL
                 else:
                     conn.execute("INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,))
                 conn.execute(
