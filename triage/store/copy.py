@@ -67,7 +67,10 @@ def copy_store(src, dst, on_table: Callable[[str, int], None] | None = None) -> 
                 chunk = rows.fetchmany(CHUNK)
                 if not chunk:
                     break
-                conn.executemany(insert, chunk)
+                if is_postgres(conn):
+                    conn.copy_rows(table, cols, chunk)  # type: ignore[attr-defined]  # PgConnection
+                else:
+                    conn.executemany(insert, chunk)
                 n += len(chunk)
             catalog.reset_id_sequence(conn, table)
             report.rows[table] = n

@@ -90,15 +90,6 @@ def _storable(value):
     return value
 
 
-def _storable_pg(value):
-    """What PostgreSQL can hold: its text type has no NUL character, so a NUL (hostile input
-    keeps some) is stored as U+FFFD, as an unencodable surrogate is on both engines."""
-    value = _storable(value)
-    if isinstance(value, str) and "\x00" in value:
-        return value.replace("\x00", "\ufffd")
-    return value
-
-
 def _has_surrogate(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -319,7 +310,8 @@ class Store:
                 ))
             if self.is_postgres:
                 # No retry inside a transaction there: make every field storable first.
-                cast("PgConnection", conn).insert_ignoring_duplicates("posts", _POST_COLUMNS, [tuple(map(_storable_pg, row)) for row in rows])
+                pg = cast("PgConnection", conn)
+                pg.insert_ignoring_duplicates("posts", _POST_COLUMNS, [tuple(map(_storable, row)) for row in rows])
             else:
                 self._insert_posts_sqlite(conn, rows)
             after = conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]

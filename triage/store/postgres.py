@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from ..db_location import display_url, is_postgres_url  # noqa: F401 (re-exported for the store)
 from ..errors import SetupError
-from .sql_dialect import Translation, decode_params, split_script, to_postgres
+from .sql_dialect import Translation, pg_value, decode_params, split_script, to_postgres
 
 WRITE_LOCK_KEY = 7_261_330_001  # pg_advisory_xact_lock key: "the store's write lock"
 NEW_POSTS_CHANNEL = "triage_new_posts"  # NOTIFY channel: a batch of posts was committed
@@ -240,6 +240,13 @@ class PgConnection:
 
     # ---- LISTEN / NOTIFY --------------------------------------------------------------------
 
+    def copy_rows(self, table: str, cols: Sequence[str], rows: Iterable[Sequence]) -> None:
+        """Rows straight in with COPY (``triage migrate --to``: an empty table, ids given)."""
+        names = ", ".join(f'"{c}"' for c in cols)
+        with self.raw.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([pg_value(v) for v in row])
+
     def insert_ignoring_duplicates(self, table: str, cols: Sequence[str], rows: Sequence[Sequence]) -> None:
         """``INSERT OR IGNORE`` of many rows at COPY speed: the rows are COPYed into a temporary
         table of the same column types, then inserted in their order with ON CONFLICT DO NOTHING
@@ -250,7 +257,7 @@ class PgConnection:
                          f"SELECT 0::bigint AS ord, {names} FROM {table} WITH NO DATA")
         with self.raw.cursor().copy(f"COPY {stage} (ord, {names}) FROM STDIN") as copy:
             for n, row in enumerate(rows):
-                copy.write_row((n, *row))
+                copy.write_row((n, *map(pg_value, row)))
         self.raw.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ORDER BY ord ON CONFLICT DO NOTHING")
         self.raw.execute(f"TRUNCATE {stage}")
 

@@ -53,17 +53,17 @@ class Translation:
 def decode_params(tr: Translation, params):
     """The parameters as PostgreSQL takes them: JSON lists decoded, booleans as integers (the
     store's flags are INTEGER columns, and psycopg would send a Python bool as boolean), NUL
-    characters as U+FFFD (``_pg_value``). A dict
+    characters as U+FFFD (``pg_value``). A dict
     (``:name`` parameters) stays a dict."""
     if isinstance(params, dict):
-        return {k: _pg_value(v) for k, v in params.items()}
-    out = [_pg_value(p) for p in params]
+        return {k: pg_value(v) for k, v in params.items()}
+    out = [pg_value(p) for p in params]
     for i in tr.json_params:
         out[i] = json.loads(out[i]) if isinstance(out[i], str) else list(out[i])
     return out
 
 
-def _pg_value(value):
+def pg_value(value):
     """PostgreSQL's text type holds no NUL character: hostile input's NULs are stored (and looked
     up) as U+FFFD there, consistently, as every parameter passes here."""
     if isinstance(value, bool):
