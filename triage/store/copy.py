@@ -68,7 +68,7 @@ def copy_store(src, dst, on_table: Callable[[str, int], None] | None = None) -> 
                 if not chunk:
                     break
                 if is_postgres(conn):
-                    conn.copy_rows(table, cols, chunk)  # type: ignore[attr-defined]  # PgConnection
+                    conn.copy_rows(table, cols, chunk)  # a PgConnection there
                 else:
                     conn.executemany(insert, chunk)
                 n += len(chunk)
