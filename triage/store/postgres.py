@@ -15,11 +15,13 @@ head and appends after it) without a retry loop; readers never wait for it.
 from __future__ import annotations
 
 import atexit
+import logging
+import os
 import threading
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..db_location import display_url, is_postgres_url  # noqa: F401 (re-exported for the store)
-from ..errors import SetupError
+from ..errors import SetupError, TriageError
 from .sql_dialect import Translation, pg_value, decode_params, split_script, to_postgres
 
 WRITE_LOCK_KEY = 7_261_330_001  # pg_advisory_xact_lock key: "the store's write lock"
@@ -70,7 +72,6 @@ PASSWORD_SECRET = "postgres-password"  # `triage secret set postgres-password`: 
 def _password_kwargs(url: str) -> dict:
     """The server password from the keyring, when the URL and libpq's own places (PGPASSWORD,
     ~/.pgpass, which the analyst chose) give none: a password never has to sit in a config."""
-    import os
     from urllib.parse import urlsplit
 
     if urlsplit(url).password or os.environ.get("PGPASSWORD"):
@@ -84,12 +85,31 @@ def _password_kwargs(url: str) -> dict:
     return {"password": secret} if secret else {}
 
 
+class ServerUnreachable(TriageError, ConnectionError):
+    pass
+
+
+def _first_connection(url: str) -> None:
+    """Connect once before making a pool: a wrong host, database or password is then one line at
+    once (the pool would retry quietly for its whole timeout and log each try to the terminal)."""
+    psycopg, _ = _psycopg()
+    try:
+        psycopg.connect(url, autocommit=True, connect_timeout=10, **_password_kwargs(url)).close()
+    except psycopg.OperationalError as exc:
+        reason = " ".join(str(exc).split())  # libpq's message spans lines
+        raise ServerUnreachable(f"{display_url(url)}: cannot reach PostgreSQL: {reason}") from None
+
+
 def pool_for(url: str):
     """This process's pool for ``url``: connections are made once and lent to each Store."""
     with _pools_lock:
         pool = _pools.get(url)
         if pool is None:
+            _first_connection(url)
             _, psycopg_pool = _psycopg()
+            # The pool logs reconnection attempts; a console's terminal is no place for them.
+            logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
+            logging.getLogger("psycopg.pool").propagate = False
             pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=False,
                                                kwargs={"autocommit": True, **_password_kwargs(url)},
                                                configure=_configure, reset=_reset,
@@ -110,6 +130,9 @@ def close_pools() -> None:
 def forget_pools_after_fork() -> None:
     """A forked child (the tagging pool) must not use its parent's sockets: drop, don't close."""
     _pools.clear()
+
+
+os.register_at_fork(after_in_child=forget_pools_after_fork)
 
 
 class PgCursor:
