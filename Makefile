@@ -14,7 +14,7 @@ PIP    := $(BIN)/python -m pip
 # The pinned set: two stations that install from this file get the same build.
 CONSTRAINTS := constraints.txt
 
-.PHONY: all venv install install-offline-keyring demo test contracts fuzz test-fast eval bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
+.PHONY: all venv install install-postgres install-offline-postgres install-offline-keyring demo test contracts fuzz test-fast eval bench bench-quick wheelhouse install-offline lock demo-data snapshots clean test-tools
 
 all: venv
 
@@ -40,9 +40,12 @@ demo: $(STAMP)
 TEST_TOOLS := tmux sqlite3
 # WeasyPrint (the report's page-count test) draws text with the system's Pango library.
 TEST_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0
+# The store tests run on PostgreSQL too: tests/pg_cluster.py starts a throw-away cluster with the
+# server's initdb and pg_ctl (Debian keeps them in /usr/lib/postgresql/N/bin, off PATH).
 test-tools:
 	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	for l in $(TEST_LIBS); do ldconfig -p 2>/dev/null | grep -q "$${l%%:*}" || missing="$$missing $${l#*:}"; done; \
+	{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then echo "installing$$missing for the tests"; \
 	  (apt-get update -qq && apt-get install -y -qq $$missing >/dev/null) || \
 	  { echo "missing:$$missing and apt-get could not install it; install it by hand"; exit 1; }; fi
@@ -95,6 +98,14 @@ install-offline:
 	@touch $(STAMP)
 
 # The encrypted keyring file backend for a station with no desktop keyring (see the README).
+install-offline-postgres:
+	PIP_CONFIG_FILE=/dev/null $(PIP) install --quiet --no-index --find-links wheelhouse -c $(CONSTRAINTS) \
+	  -e '.[postgres]'
+
+# PostgreSQL support (psycopg) on a connected station.
+install-postgres: $(STAMP)
+	$(PIP) install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[postgres]'
+
 install-offline-keyring:
 	PIP_CONFIG_FILE=/dev/null $(PIP) install --quiet --no-index --find-links wheelhouse -c $(CONSTRAINTS) \
 	  -e '.[encrypted-keyring]'

@@ -2,6 +2,7 @@
 
     python -m bench            # 100k and 1M posts (the 1M store is built once and cached)
     python -m bench --quick    # 100k only, a couple of minutes
+    python -m bench.postgres_bench [N]   # the PostgreSQL import and 8-analyst figures alone
 """
 
 from __future__ import annotations
@@ -196,6 +197,12 @@ def main() -> None:
     from .hostile_bench import hostile_post_figures
 
     rows += [row(figure, seconds * 1000, "ms", target="<= 2000 ms") for figure, seconds in hostile_post_figures()]
+
+    from . import postgres_bench
+
+    # The same figures on PostgreSQL (a throw-away cluster): import beside raw COPY, the 1M store
+    # migrated and opened in the console, and 8 analysts labeling at once on both engines.
+    rows += postgres_bench.run(None if args.quick else db, sizes[-1])
 
     if args.json:
         for r in rows:

@@ -83,4 +83,6 @@ async def measure(db: Path) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(measure(Path(sys.argv[1])))))
+    from triage.db_location import parse_db
+
+    print(json.dumps(asyncio.run(measure(parse_db(sys.argv[1])))))  # a file or a postgresql:// URL

@@ -11,6 +11,7 @@ from textual.filter import Monochrome, NoColor
 
 from triage.claim_keeper import ClaimKeeper
 from triage.config import Config
+from triage.db_location import PgUrl
 from triage.store import Store
 from triage.store.queries import Claim, QueueFilter
 
@@ -26,9 +27,9 @@ class TriageApp(ConsoleApp):  # at run time ConsoleApp is App (see console_app.p
     COMMANDS = App.COMMANDS | {QueueCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, db_path: Path, config: Config, title: str | None = None) -> None:
+    def __init__(self, db_path: Path | PgUrl, config: Config, title: str | None = None) -> None:
         super().__init__()
-        self.db_path = Path(db_path)
+        self.db_path = db_path if isinstance(db_path, PgUrl) else Path(db_path)
         self.config = config
         self.analyst = config.analyst
         self.zone = analyst_zone(config.timezone)
@@ -119,5 +120,5 @@ class TriageApp(ConsoleApp):  # at run time ConsoleApp is App (see console_app.p
         self.reader.close()
 
 
-def run_console(db_path: Path, config: Config, title: str | None = None) -> None:
+def run_console(db_path: Path | PgUrl, config: Config, title: str | None = None) -> None:
     TriageApp(db_path, config, title=title).run()

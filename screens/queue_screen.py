@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -175,7 +176,10 @@ class QueueScreen(Screen):
         self._apply_layout(self.size.width)
         self.query_one(QueueList).focus()
         self.reload()
-        self.set_interval(LIVE_CHECK_SECONDS, self.check_new)
+        if self.app.store.is_postgres:
+            self._listen_for_posts()  # a committed batch shows as "N new" at once
+        else:
+            self.set_interval(LIVE_CHECK_SECONDS, self.check_new)
 
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width)
@@ -256,6 +260,32 @@ class QueueScreen(Screen):
             rows[pid].claimed_by = held[pid].analyst if pid in held else None
         if changed:
             queue.invalidate_lines(changed)
+
+    def _listen_for_posts(self) -> None:
+        """PostgreSQL: LISTEN on a connection of this screen's own, in a thread of its own; each
+        NOTIFY (sent by the writer's transaction as it commits) runs the same check the SQLite
+        timer runs. A plain daemon thread, not a Textual worker: it lives as long as the screen,
+        and a worker that never completes would hold up everything waiting for the workers."""
+        self._stop_listening = threading.Event()
+        listener = self.app.store.new_posts_listener()
+        app, stop = self.app, self._stop_listening
+
+        def listen() -> None:
+            try:
+                while not stop.is_set():
+                    if listener.wait(1.0) and not stop.is_set():  # wakes each second to see the screen closed
+                        app.call_from_thread(self.check_new)
+            except Exception:  # the server went away: the queue still works, the "N new" count waits for `r`
+                pass
+            finally:
+                listener.close()
+
+        threading.Thread(target=listen, name="triage-listen", daemon=True).start()
+
+    def on_unmount(self) -> None:
+        stop = getattr(self, "_stop_listening", None)
+        if stop is not None:
+            stop.set()
 
     @work(thread=True, exclusive=True, group="live")
     def _check_new(self, flt: QueueFilter, known: int) -> None:

@@ -23,8 +23,52 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("USER", "tester")
 
 
+# Modules whose tests run on both backends: every test in them that takes `db_path` runs once on
+# a SQLite file and once on a fresh PostgreSQL database of the throw-away cluster (tests/pg_cluster.py).
+BOTH_BACKENDS = {
+    "test_store", "test_import", "test_import_inputs", "test_console", "test_console_queue_state",
+    "test_console_confirm", "test_export", "test_export_split", "test_export_pseudonym", "test_faults",
+    "test_labels_import", "test_custody", "test_postgres", "test_team",
+}
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc):
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if "db_path" in metafunc.fixturenames and module in BOTH_BACKENDS:
+        metafunc.parametrize("db_path", BACKENDS, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throw-away PostgreSQL cluster for the whole run (Unix socket only, deleted at the end)."""
+    from tests import pg_cluster as pgc
+
+    if not pgc.available():
+        pytest.fail("PostgreSQL server binaries not found: `make test` installs them (make test-tools)")
+    cluster = pgc.Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def db_path(tmp_path) -> Path:
+def pg_url(pg_cluster):
+    """A fresh, empty PostgreSQL database's URL (a PgUrl, which the CLI and Store.open take)."""
+    from triage.db_location import PgUrl
+
+    return PgUrl(pg_cluster.new_database())
+
+
+@pytest.fixture
+def db_path(request, tmp_path):
+    """The store a test works on: a SQLite file, or (in BOTH_BACKENDS modules, second run) a fresh
+    PostgreSQL database."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgresql":
+        marker = request.node.get_closest_marker("sqlite_only")
+        if marker:
+            pytest.skip(f"SQLite only: {marker.args[0] if marker.args else ''}")
+        return request.getfixturevalue("pg_url")
     return tmp_path / "store.db"
 
 
@@ -48,7 +92,8 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args, input=None):
-        result = self.runner.invoke(main, ["--db", str(self.db), *map(str, args)], input=input,
+        db = getattr(self.db, "url", self.db)  # a PgUrl's whole URL (str() hides a password)
+        result = self.runner.invoke(main, ["--db", str(db), *map(str, args)], input=input,
                                     catch_exceptions=False)
         return result
 

@@ -16,6 +16,7 @@ import platformdirs
 
 from .analysts import AnalystNameError, check_analyst
 from .record_check import EARLIEST_DEFAULT, FUTURE_SLACK_DEFAULT, RecordLimits
+from .db_location import DbLocationError, PgUrl, parse_db
 from .errors import TriageError
 from .toml_file import read_toml
 
@@ -40,7 +41,7 @@ class Config:
     path: Path | None = None
     analyst: str = ""
     claim_minutes: float = 5.0  # how long a post opened in the console stays claimed (renewed while open)
-    db: Path | None = None
+    db: Path | PgUrl | None = None
     threshold: float | None = None  # None: the detector's default
     dispositions: tuple[str, ...] = DEFAULT_DISPOSITIONS
     timezone: str | None = None  # analyst's display zone (IANA name); None: the system's
@@ -110,8 +111,11 @@ def load_config(path: Path | None = None) -> Config:
                "must be minutes, 0.5 to 240")
         cfg.claim_minutes = float(m)
     if "db" in data:
-        _check(isinstance(data["db"], str), f"{where}: db", "must be a path string")
-        cfg.db = Path(data["db"]).expanduser()
+        _check(isinstance(data["db"], str), f"{where}: db", "must be a path string or a postgresql:// URL")
+        try:
+            cfg.db = parse_db(data["db"], f"{where}: db")
+        except DbLocationError as exc:
+            raise ConfigError(str(exc)) from None
     if "threshold" in data:
         t = data["threshold"]
         _check(isinstance(t, (int, float)) and 0 <= t <= 1, f"{where}: threshold", "must be a number in 0..1")
@@ -203,11 +207,13 @@ def _epoch_setting(value, where: str) -> int:
     raise ConfigError(f"{where}: must be a date (1990-01-01), an ISO date-time or epoch seconds")
 
 
-def resolve_db(cli_value: str | os.PathLike | None, cfg: Config | None = None) -> Path:
+def resolve_db(cli_value: str | os.PathLike | None, cfg: Config | None = None) -> Path | PgUrl:
+    """The store: ``--db``, else ``$TRIAGE_DB``, else the config's ``db``, else the data dir's
+    triage.db. Each may be a file path or a ``postgresql://`` URL (db_location)."""
     if cli_value:
-        return Path(cli_value).expanduser()
+        return parse_db(cli_value, "--db")
     if os.environ.get("TRIAGE_DB"):
-        return Path(os.environ["TRIAGE_DB"]).expanduser()
+        return parse_db(os.environ["TRIAGE_DB"], "TRIAGE_DB")
     if cfg is not None and cfg.db is not None:
         return cfg.db
     return data_dir() / "triage.db"

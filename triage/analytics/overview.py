@@ -17,7 +17,7 @@ from typing import cast
 
 from ..indicators import INDICATORS
 from ..store import analytics_queries as aq
-from ..store.meta import database_path
+from ..store.catalog import database_name
 from .authors import AuthorRef, authors_by_id
 from .changes import ChangePoint, from_row
 from .profile import connection
@@ -121,7 +121,7 @@ def _riskiest(per_author: dict[int, list[float]], strengths: dict[int, list[floa
 
 def _cached(store_or_conn, stamp: str, compute) -> tuple[dict, bool]:
     conn = connection(store_or_conn)
-    path = database_path(conn)
+    path = database_name(conn)
     hit = aq.cache_get(conn, CACHE_KEY) or _memo.get((path, CACHE_KEY))
     if hit and hit[0] == stamp:
         return cast(dict, hit[1]), True

@@ -16,7 +16,7 @@ from .common import CliContext, analyst_option, db_option, fail
 # Each module defines COMMANDS, a tuple of click commands. A module not present in this
 # checkout (a feature still being built) is skipped; one that fails to import is an error.
 _COMMAND_MODULES = ("store_cmds", "demo_cmd", "collect_cmds", "analytics_cmds", "export_cmds", "learn_cmds",
-                    "labels_cmds", "agreement_cmd", "bundle_cmds")
+                    "labels_cmds", "agreement_cmd", "bundle_cmds", "migrate_cmd")
 
 
 class TriageGroup(click.Group):

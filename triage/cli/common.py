@@ -9,6 +9,7 @@ from typing import NoReturn
 import click
 
 from ..config import Config, load_config, resolve_db
+from ..db_location import PgUrl
 from ..errors import TriageError
 
 
@@ -37,8 +38,8 @@ def _remember_db(ctx: click.Context, _param, value):
 
 
 db_option = click.option(
-    "--db", type=click.Path(dir_okay=False), default=None, expose_value=False, callback=_remember_db,
-    help="Store file (default: $TRIAGE_DB, the config's db, or the XDG data dir).")
+    "--db", type=str, default=None, expose_value=False, callback=_remember_db, metavar="PATH|URL",
+    help="Store: a SQLite file or a postgresql:// URL (default: $TRIAGE_DB, the config's db, or the XDG data dir).")
 
 
 def _remember_analyst(ctx: click.Context, _param, value):
@@ -73,7 +74,7 @@ class CliContext:
             self._config = load_config(Path(self.config_file) if self.config_file else None)
         return self._config
 
-    def db_path(self) -> Path:
+    def db_path(self) -> Path | PgUrl:
         path = resolve_db(self.db_arg, self.config)
         _last_db[:] = [str(path)]
         return path

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from ..db_location import PgUrl
 from .common import CliContext
 
 
-def open_console(cli: CliContext, db_path: Path, create: bool = False, title: str | None = None) -> None:
+def open_console(cli: CliContext, db_path: Path | PgUrl, create: bool = False, title: str | None = None) -> None:
     from ..screens.app import run_console
     from ..screens.config_check import check_console_config
 

@@ -18,8 +18,9 @@ def demo_dataset() -> Path:
     return Path(str(files("triage.data") / "demo" / "posts.jsonl"))
 
 
-def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) -> None:
-    """(Re)build the demo store when it is missing or the dataset or detector changed."""
+def build_demo_store(path: Path | str, analyst: str, threshold=None, echo=click.echo) -> None:
+    """(Re)build the demo store when it is missing or the dataset or detector changed. ``path``
+    may also be an empty PostgreSQL database's URL (the tests build the demo there too)."""
     from ..collectors.runner import run_collector
     from ..plugins.jsonl_file import JsonlCollector
     from ..progress import ProgressLine
@@ -33,7 +34,7 @@ def build_demo_store(path: Path, analyst: str, threshold=None, echo=click.echo) 
     digest = hashlib.sha256(dataset.read_bytes()).hexdigest()
     tagger = make_tagger(threshold, workers=None)
     stamp = f"{digest}:{tagger.version}"
-    if path.exists():
+    if isinstance(path, Path) and path.exists():
         with Store.open(path) as store:
             if meta_value(store.conn, DEMO_STAMP) == stamp:
                 return

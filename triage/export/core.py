@@ -165,7 +165,7 @@ def run_export(store: Store, fmt: str, out_dir: str | os.PathLike, flt: ExportFi
         raise ExportError("dev fraction must be at least 0 and below 1")
     flt = flt or ExportFilter()
     out_dir = Path(out_dir).expanduser().absolute()
-    _check_target(out_dir, store.path)
+    _check_target(out_dir, store.file)
     posts = select(store, flt)
     if not posts:
         raise ExportError("no posts match the filter")

@@ -20,7 +20,8 @@ from typing import Iterable, Sequence, Sized, cast
 # The analytics read authors, meta and rows through this module; they live by entity.
 from .authors import authors_after, authors_by_id, find_authors  # noqa: F401
 from .meta import meta_int, set_meta  # noqa: F401
-from . import migrations
+from . import catalog, migrations, search_sql
+from .sql_dialect import is_postgres
 from .migrations.v2_analytics import ANALYTICS_TABLES
 from .posts import max_post_id  # noqa: F401
 from .rows import (AccountStatsRow, AuthorActivity, AuthorRow, ChangeRow, EdgeRow, GeoRow, IdentityEdgeRow,  # noqa: F401
@@ -36,8 +37,7 @@ CHANGE_INDICATOR = "behavior_change"
 # ---- schema ----------------------------------------------------------------------------------
 
 def tables_present(conn: sqlite3.Connection) -> bool:
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return set(ANALYTICS_TABLES) <= names
+    return set(ANALYTICS_TABLES) <= catalog.table_names(conn)
 
 
 def ensure_schema(store) -> bool:
@@ -159,8 +159,8 @@ def add_author_items(conn: sqlite3.Connection, items: dict[tuple[int, str, str],
     """``items`` maps (author_id, kind, item) to [label, posts, last_at]."""
     conn.executemany(
         "INSERT INTO author_items (author_id, kind, item, label, posts, last_at) VALUES (?,?,?,?,?,?) "
-        "ON CONFLICT(author_id, kind, item) DO UPDATE SET posts = posts + excluded.posts, "
-        "last_at = MAX(last_at, excluded.last_at)",
+        "ON CONFLICT(author_id, kind, item) DO UPDATE SET posts = author_items.posts + excluded.posts, "
+        "last_at = MAX(author_items.last_at, excluded.last_at)",
         [(*key, *value) for key, value in items.items()])
     set_meta(conn, ITEMS_MARK, last_id)
 
@@ -193,20 +193,37 @@ TAIL_BY_ID = 100_000  # posts: below this an unindexed tail is scanned by id
 
 # One row per reply and per mention of posts in an id range. A reply that names only the parent
 # post (Reddit, 4chan) is resolved to the parent's author when the parent is already stored.
-_INTERACTION_ROWS = """
+_REPLY_ROWS = """
+SELECT * FROM (
 SELECT p.id AS post_id, p.source AS source, p.author_id AS author_id,
        lower(ltrim(COALESCE(p.reply_to_author, (
          SELECT a.handle FROM posts q JOIN authors a ON a.id = q.author_id
          WHERE q.source = p.source AND q.external_id = p.reply_to)), '@')) AS target,
        'reply' AS kind, p.created_at AS created_at
   FROM posts p WHERE p.id > :lo AND p.id <= :hi {author_filter}
-   AND (p.reply_to_author IS NOT NULL OR p.reply_to IS NOT NULL) AND target IS NOT NULL AND target != ''
+   AND (p.reply_to_author IS NOT NULL OR p.reply_to IS NOT NULL)) r WHERE target IS NOT NULL AND target != ''
 UNION ALL
 SELECT p.id, p.source, p.author_id, lower(ltrim(j.value, '@')), 'mention', p.created_at
+"""
+# Each mention in the post's JSON list: SQLite's json_each, PostgreSQL's jsonb (the store wrote
+# the list with json.dumps, so it is valid JSON; SQLite still checks, as a hand-edited file may not be).
+_MENTIONS_SQLITE = """
   FROM posts p, json_each(p.mentions) j
  WHERE p.id > :lo AND p.id <= :hi {author_filter} AND p.mentions IS NOT NULL AND json_valid(p.mentions)
    AND j.type = 'text' AND j.value != ''
 """
+_MENTIONS_POSTGRES = """
+  FROM posts p CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(p.mentions::jsonb) = 'array'
+       THEN p.mentions::jsonb ELSE '[]'::jsonb END) AS j(value)
+ WHERE p.id > :lo AND p.id <= :hi {author_filter} AND p.mentions IS NOT NULL AND j.value != ''
+"""
+
+
+def _interaction_rows(conn, author_filter: str) -> str:
+    """Rows of (post_id, source, author_id, target, kind, created_at) for posts lo < id <= hi:
+    what ``interactions`` indexes, computed from the posts themselves."""
+    mentions = _MENTIONS_POSTGRES if is_postgres(conn) else _MENTIONS_SQLITE
+    return (_REPLY_ROWS + mentions).format(author_filter=author_filter)
 
 
 def refresh_interactions(conn: sqlite3.Connection, up_to: int) -> int:
@@ -215,7 +232,7 @@ def refresh_interactions(conn: sqlite3.Connection, up_to: int) -> int:
     if up_to <= lo:
         return 0
     cur = conn.execute("INSERT INTO interactions (post_id, source, author_id, target, kind, created_at) "
-                       + _INTERACTION_ROWS.format(author_filter=""), {"lo": lo, "hi": up_to})
+                       + _interaction_rows(conn, ""), {"lo": lo, "hi": up_to})
     set_meta(conn, INTERACTIONS_MARK, up_to)
     return cur.rowcount
 
@@ -240,8 +257,8 @@ def interlocutor_counts(conn: sqlite3.Connection, author_ids: Sequence[int], lim
     cols = "source, target, author_id, kind, created_at"
     # A short tail is read by post id; '+' keeps SQLite from walking the author's every post instead.
     by_author = f"AND {'+' if hi - lo < TAIL_BY_ID else ''}p.author_id IN ({in_ids})"
-    outgoing = [f"SELECT {cols} FROM ({_INTERACTION_ROWS.format(author_filter=by_author)})"]
-    incoming = [f"SELECT {cols} FROM ({_INTERACTION_ROWS.format(author_filter='')})"]
+    outgoing = [f"SELECT {cols} FROM ({_interaction_rows(conn, by_author)})"]
+    incoming = [f"SELECT {cols} FROM ({_interaction_rows(conn, '')})"]
     if indexed:  # each arm filtered where the covering indexes can serve it
         outgoing.append(f"SELECT {cols} FROM interactions WHERE author_id IN ({in_ids})")
         incoming.append(f"SELECT {cols} FROM interactions WHERE (source, target) IN (SELECT * FROM own)")
@@ -267,7 +284,7 @@ def interaction_edges(conn: sqlite3.Connection, min_weight: int = 1,
     name them (an ego network)."""
     indexed = tables_present(conn)
     lo, hi = _tail_range(conn, INTERACTIONS_MARK, indexed)
-    rows_sql = f"SELECT * FROM ({_INTERACTION_ROWS.format(author_filter='')})"
+    rows_sql = f"SELECT * FROM ({_interaction_rows(conn, '')})"
     if indexed:
         rows_sql = ("SELECT post_id, source, author_id, target, kind, created_at FROM interactions UNION ALL "
                     + rows_sql)
@@ -312,7 +329,7 @@ def account_stats(conn: sqlite3.Connection, accounts: Sequence[tuple[str, str]],
     stats: list[AccountStatsRow] = []
     indicators: list[tuple[str, str, str, int]] = []
     pairs = list(dict.fromkeys(accounts))
-    has_concern = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'author_concern'").fetchone()
+    has_concern = catalog.has_table(conn, "author_concern")
     concern = "COALESCE((SELECT MAX(concern) FROM author_concern c WHERE c.author_id IN (SELECT id FROM authors " \
               "WHERE source = w.source AND lower(handle) = w.hkey)), 0)" if has_concern else "NULL"
     for i in range(0, len(pairs), chunk):
@@ -346,10 +363,10 @@ def posts_for_terms(conn: sqlite3.Connection, after_id: int, up_to: int, limit: 
 def add_term_counts(conn: sqlite3.Connection, terms: dict[tuple[int, str, str], int],
                     posts: dict[tuple[int, str], int], last_id: int) -> None:
     conn.executemany("INSERT INTO term_weeks (week, source, term, posts) VALUES (?,?,?,?) "
-                     "ON CONFLICT(week, source, term) DO UPDATE SET posts = posts + excluded.posts",
+                     "ON CONFLICT(week, source, term) DO UPDATE SET posts = term_weeks.posts + excluded.posts",
                      [(*k, n) for k, n in terms.items()])
     conn.executemany("INSERT INTO week_posts (week, source, posts) VALUES (?,?,?) "
-                     "ON CONFLICT(week, source) DO UPDATE SET posts = posts + excluded.posts",
+                     "ON CONFLICT(week, source) DO UPDATE SET posts = week_posts.posts + excluded.posts",
                      [(*k, n) for k, n in posts.items()])
     set_meta(conn, TERMS_MARK, last_id)
 
@@ -587,7 +604,7 @@ def flagged_posts(conn: sqlite3.Connection) -> list[tuple[str, int, float, int]]
 def posts_matching(conn: sqlite3.Connection, fts_query: str, author_ids: Sequence[int] | None = None,
                    limit: int = 20_000) -> list[tuple[int, int, str]]:
     """(id, created_at, text) of posts matching an FTS5 query, newest first, at most ``limit``."""
-    sql = "SELECT p.id, p.created_at, p.text FROM posts p WHERE p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)"
+    sql = f"SELECT p.id, p.created_at, p.text FROM posts p WHERE {search_sql.matches(conn)}"
     params: list = [fts_query]
     if author_ids:
         sql += f" AND p.author_id IN ({_marks(author_ids)})"

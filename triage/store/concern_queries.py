@@ -11,7 +11,7 @@ import json
 import sqlite3
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from . import migrations
+from . import catalog, migrations
 from .analytics_queries import _marks
 from .rows import ConcernRow, EvidenceRow
 
@@ -19,8 +19,7 @@ TABLES = ("author_concern", "concern_lifts")
 
 
 def present(conn: sqlite3.Connection) -> bool:
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return set(TABLES) <= names
+    return set(TABLES) <= catalog.table_names(conn)
 
 
 def ensure_schema(store) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from . import catalog
 from . import concern_queries as cq
 from .rows import AuthorConcernBrief, ContextLine
 
@@ -38,8 +39,7 @@ def thread_above(conn: sqlite3.Connection, source: str, reply_to: str | None, li
 
 def other_flagged(conn: sqlite3.Connection, author_id: int, exclude: int, limit: int = MAX_OTHERS) -> list[ContextLine]:
     """The author's other flagged posts, highest risk first (the covering profile index when present)."""
-    hint = " INDEXED BY idx_posts_author_profile" if conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'idx_posts_author_profile'").fetchone() else ""
+    hint = " INDEXED BY idx_posts_author_profile" if catalog.has_index(conn, "idx_posts_author_profile") else ""
     ids = [r[0] for r in conn.execute(
         f"SELECT id FROM posts{hint} WHERE author_id = ? AND flagged = 1 AND id != ? ORDER BY score DESC, id LIMIT ?",
         (author_id, exclude, limit))]

@@ -2,6 +2,9 @@
 
 One writer connection per process; readers open their own read-only connection per thread
 (``Store.open(path, readonly=True)``). WAL lets readers page while a collector writes.
+
+A store is a SQLite file (the default) or a PostgreSQL database (``postgresql://…``): the same
+class, over ``postgres.PgConnection`` there (the module says how one text of SQL serves both).
 """
 
 from __future__ import annotations
@@ -15,12 +18,17 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, cast
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, cast
 
 from ..errors import TriageError
 from ..records import PostRecord
 from . import audit, custody
 from .schema import migrate
+from .sql_dialect import is_postgres
+
+if TYPE_CHECKING:
+    from ..db_location import PgUrl
+    from .postgres import PgConnection
 
 CUSTODY_KEY_NAME = "custody-key"  # the keyring secret that anchors the custody heads
 _UNLOADED = object()
@@ -70,11 +78,10 @@ class TagResult:
     hits: list[tuple] = field(default_factory=list)  # (indicator, score, start, end, text, rule, origin)
 
 
-_INSERT_POST = (
-    "INSERT OR IGNORE INTO posts (source, external_id, author_id, text, created_at, created_raw, collected_at, "
-    "url, reply_to, reply_to_author, mentions, hashtags, lang, lat, lon, place, raw, raw_sha256) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-)
+_POST_COLUMNS = ("source", "external_id", "author_id", "text", "created_at", "created_raw", "collected_at", "url",
+                 "reply_to", "reply_to_author", "mentions", "hashtags", "lang", "lat", "lon", "place", "raw", "raw_sha256")
+_INSERT_POST = (f"INSERT OR IGNORE INTO posts ({', '.join(_POST_COLUMNS)}) "
+                f"VALUES ({','.join('?' * len(_POST_COLUMNS))})")
 
 
 def _storable(value):
@@ -109,8 +116,14 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)  # the umask may have taken bits off
 
 
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.OperationalError):
+        return "full" in str(exc)
+    return type(exc).__name__ == "DiskFull"  # psycopg.errors.DiskFull (SQLSTATE 53100)
+
+
 class Store:
-    def __init__(self, conn: sqlite3.Connection, path: Path, readonly: bool):
+    def __init__(self, conn, path: Path | str, readonly: bool):
         self.conn = conn
         self.path = path
         self.readonly = readonly
@@ -122,8 +135,23 @@ class Store:
 
     # ---- opening -------------------------------------------------------------------------
 
+    @property
+    def is_postgres(self) -> bool:
+        return is_postgres(self.conn)
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file (None for a PostgreSQL store): what output paths must never overwrite."""
+        return None if self.is_postgres else Path(self.path)
+
     @classmethod
-    def open(cls, path: str | os.PathLike, readonly: bool = False) -> "Store":
+    def open(cls, path: "str | os.PathLike | PgUrl", readonly: bool = False) -> "Store":
+        from ..db_location import PgUrl, is_postgres_url
+
+        if isinstance(path, PgUrl):
+            return cls._open_postgres(path.url, readonly)
+        if is_postgres_url(path):
+            return cls._open_postgres(str(path), readonly)
         path = Path(path).expanduser()
         if readonly:
             if not path.exists():
@@ -144,8 +172,36 @@ class Store:
             migrate(conn)
         return store
 
+    @classmethod
+    def _open_postgres(cls, url: str, readonly: bool) -> "Store":
+        from .catalog import schema_version
+        from .postgres import PgConnection, display_url
+
+        conn = PgConnection(url, readonly=readonly)
+        store = cls(conn, display_url(url), readonly)
+        try:
+            if readonly:
+                if schema_version(conn) == 0:
+                    raise StoreError(f"{store.path}: no store in this database yet")
+            else:
+                migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
     def close(self) -> None:
         self.conn.close()
+
+    def new_posts_listener(self):
+        """On PostgreSQL, a listener whose ``wait(seconds)`` returns True once a batch of new
+        posts has committed (LISTEN/NOTIFY, so the live queue hears of them at once); None on
+        SQLite, where the console checks the newest post id on a timer instead."""
+        if not self.is_postgres:
+            return None
+        from .postgres import NewPostsListener
+
+        return NewPostsListener(self.conn.url)
 
     def __enter__(self) -> "Store":
         return self
@@ -170,7 +226,7 @@ class Store:
             except BaseException as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+                if _disk_full(exc):
                     raise StoreFull(f"{self.path}: no space left (database or disk is full); this batch was "
                                     "not written, everything committed before it is kept") from exc
                 raise
@@ -242,6 +298,8 @@ class Store:
             for rec in records:
                 self._source_id(rec.source, now)
                 raw = _raw_text(rec.raw)
+                if self.is_postgres and "\x00" in raw:
+                    raw = raw.replace("\x00", "\ufffd")  # hashed as stored, so `audit verify` still checks it
                 rows.append((
                     rec.source, rec.external_id, self._author_id(rec), rec.text, rec.created_at,
                     rec.created_raw, now, rec.url, rec.reply_to, rec.reply_to_author,
@@ -250,18 +308,23 @@ class Store:
                     rec.lang, rec.lat, rec.lon, rec.place, raw,
                     hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest(),
                 ))
-            try:
-                conn.executemany(_INSERT_POST, rows)
-            except UnicodeEncodeError:
-                # A lone surrogate (JSON "\ud83d" escapes) cannot be stored as UTF-8; the raw copy keeps
-                # the escape as written, the fields get U+FFFD. Rows already inserted are ignored on retry.
-                conn.executemany(_INSERT_POST, [tuple(_storable(v) for v in row) for row in rows])
+            if self.is_postgres:
+                # No retry inside a transaction there: make every field storable first.
+                pg = cast("PgConnection", conn)
+                pg.insert_ignoring_duplicates("posts", _POST_COLUMNS, [tuple(map(_storable, row)) for row in rows])
+            else:
+                self._insert_posts_sqlite(conn, rows)
             after = conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             if after > before:
-                # Rowids only grow (nothing is ever deleted), so the new posts are exactly id > before.
-                result.added = after - before
+                # Ids only grow (nothing is ever deleted, and writers take turns), so the new posts are
+                # exactly id > before. Counted, not subtracted: PostgreSQL's sequence also moves for
+                # the duplicates ON CONFLICT skipped, so its ids have gaps.
+                result.added = conn.execute("SELECT COUNT(*) FROM posts WHERE id > ?", (before,)).fetchone()[0]
                 result.first_new_id, result.last_new_id = before + 1, after
-                conn.execute("INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,))
+                if self.is_postgres:
+                    cast("PgConnection", conn).notify_new_posts()  # the live queues LISTEN; text_tsv is kept by PostgreSQL
+                else:
+                    conn.execute("INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,))
                 conn.execute(
                     "UPDATE authors SET post_count = post_count + s.n, "
                     "first_seen = MIN(COALESCE(first_seen, s.lo), s.lo), "
@@ -271,6 +334,15 @@ class Store:
                     (before,),
                 )
         return result
+
+    @staticmethod
+    def _insert_posts_sqlite(conn, rows) -> None:
+        try:
+            conn.executemany(_INSERT_POST, rows)
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON "\ud83d" escapes) cannot be stored as UTF-8; the raw copy keeps
+            # the escape as written, the fields get U+FFFD. Rows already inserted are ignored on retry.
+            conn.executemany(_INSERT_POST, [tuple(_storable(v) for v in row) for row in rows])
 
     # ---- detector results ----------------------------------------------------------------
 

@@ -87,10 +87,14 @@ def stored_head(conn: sqlite3.Connection, table: str) -> Head | None:
 def advance(conn: sqlite3.Connection, table: str) -> Head:
     """Take the rows added since the stored head into it. Call inside the write transaction
     that added them. A store from before custody existed is taken in whole on its first write."""
-    head = stored_head(conn, table) or Head()
+    head = _extended(conn, table, stored_head(conn, table) or Head())
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_META + table, head.text()))
+    return head
+
+
+def _extended(conn, table: str, head: Head) -> Head:
     for row in _rows_after(conn, table, head.last_id):
         head = Head(row[0], head.rows + 1, _step(head.digest, row))
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_META + table, head.text()))
     return head
 
 
@@ -101,11 +105,11 @@ def _audit_head(conn: sqlite3.Connection) -> str:
 
 def anchor_material(conn: sqlite3.Connection) -> str:
     """What the MAC covers: the audit head and every table head, in a fixed order."""
-    parts = [f"audit={_audit_head(conn)}"]
-    for table in TABLES:
-        head = stored_head(conn, table) or Head()
-        parts.append(f"{table}={head.text()}")
-    return "|".join(parts)
+    return _material(_audit_head(conn), {table: stored_head(conn, table) or Head() for table in TABLES})
+
+
+def _material(audit_head: str, heads: dict[str, Head]) -> str:
+    return "|".join([f"audit={audit_head}"] + [f"{table}={heads[table].text()}" for table in TABLES])
 
 
 def mac(key: bytes, material: str) -> str:
@@ -113,11 +117,23 @@ def mac(key: bytes, material: str) -> str:
 
 
 def seal(conn: sqlite3.Connection, key: bytes | None, tables=TABLES) -> None:
-    """Advance the heads of ``tables`` and re-anchor them (when the key is at hand)."""
-    for table in tables:
-        advance(conn, table)
+    """Advance the heads of ``tables`` and re-anchor them (when the key is at hand).
+
+    Runs in every write transaction, so it asks little: every head in one read, every table's
+    newest id in another, and only a table with new rows is read and its head rewritten (on a
+    server each statement is a round trip, and a label waits for them all)."""
+    names = [_META + table for table in TABLES] + ["audit_head"]
+    stored = dict(conn.execute(f"SELECT key, value FROM meta WHERE key IN ({','.join('?' * len(names))})",
+                               names).fetchall())
+    newest = conn.execute("SELECT " + ", ".join(f"(SELECT MAX(id) FROM {t})" for t in tables)).fetchone()
+    heads = {table: Head.parse(stored.get(_META + table)) or Head() for table in TABLES}
+    for table, top in zip(tables, newest):
+        if (top or 0) > heads[table].last_id or _META + table not in stored:
+            heads[table] = _extended(conn, table, heads[table])
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (_META + table, heads[table].text()))
     if key is not None:
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (MAC_KEY, mac(key, anchor_material(conn))))
+        material = _material(stored.get("audit_head") or "0:" + GENESIS, heads)
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (MAC_KEY, mac(key, material)))
     else:  # the old anchor no longer covers this state: say "unanchored", not "tampered"
         conn.execute("DELETE FROM meta WHERE key = ?", (MAC_KEY,))
 

@@ -21,6 +21,3 @@ def set_meta(conn: sqlite3.Connection, key: str, value) -> None:
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(value)))
 
 
-def database_path(conn: sqlite3.Connection) -> str:
-    """The file this connection reads ("" for an in-memory database)."""
-    return conn.execute("PRAGMA database_list").fetchone()[2]

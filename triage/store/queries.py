@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, cast
 from ..errors import TriageError
 
 from . import concern_queries as cq
+from . import search_sql
+from .catalog import schema_version
 # Screens and the CLI ask this one module; what lives by entity elsewhere is re-exported here.
 from .agreement_queries import disagreeing_posts, post_decisions, review_order
 from .authors import author_handles, find_authors  # noqa: F401
@@ -45,7 +47,7 @@ def stats(conn: sqlite3.Connection) -> Stats:
             "SELECT indicator, COUNT(DISTINCT post_id) FROM hits GROUP BY indicator ORDER BY 2 DESC")),
         by_disposition=dict(conn.execute(
             "SELECT disposition, COUNT(*) FROM posts WHERE disposition IS NOT NULL GROUP BY disposition")),
-        schema_version=_one(conn, "PRAGMA user_version"),
+        schema_version=schema_version(conn),
     )
 
 
@@ -105,7 +107,7 @@ class QueueFilter:
         return " · ".join(parts)
 
 
-def _where(flt: QueueFilter) -> tuple[str, list]:
+def _where(conn, flt: QueueFilter) -> tuple[str, list]:
     clauses: list[str] = []
     params: list[object] = []
     if flt.flagged_only:
@@ -137,7 +139,7 @@ def _where(flt: QueueFilter) -> tuple[str, list]:
         clauses.append("p.score >= ?")
         params.append(flt.min_score)
     if flt.search:
-        clauses.append("p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+        clauses.append(search_sql.matches(conn))
         params.append(flt.search)
     if flt.post_ids:
         clauses.append(f"p.id IN ({','.join('?' * len(flt.post_ids))})")
@@ -163,7 +165,7 @@ def queue_ids(conn: sqlite3.Connection, flt: QueueFilter, after_id: int = 0) -> 
         return array("q", [i for i in review_order(conn) if i > after_id])
     if flt.sort == "concern" and not cq.present(conn):
         flt = replace(flt, sort="risk")  # a read-only store from before author concern
-    where, params = _where(flt)
+    where, params = _where(conn, flt)
     if after_id:
         where += (" AND " if where else " WHERE ") + "p.id > ?"
         params.append(after_id)
@@ -189,7 +191,7 @@ def reviewed_count(conn: sqlite3.Connection, flt: QueueFilter) -> int:
     """Posts this queue's filter selects that already carry a disposition: what "queue done —
     N reviewed" counts when an unreviewed queue runs empty (every label, from this session or
     an earlier one, that took a post out of this queue)."""
-    where, params = _where(replace(flt, label_state="labeled"))
+    where, params = _where(conn, replace(flt, label_state="labeled"))
     try:
         return conn.execute(f"SELECT COUNT(*) FROM posts p{where}", params).fetchone()[0]
     except sqlite3.OperationalError:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Sequence
 
+from . import catalog
 from .analytics_queries import CHANGE_HIT_ORIGIN
 from .rows import PostState, RescoreRow
 
@@ -44,7 +45,7 @@ def record_rescores(store, rows: Sequence[RescoreRow]) -> int:
 
 def _has_table(conn: sqlite3.Connection) -> bool:
     # A store opened read-only by this triage may still be at schema v2 (nothing migrated it yet).
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rescores'").fetchone() is not None
+    return catalog.has_table(conn, "rescores")
 
 
 _COLUMNS = "post_id, at, old_score, new_score, old_flagged, new_flagged, old_detector, new_detector"

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 ANALYTICS_TABLES = ("author_changes", "identity_links", "interactions", "term_weeks", "week_posts",
                     "author_keys", "author_items", "analytics_cache")
 
-_DDL = """
+DDL = """
 CREATE TABLE IF NOT EXISTS author_changes (
     id INTEGER PRIMARY KEY,
     author_id INTEGER NOT NULL REFERENCES authors(id),
@@ -124,4 +124,4 @@ CREATE TABLE IF NOT EXISTS analytics_cache (
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    db.conn.executescript(_DDL)
+    db.conn.executescript(DDL)

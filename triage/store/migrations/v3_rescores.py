@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-_DDL = """
+DDL = """
 CREATE TABLE IF NOT EXISTS rescores (
     id INTEGER PRIMARY KEY,
     post_id INTEGER NOT NULL REFERENCES posts(id),
@@ -32,4 +32,4 @@ CREATE INDEX IF NOT EXISTS idx_rescores_at ON rescores(at);
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    db.conn.executescript(_DDL)
+    db.conn.executescript(DDL)

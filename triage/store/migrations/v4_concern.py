@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-_DDL = """
+DDL = """
 CREATE TABLE IF NOT EXISTS author_concern (
     author_id INTEGER PRIMARY KEY REFERENCES authors(id),
     concern REAL NOT NULL,          -- 0..1
@@ -44,4 +44,4 @@ CREATE TABLE IF NOT EXISTS concern_lifts (
 
 
 def migrate(db: sqlite_utils.Database) -> None:
-    db.conn.executescript(_DDL)
+    db.conn.executescript(DDL)
