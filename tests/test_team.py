@@ -74,3 +74,58 @@ def test_eight_analysts_labeling_at_once_lose_nothing(tmp_path, db_path):
     # Writers took turns: the chain is one line (one audit row per label and per note), custody whole.
     assert chain.ok and chain.rows >= ANALYSTS * POSTS + notes
     assert custody.problems == []
+
+
+# One analyst opening posts in the console: claim the post, and label it only when the claim is
+# theirs (as the console asks before labeling a post another analyst holds). Claims are not given
+# back, so each post has one holder for the whole run.
+CLAIMER = textwrap.dedent("""
+    import json, sys
+    from triage.db_location import parse_db
+    from triage.store import Store
+    from triage.store.claims import claim
+    db, analyst, ids = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+    won, lost, errors = [], [], []
+    store = Store.open(parse_db(db))
+    for pid in ids:
+        try:
+            held = claim(store, pid, analyst, minutes=30)
+            if held.analyst == analyst:
+                store.set_disposition([pid], "monitor", analyst)
+                won.append(pid)
+            else:
+                lost.append([pid, held.analyst])
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
+    store.close()
+    print(json.dumps({"won": won, "lost": lost, "errors": errors}))
+""")
+
+
+def test_eight_analysts_racing_for_posts_each_post_goes_to_one(tmp_path, db_path):
+    ids = _store_with_posts(tmp_path, db_path)
+    db = str(getattr(db_path, "url", db_path))
+    procs = [subprocess.Popen([sys.executable, "-c", CLAIMER, db, f"analyst{k}", json.dumps(ids[k:] + ids[:k])],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for k in range(ANALYSTS)]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-2000:]
+        assert "locked" not in err.lower()
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    assert all(r["errors"] == [] for r in results), [r["errors"][:3] for r in results]
+    winners: dict[int, str] = {}
+    for k, r in enumerate(results):
+        for pid in r["won"]:
+            assert pid not in winners, f"post {pid} claimed by {winners.get(pid)} and analyst{k}"
+            winners[pid] = f"analyst{k}"
+    assert sorted(winners) == ids  # every post went to someone
+    for r in results:  # a loser was told who holds it, and it was the winner
+        assert all(winners[pid] == holder for pid, holder in r["lost"])
+        assert len(r["won"]) + len(r["lost"]) == POSTS
+    with Store.open(db_path, readonly=True) as store:
+        labels = store.conn.execute("SELECT post_id, analyst FROM labels ORDER BY post_id").fetchall()
+        held = dict(store.conn.execute("SELECT post_id, analyst FROM claims").fetchall())
+    assert sorted(map(tuple, labels)) == sorted(winners.items())  # only holders labeled: one label a post
+    assert held == winners
