@@ -43,8 +43,8 @@ def _no_keyring():
 class Station:
     """One air-gapped station: its own store, analysts acting through the real CLI."""
 
-    def __init__(self, tmp_path: Path, name: str, numbers=range(1, 7)):
-        self.db = tmp_path / f"{name}.db"
+    def __init__(self, tmp_path: Path, name: str, numbers=range(1, 7), db=None):
+        self.db = db if db is not None else tmp_path / f"{name}.db"  # a PgUrl: a station on PostgreSQL
         self.cli = Cli(self.db)
         self.tmp = tmp_path
         self.run("import", write_jsonl(tmp_path / f"{name}-posts.jsonl", posts(numbers)), "--no-tag")
@@ -54,12 +54,17 @@ class Station:
     def run(self, *args, analyst: str = "tester", code: int = 0, key: str | None = None):
         # cli.analyst: the config's analyst, else the OS user
         env = {"USER": analyst, "TRIAGE_SECRET_BUNDLE_KEY": key}
-        result = self.cli.runner.invoke(main, ["--db", str(self.db), *map(str, args)], env=env,
+        result = self.cli.runner.invoke(main, ["--db", str(getattr(self.db, "url", self.db)), *map(str, args)], env=env,
                                         catch_exceptions=False)
         assert result.exit_code == code, (args, result.output, result.stderr)
         return result
 
     def rows(self, sql: str, params=()):
+        if hasattr(self.db, "url"):
+            import psycopg
+
+            with psycopg.connect(self.db.url) as pg:
+                return [tuple(r) for r in pg.execute(sql.replace("?", "%s"), params).fetchall()]
         conn = sqlite3.connect(self.db)
         try:
             return conn.execute(sql, params).fetchall()
@@ -408,3 +413,30 @@ def test_a_team_key_signs_bundles_and_a_station_with_it_takes_signed_ones_only(s
     assert "unsigned: no bundle-key on this station" in said and "2 labels" in said  # carol: p3, p6
     three = Station(tmp_path, "three")
     assert "signed, but not checked" in three.run("bundle", "import", tmp_path / "signed", analyst="dan").output
+
+
+def test_bundles_go_between_a_sqlite_station_and_a_postgresql_store(tmp_path, pg_url):
+    """A field station on SQLite and the team's PostgreSQL store exchange bundles both ways."""
+    field, team = Station(tmp_path, "field"), Station(tmp_path, "team", db=pg_url)
+    field.run("label", "jsonl:p1", "--as", "escalate", analyst="ana")
+    field.run("label", "jsonl:p2", "--as", "escalate", "--note", "seen twice", analyst="ana")
+    team.run("label", "jsonl:p2", "--as", "benign", analyst="bob")
+    team.run("label", "jsonl:p3", "--as", "monitor", "--indicator", "threat=1", analyst="bob")
+
+    field.run("bundle", "export", tmp_path / "ana", analyst="ana")
+    said = team.run("bundle", "import", tmp_path / "ana", analyst="bob").output
+    assert "2 labels, 0 verdicts, 1 notes, 0 identity links added" in said
+    assert "conflict jsonl:p2: ana escalate, bob benign" in said
+    assert "0 labels, 0 verdicts, 0 notes, 0 identity links added, 3 already here" in \
+        team.run("bundle", "import", tmp_path / "ana", analyst="bob").output  # twice adds nothing
+
+    team.run("bundle", "export", tmp_path / "bob", analyst="bob")
+    said = field.run("bundle", "import", tmp_path / "bob", analyst="ana").output
+    assert "2 labels, 1 verdicts, 0 notes, 0 identity links added" in said
+    # Both stores now hold both analysts' decisions, with their own times.
+    assert field.decisions() == team.decisions()
+    assert field.decisions("verdicts", "verdict") == team.decisions("verdicts", "verdict")
+    assert [d[:3] for d in team.decisions() if d[0] == "jsonl:p2"] == [("jsonl:p2", "ana", "escalate"),
+                                                                      ("jsonl:p2", "bob", "benign")]
+    for station in (field, team):
+        assert "audit chain ok" in station.run("audit", "verify").output
