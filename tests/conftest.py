@@ -28,7 +28,7 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
 BOTH_BACKENDS = {
     "test_store", "test_import", "test_import_inputs", "test_console", "test_console_queue_state",
     "test_console_confirm", "test_export", "test_export_split", "test_export_pseudonym", "test_faults",
-    "test_labels_import", "test_custody", "test_postgres", "test_team",
+    "test_labels_import", "test_custody", "test_postgres", "test_team", "test_agreement_store",
 }
 BACKENDS = ("sqlite", "postgresql")
 
