@@ -50,13 +50,24 @@ class Translation:
     returns_id: bool = False  # RETURNING id was added: the cursor's lastrowid comes from it
 
 
+def _param(value):
+    """One parameter as PostgreSQL takes it: a bool as an integer (the store's flags are INTEGER
+    columns, and psycopg would send a Python bool as boolean); a NUL character in text as U+FFFD,
+    because PostgreSQL's text cannot hold NUL at all. That is the store's rule for what a column
+    cannot hold (a lone surrogate gets U+FFFD too); the raw copy keeps the JSON escape ``\\u0000``."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
 def decode_params(tr: Translation, params):
-    """The parameters as PostgreSQL takes them: JSON lists decoded, booleans as integers (the
-    store's flags are INTEGER columns, and psycopg would send a Python bool as boolean). A dict
+    """The parameters as PostgreSQL takes them (``_param``), JSON lists decoded. A dict
     (``:name`` parameters) stays a dict."""
     if isinstance(params, dict):
-        return {k: int(v) if isinstance(v, bool) else v for k, v in params.items()}
-    out = [int(p) if isinstance(p, bool) else p for p in params]
+        return {k: _param(v) for k, v in params.items()}
+    out = [_param(p) for p in params]
     for i in tr.json_params:
         out[i] = json.loads(out[i]) if isinstance(out[i], str) else list(out[i])
     return out
