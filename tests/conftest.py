@@ -27,7 +27,7 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
 # a SQLite file and once on a fresh PostgreSQL database of the throw-away cluster (tests/pg_cluster.py).
 BOTH_BACKENDS = {
     "test_store", "test_import", "test_import_inputs", "test_console", "test_console_queue_state",
-    "test_console_confirm", "test_export", "test_export_split", "test_export_pseudonym", "test_faults",
+    "test_console_confirm", "test_export", "test_export_fixtures", "test_export_split", "test_export_pseudonym", "test_faults",
     "test_labels_import", "test_custody", "test_postgres", "test_team",
 }
 BACKENDS = ("sqlite", "postgresql")

@@ -14,9 +14,10 @@ What it rewrites, and why each is safe:
 - scalar ``MIN(a, b)`` / ``MAX(a, b)`` → ``LEAST`` / ``GREATEST`` (SQLite's two-argument forms).
 - ``LIKE`` → ``ILIKE``: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
 - ``instr(a, b)`` → ``strpos(a, b)`` (same argument order, same 1-based answer, 0 when absent).
-- ``json_each(?)`` → ``unnest(%s)``: the JSON list parameter is decoded and sent as an array
-  (``Translation.json_params`` says which), so ``IN (SELECT value FROM json_each(?))`` keeps its
-  meaning with the element type the column has.
+- ``x IN (SELECT value FROM json_each(?))`` → ``x = ANY(%s)`` (``NOT IN`` → ``<> ALL``), any
+  other ``json_each(?)`` → ``unnest(%s)``: the JSON list parameter is decoded and sent as an array
+  (``Translation.json_params`` says which). ``= ANY`` takes the element type from ``x``, so lists
+  of strings and empty lists work; ``unnest`` needs a list of numbers.
 - ``x IS ?`` → ``x IS NOT DISTINCT FROM %s`` (SQLite's ``IS`` is null-safe equality).
 - ``INDEXED BY`` hints are dropped and ``CROSS JOIN t ON`` (SQLite's join-order hint) is a plain
   ``JOIN``: each engine's planner picks its own plan.
@@ -91,6 +92,7 @@ _LIKE = re.compile(r"(?<!I)\bLIKE\b", re.I)
 _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.I)
 _IS_PARAM = re.compile(r"\bIS\s+(NOT\s+)?\?", re.I)
 _JSON_EACH_PARAM = re.compile(r"\bjson_each\s*\(\s*\?\s*\)", re.I)
+_IN_JSON_EACH = re.compile(r"\b(NOT\s+)?IN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\s*\(\s*%s\s*\)\s*\)", re.I)
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _SUBQUERY = re.compile(r"\b(FROM|JOIN)\s*\(", re.I)
 _ALIAS_NEEDED = re.compile(
@@ -211,6 +213,10 @@ def to_postgres(sql: str, id_tables: frozenset[str] = frozenset()) -> Translatio
     # store's SQL (every literal there is a short constant), so a plain regex is enough.
     if _JSON_EACH_PARAM.search(sql):
         json_params = _json_each_positions(parts)
+        # The usual form, "x IN (SELECT value FROM json_each(?))", as "x = ANY(array)": PostgreSQL
+        # types the array from x, where unnest() of a list of strings (sent untyped) or of an empty
+        # list is ambiguous.
+        text = _IN_JSON_EACH.sub(lambda m: "<> ALL(%s)" if m.group(1) else "= ANY(%s)", text)
         text = re.sub(r"\bjson_each\s*\(\s*%s\s*\)", "unnest(%s) AS json_each(value)", text, flags=re.I)
     text = re.sub(r"\bIS\s+NOT\s+%s", "IS DISTINCT FROM %s", text, flags=re.I)
     text = re.sub(r"\bIS\s+%s", "IS NOT DISTINCT FROM %s", text, flags=re.I)
