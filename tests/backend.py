@@ -70,5 +70,30 @@ def shell(db, sql: str) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
+def copy(db, tmp_path: Path):
+    """A copy of the whole database as it is now (an older copy kept aside): SQLite's online
+    backup, or a new database made from this one as template (no one may be connected to it)."""
+    if is_pg(db):
+        import uuid
+        from urllib.parse import urlsplit, urlunsplit
+
+        import psycopg
+
+        parts = urlsplit(db.url)
+        name = "copy_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{parts.path.lstrip("/")}"')
+        return PgUrl(urlunsplit(parts._replace(path="/" + name)))
+    target = tmp_path / ("copy-of-" + Path(db).name)
+    with closing(sqlite3.connect(db)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    return target
+
+
+def cli_value(db) -> str:
+    """What ``--db`` is given for this store (a PgUrl's whole URL: ``str()`` hides a password)."""
+    return getattr(db, "url", None) or str(db)
+
+
 def store_file(db) -> Path | None:
     return None if is_pg(db) else Path(db)

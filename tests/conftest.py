@@ -72,6 +72,16 @@ def db_path(request, tmp_path):
     return tmp_path / "store.db"
 
 
+@pytest.fixture
+def other_db_path(db_path, tmp_path, request):
+    """A second store on the same backend as ``db_path`` (where a test moves data between stores)."""
+    from triage.db_location import PgUrl
+
+    if isinstance(db_path, PgUrl):
+        return PgUrl(request.getfixturevalue("pg_cluster").new_database())
+    return tmp_path / "other.db"
+
+
 def write_jsonl(path: Path, rows) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         for row in rows:
