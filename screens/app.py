@@ -10,6 +10,7 @@ from textual.app import App
 from textual.filter import Monochrome, NoColor
 
 from triage.config import Config
+from triage.db_location import PgUrl, parse_db
 from triage.store import Store
 from triage.store.queries import QueueFilter
 
@@ -25,9 +26,9 @@ class TriageApp(ConsoleApp):  # at run time ConsoleApp is App (see console_app.p
     COMMANDS = App.COMMANDS | {QueueCommands}
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, db_path: Path, config: Config, title: str | None = None) -> None:
+    def __init__(self, db_path: Path | PgUrl, config: Config, title: str | None = None) -> None:
         super().__init__()
-        self.db_path = Path(db_path)
+        self.db_path = parse_db(db_path)  # a SQLite file or a PostgreSQL database
         self.config = config
         self.analyst = config.analyst
         self.zone = analyst_zone(config.timezone)
@@ -98,5 +99,5 @@ class TriageApp(ConsoleApp):  # at run time ConsoleApp is App (see console_app.p
         self.reader.close()
 
 
-def run_console(db_path: Path, config: Config, title: str | None = None) -> None:
+def run_console(db_path: Path | PgUrl, config: Config, title: str | None = None) -> None:
     TriageApp(db_path, config, title=title).run()

@@ -21,11 +21,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from triage.config import Config
+    from triage.db_location import PgUrl
     from triage.store import Store
     from triage.store.queries import QueueFilter
 
     class ConsoleApp(App):
-        db_path: Path
+        db_path: Path | PgUrl
         config: Config
         analyst: str
         zone: tzinfo

@@ -104,6 +104,28 @@ def test_full_text_search_covers_every_new_post(db_path):
         assert sorted(queries.queue_ids(store.conn, everything)) == [1, 3]
 
 
+def test_search_reads_the_same_query_language_on_both_engines(db_path):
+    """Words, "a phrase", OR, NOT and prefix* find the same posts in FTS5 and in PostgreSQL."""
+    texts = ["buying a rifle tomorrow", "coffee time with the rifle club", "rifles are on sale",
+             "time to go hiking", "tomorrow is coffee time"]
+    with Store.open(db_path) as store:
+        store.add_posts([rec(i + 1, text=t) for i, t in enumerate(texts)])
+
+        def found(query: str) -> list[int]:
+            flt = queries.QueueFilter(flagged_only=False, label_state="any", search=query)
+            return sorted(queries.queue_ids(store.conn, flt))
+
+        assert found("rifle") == [1, 2]  # whole words: "rifles" is another word
+        assert found("rifle*") == [1, 2, 3]
+        assert found("coffee time") == [2, 5]  # every word, anywhere
+        assert found('"coffee time"') == [2, 5]
+        assert found('"time coffee"') == []  # a phrase keeps its order
+        assert found("hiking OR rifle") == [1, 2, 4]
+        assert found("rif* OR hik*") == [1, 2, 3, 4]
+        assert found("time NOT rifle") == [4, 5]
+        assert found("Coffee AND Tomorrow") == [5]  # any case
+
+
 def test_labels_are_append_only_and_undo_appends(db_path):
     with Store.open(db_path) as store:
         store.add_posts([rec(i) for i in range(3)])
@@ -170,3 +192,32 @@ def test_resolve_post_by_id_or_source_key(db_path):
         assert store.resolve_post("mastodon:example.social:7") == 1
         with pytest.raises(UnknownPost):
             store.resolve_post("reddit:7")
+
+
+def test_an_authors_raw_offsets_and_months_group_alike_on_both_engines(db_path):
+    """The author screen's time-zone evidence and monthly timeline: SQLite's GLOB, substr() from
+    the end and strftime, and PostgreSQL's regular expressions and EXTRACT, give the same groups."""
+    from datetime import datetime, timezone
+
+    from triage.store import analytics_queries as aq
+
+    raws = ["1780000000", "2026-05-29T10:00:00+02:00", "2026-05-28T20:26:40+02:00", "2026-05-28T20:26:40-0500",
+            "Thu May 28 20:26:40 +0000 2026", "2026-05-28T20:26:40Z", "Thu, 28 May 2026 20:26:40 GMT", "yesterday"]
+    times = [1_782_863_999, 1_782_864_000, 1_780_000_000, 1_785_000_000, 1_790_000_000, 1_750_000_000,
+             1_750_000_001, 1_782_863_999]  # 2026-06-30T23:59:59Z and the next second: two months
+    with Store.open(db_path) as store:
+        store.add_posts([PostRecord(source="s", external_id=str(i), text=f"post {i}", author_handle="tz",
+                                    created_at=at, created_raw=raw, raw={"id": i})
+                         for i, (raw, at) in enumerate(zip(raws, times))])
+        author = store.conn.execute("SELECT id FROM authors WHERE handle = 'tz'").fetchone()[0]
+        offsets = sorted(tuple(r) for r in aq.author_raw_offsets(store.conn, [author]))
+        months: dict[int, int] = {}
+        for bucket, _, posts, _ in aq.author_bucket_counts(store.conn, [author], "month"):
+            months[bucket] = months.get(bucket, 0) + posts
+    assert offsets == [("2026-05-28T20:26:40+02:00", 2), ("2026-05-28T20:26:40-0500", 1), ("2026-05-28T20:26:40Z", 2),
+                       ("Thu May 28 20:26:40 +0000 2026", 1), ("yesterday", 1)]  # the epoch says nothing
+    expected: dict[int, int] = {}
+    for at in times:
+        day = datetime.fromtimestamp(at, timezone.utc)
+        expected[day.year * 12 + day.month - 1] = expected.get(day.year * 12 + day.month - 1, 0) + 1
+    assert months == expected and len(expected) == 5

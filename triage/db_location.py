@@ -47,6 +47,11 @@ class PgUrl:
         return True
 
     @property
+    def name(self) -> str:
+        """The database's name (what the console's title shows, as a file's name for SQLite)."""
+        return urlsplit(self.url).path.lstrip("/") or display_url(self.url)
+
+    @property
     def parent(self) -> Path:
         return Path.cwd()  # where relative inputs resolve: no store file to be beside
 

@@ -61,6 +61,16 @@ _BUCKET_SQL = {
     "month": "(CAST(strftime('%Y', created_at, 'unixepoch') AS INTEGER) * 12"
              " + CAST(strftime('%m', created_at, 'unixepoch') AS INTEGER) - 1)",
 }
+# PostgreSQL has no strftime: the UTC month the same way, from the epoch as a UTC timestamp.
+_PG_MONTH_SQL = ("(CAST(EXTRACT(YEAR FROM to_timestamp(created_at) AT TIME ZONE 'UTC') AS INTEGER) * 12"
+                 " + CAST(EXTRACT(MONTH FROM to_timestamp(created_at) AT TIME ZONE 'UTC') AS INTEGER) - 1)")
+
+
+def _bucket_sql(conn, granularity: str) -> str:
+    if granularity == "month" and is_postgres(conn):
+        return _PG_MONTH_SQL
+    return _BUCKET_SQL[granularity]
+
 def _author_posts(conn: sqlite3.Connection, alias: str = "") -> str:
     """``posts`` read through the covering index when the store has it (the analytics migration)."""
     name = f"posts AS {alias}" if alias else "posts"
@@ -83,7 +93,7 @@ def author_bucket_counts(conn: sqlite3.Connection, author_ids: Sequence[int],
     """(bucket index, indicators, posts, flagged) per time bucket and indicator combination."""
     ids = list(author_ids)
     return conn.execute(
-        f"SELECT {_BUCKET_SQL[granularity]} AS bucket, indicators, COUNT(*), COALESCE(SUM(flagged), 0) "
+        f"SELECT {_bucket_sql(conn, granularity)} AS bucket, indicators, COUNT(*), COALESCE(SUM(flagged), 0) "
         f"FROM {_author_posts(conn)} WHERE author_id IN ({_marks(ids)}) GROUP BY bucket, indicators", ids).fetchall()
 
 
@@ -119,13 +129,24 @@ _OFFSET_TOKEN = """CASE
   WHEN created_raw GLOB '* [+-][0-9][0-9][0-9][0-9] [0-9][0-9][0-9][0-9]' THEN substr(created_raw, -10, 5)
   WHEN created_raw GLOB '*[0-9][Zz]' OR created_raw GLOB '* GMT' OR created_raw GLOB '* UT' THEN 'Z'
   ELSE created_raw END"""
+# The same token on PostgreSQL, which has neither GLOB nor substr() from the end: each GLOB as
+# the regular expression it means (GLOB matches the whole text, so a leading * is an open start
+# and the end is anchored), each substr(x, -n, k) as the k characters from n before the end.
+_OFFSET_TOKEN_PG = """CASE
+  WHEN created_raw IS NULL OR created_raw !~ '[^0-9.+-]' THEN NULL
+  WHEN created_raw ~ '[+-][0-9][0-9]:[0-9][0-9]$' THEN right(created_raw, 6)
+  WHEN created_raw ~ '[+-][0-9][0-9][0-9][0-9]$' THEN right(created_raw, 5)
+  WHEN created_raw ~ ' [+-][0-9][0-9][0-9][0-9] [0-9][0-9][0-9][0-9]$' THEN substr(created_raw, length(created_raw) - 9, 5)
+  WHEN created_raw ~ '[0-9][Zz]$' OR created_raw ~ ' GMT$' OR created_raw ~ ' UT$' THEN 'Z'
+  ELSE created_raw END"""
 
 
 def author_raw_offsets(conn: sqlite3.Connection, author_ids: Sequence[int]) -> list[tuple[str, int]]:
     """(a raw timestamp, posts whose timestamps end in the same offset) -- epochs left out."""
     ids = list(author_ids)
+    token = _OFFSET_TOKEN_PG if is_postgres(conn) else _OFFSET_TOKEN
     return conn.execute(
-        f"SELECT sample, n FROM (SELECT {_OFFSET_TOKEN} AS token, MIN(created_raw) AS sample, COUNT(*) AS n "
+        f"SELECT sample, n FROM (SELECT {token} AS token, MIN(created_raw) AS sample, COUNT(*) AS n "
         f"FROM {_author_posts(conn)} WHERE author_id IN ({_marks(ids)}) GROUP BY token) WHERE token IS NOT NULL",
         ids).fetchall()
 

@@ -18,13 +18,16 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, cast
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence, cast
 
 from ..errors import TriageError
 from ..records import PostRecord
 from . import audit, custody
 from .schema import migrate
 from .sql_dialect import is_postgres
+
+if TYPE_CHECKING:
+    from ..db_location import PgUrl
 
 CUSTODY_KEY_NAME = "custody-key"  # the keyring secret that anchors the custody heads
 _UNLOADED = object()
@@ -142,7 +145,7 @@ class Store:
         return None if self.is_postgres else Path(self.path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, readonly: bool = False) -> "Store":
+    def open(cls, path: str | os.PathLike | PgUrl, readonly: bool = False) -> "Store":
         from ..db_location import PgUrl, is_postgres_url
 
         if isinstance(path, PgUrl):

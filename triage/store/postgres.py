@@ -15,6 +15,7 @@ head and appends after it) without a retry loop; readers never wait for it.
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -24,6 +25,7 @@ from .sql_dialect import Translation, decode_params, split_script, to_postgres
 
 WRITE_LOCK_KEY = 7_261_330_001  # pg_advisory_xact_lock key: "the store's write lock"
 NEW_POSTS_CHANNEL = "triage_new_posts"  # NOTIFY channel: a batch of posts was committed
+CONNECT_TIMEOUT_S = 10  # a server that does not answer at all (a dropped route)
 POOL_MAX = 8  # per process: the console's readers, a collector and the writer
 
 
@@ -36,6 +38,11 @@ def _psycopg():
                          f"(or make install-postgres); {exc}") from None
     return psycopg, psycopg_pool
 
+
+# psycopg and its pool log what they also raise (a pipeline ended on a lost connection, a failed
+# reconnect); with no handler configured Python would print those records on stderr beside the
+# CLI's one line for the exception itself. An application that configures logging still gets them.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 _pools: dict[str, Any] = {}
 _pools_lock = threading.Lock()
@@ -69,7 +76,11 @@ def pool_for(url: str):
     with _pools_lock:
         pool = _pools.get(url)
         if pool is None:
-            _, psycopg_pool = _psycopg()
+            psycopg, psycopg_pool = _psycopg()
+            # One plain connection first: a server that is down, a wrong socket or a refused login
+            # is then psycopg's own OperationalError at once (said in one line by the CLI), where
+            # the pool would retry quietly until its timeout and say only that it timed out.
+            psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
             pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=False,
                                                kwargs={"autocommit": True}, configure=_configure, reset=_reset,
                                                name="triage")
