@@ -113,19 +113,36 @@ def cli(db_path) -> Cli:
     return Cli(db_path)
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory):
-    """The demo store as `triage demo` builds it (real detector and analytics), once per run."""
+def _build_demo(where):
     import time
     from unittest import mock
 
     from triage.cli.demo_cmd import build_demo_store
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
     # Pinned clock: "when the concern last rose" shows in the author screen's snapshots.
     with mock.patch.object(time, "time", lambda: 1_795_000_000.0):
-        build_demo_store(path, "tester", echo=lambda *_: None)
-    return path
+        build_demo_store(where, "tester", echo=lambda *_: None)
+    return where
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The demo store as `triage demo` builds it (real detector and analytics), once per run."""
+    return _build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+@pytest.fixture(scope="session")
+def pg_demo_db(pg_cluster):
+    """The same demo store in a PostgreSQL database of the throw-away cluster, once per run."""
+    from triage.db_location import PgUrl
+
+    return _build_demo(PgUrl(pg_cluster.new_database()))
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_store(request):
+    """The demo store on each backend in turn (tests that read it the same way on both)."""
+    return request.getfixturevalue("demo_db" if request.param == "sqlite" else "pg_demo_db")
 @pytest.fixture(autouse=True)
 def _custody_key(monkeypatch):
     """The custody key comes from the keyring; tests give it through the secrets module's

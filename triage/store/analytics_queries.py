@@ -399,8 +399,9 @@ def term_counts(conn: sqlite3.Connection, first_week: int, last_week: int, sourc
     where, params = "week BETWEEN ? AND ?", [first_week, last_week]
     if source is not None:
         where, params = where + " AND source = ?", params + [source]
+    # HAVING repeats the aggregate: PostgreSQL does not read an output alias there, SQLite does.
     return dict(conn.execute(f"SELECT term, SUM(posts) AS n FROM term_weeks WHERE {where} GROUP BY term "
-                             "HAVING n >= ?", params + [min_posts]))
+                             "HAVING SUM(posts) >= ?", params + [min_posts]))
 
 
 def terms_in(conn: sqlite3.Connection, terms: Sequence[str], first_week: int, last_week: int,
