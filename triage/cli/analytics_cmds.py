@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..db_location import PgUrl
 from .common import CliContext, db_option, fail, pass_cli
 
 NOTICE_BACKLOG = 50_000  # posts: above this the first analytics run tells the analyst why it waits
@@ -19,6 +20,10 @@ def _open(cli: CliContext):
     """Writable when we may (derived tables get brought up to date and cached), else read-only:
     an analyst with read access to a shared store can still look."""
     path = cli.db_path()
+    if isinstance(path, PgUrl):
+        # A server's store: the role's rights decide, not file modes. Opened to write, so the
+        # derived tables are brought up to date (a read-only role is then told so in one line).
+        return cli.open_store(must_exist=True)
     writable = path.exists() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     return cli.open_store(readonly=not writable, must_exist=True)
 
@@ -140,7 +145,8 @@ def graph_cmd(cli: CliContext, out, fmt, author, min_weight, force):
     from ..analytics.identity import linked_component
     from ..output_paths import check_output
 
-    check_output(out, cli.db_path(), force=force)
+    db = cli.db_path()
+    check_output(out, None if isinstance(db, PgUrl) else db, force=force)  # no store file to overwrite on a server
 
     suffix = Path(out).suffix.lstrip(".").lower()
     fmt = fmt or (suffix if suffix in FORMATS else "csv")

@@ -320,7 +320,8 @@ def interaction_edges(conn: sqlite3.Connection, min_weight: int = 1,
     rows = conn.execute(
         f"SELECT a.source, a.handle, i.target, i.kind, COUNT(*), MIN(i.created_at), MAX(i.created_at) "
         f"FROM ({rows_sql}) i JOIN authors a ON a.id = i.author_id {where} "
-        "GROUP BY i.author_id, i.target, i.kind HAVING COUNT(*) >= :min_weight "
+        # a.id (= i.author_id) is grouped on: PostgreSQL then knows a.source and a.handle are one per group.
+        "GROUP BY a.id, i.target, i.kind HAVING COUNT(*) >= :min_weight "
         "ORDER BY a.source, a.handle, i.target, i.kind", params)
     return list(map(EdgeRow._make, rows))
 
@@ -351,8 +352,9 @@ def account_stats(conn: sqlite3.Connection, accounts: Sequence[tuple[str, str]],
     indicators: list[tuple[str, str, str, int]] = []
     pairs = list(dict.fromkeys(accounts))
     has_concern = catalog.has_table(conn, "author_concern")
+    # 0.0, not 0: a float on both engines (PostgreSQL makes it one; SQLite would give the integer 0).
     concern = "COALESCE((SELECT MAX(concern) FROM author_concern c WHERE c.author_id IN (SELECT id FROM authors " \
-              "WHERE source = w.source AND lower(handle) = w.hkey)), 0)" if has_concern else "NULL"
+              "WHERE source = w.source AND lower(handle) = w.hkey)), 0.0)" if has_concern else "NULL"
     for i in range(0, len(pairs), chunk):
         part = pairs[i:i + chunk]
         values = ",".join("(?, ?)" for _ in part)
