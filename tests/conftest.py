@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,23 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("USER", "tester")
 
 
+@pytest.fixture(autouse=True)
+def _close_pg_pools():
+    """Each PostgreSQL store a test opened keeps a connection pool for its process (the CLI's and
+    the console's reuse); the test run opens hundreds of databases, so the pools end with the test
+    that made them, before they use up the server's connections."""
+    yield
+    postgres = sys.modules.get("triage.store.postgres")
+    if postgres is not None:
+        postgres.close_pools()
+
+
 # Modules whose tests run on both backends: every test in them that takes `db_path` runs once on
 # a SQLite file and once on a fresh PostgreSQL database of the throw-away cluster (tests/pg_cluster.py).
 BOTH_BACKENDS = {
     "test_store", "test_import", "test_import_inputs", "test_console", "test_console_queue_state",
-    "test_console_confirm", "test_export", "test_export_fixtures", "test_export_split", "test_export_pseudonym", "test_faults",
+    "test_console_confirm", "test_export", "test_export_fixtures", "test_export_report", "test_export_docbin",
+    "test_export_stix", "test_export_misp", "test_export_split", "test_export_pseudonym", "test_faults",
     "test_labels_import", "test_custody", "test_postgres", "test_team",
 }
 BACKENDS = ("sqlite", "postgresql")

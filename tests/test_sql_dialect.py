@@ -45,3 +45,10 @@ def test_insert_or_ignore_and_replace():
         "INSERT INTO sources (name) VALUES (%s) ON CONFLICT DO NOTHING")
     assert to_postgres("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").sql == (
         "INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
+
+
+def test_an_empty_in_list_is_false_and_an_empty_not_in_list_true():
+    assert to_postgres("SELECT id FROM author_changes WHERE author_id IN () ORDER BY id").sql == (
+        "SELECT id FROM author_changes WHERE author_id = ANY('{}') ORDER BY id")
+    assert to_postgres("SELECT 1 WHERE 3 NOT IN ( )").sql == "SELECT 1 WHERE 3 <> ALL('{}')"
+    assert to_postgres("SELECT 1 WHERE 3 IN (?)").sql == "SELECT 1 WHERE 3 IN (%s)"  # a list with items stays

@@ -21,9 +21,15 @@ def _open(cli: CliContext):
     an analyst with read access to a shared store can still look."""
     path = cli.db_path()
     if isinstance(path, PgUrl):
-        # A server's store: the role's rights decide, not file modes. Opened to write, so the
-        # derived tables are brought up to date (a read-only role is then told so in one line).
-        return cli.open_store(must_exist=True)
+        # A server's store: the role's rights decide, not file modes. A role that may only read
+        # still looks, at the derived tables as the last writer left them.
+        from ..store.catalog import can_write
+
+        store = cli.open_store(must_exist=True)
+        if can_write(store.conn):
+            return store
+        store.close()
+        return cli.open_store(readonly=True, must_exist=True)
     writable = path.exists() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     return cli.open_store(readonly=not writable, must_exist=True)
 

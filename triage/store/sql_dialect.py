@@ -18,6 +18,8 @@ What it rewrites, and why each is safe:
   other ``json_each(?)`` → ``unnest(%s)``: the JSON list parameter is decoded and sent as an array
   (``Translation.json_params`` says which). ``= ANY`` takes the element type from ``x``, so lists
   of strings and empty lists work; ``unnest`` needs a list of numbers.
+- ``x IN ()`` (an empty list) → ``x = ANY('{}')`` (``NOT IN ()`` → ``<> ALL('{}')``): false and
+  true as on SQLite, where PostgreSQL reads ``IN ()`` as a syntax error.
 - ``x IS ?`` → ``x IS NOT DISTINCT FROM %s`` (SQLite's ``IS`` is null-safe equality).
 - ``INDEXED BY`` hints are dropped and ``CROSS JOIN t ON`` (SQLite's join-order hint) is a plain
   ``JOIN``: each engine's planner picks its own plan.
@@ -93,6 +95,7 @@ _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.I)
 _IS_PARAM = re.compile(r"\bIS\s+(NOT\s+)?\?", re.I)
 _JSON_EACH_PARAM = re.compile(r"\bjson_each\s*\(\s*\?\s*\)", re.I)
 _IN_JSON_EACH = re.compile(r"\b(NOT\s+)?IN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\s*\(\s*%s\s*\)\s*\)", re.I)
+_EMPTY_IN = re.compile(r"\b(NOT\s+)?IN\s*\(\s*\)", re.I)
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _SUBQUERY = re.compile(r"\b(FROM|JOIN)\s*\(", re.I)
 _ALIAS_NEEDED = re.compile(
@@ -218,6 +221,9 @@ def to_postgres(sql: str, id_tables: frozenset[str] = frozenset()) -> Translatio
         # list is ambiguous.
         text = _IN_JSON_EACH.sub(lambda m: "<> ALL(%s)" if m.group(1) else "= ANY(%s)", text)
         text = re.sub(r"\bjson_each\s*\(\s*%s\s*\)", "unnest(%s) AS json_each(value)", text, flags=re.I)
+    # An empty list, "x IN ()" (a caller's list of ids may be empty): SQLite reads it as false
+    # (NOT IN as true), PostgreSQL as a syntax error. An empty array keeps both answers.
+    text = _EMPTY_IN.sub(lambda m: "<> ALL('{}')" if m.group(1) else "= ANY('{}')", text)
     text = re.sub(r"\bIS\s+NOT\s+%s", "IS DISTINCT FROM %s", text, flags=re.I)
     text = re.sub(r"\bIS\s+%s", "IS NOT DISTINCT FROM %s", text, flags=re.I)
     text = _INDEXED_BY.sub("", text)
