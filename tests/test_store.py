@@ -221,3 +221,20 @@ def test_an_authors_raw_offsets_and_months_group_alike_on_both_engines(db_path):
         day = datetime.fromtimestamp(at, timezone.utc)
         expected[day.year * 12 + day.month - 1] = expected.get(day.year * 12 + day.month - 1, 0) + 1
     assert months == expected and len(expected) == 5
+
+
+def test_a_nul_in_text_is_stored_as_u_fffd_on_postgresql_and_the_audit_chain_still_verifies(db_path):
+    """PostgreSQL's text cannot hold NUL: it stores U+FFFD instead. The audit chain hashes its
+    names as every engine stores them (U+FFFD on both), so `audit verify` passes on both."""
+    with Store.open(db_path) as store:
+        store.add_posts([PostRecord(source="s", external_id="1", text="before\x00after", author_handle="nul\x00guy",
+                                    created_at=1_780_000_000, created_raw="x", raw={"text": "before\x00after"})])
+        store.add_note(1, "pasted \x00 note", "ann")
+        store.set_disposition([1], "monitor", "an\x00n")
+        assert store.verify_audit().ok
+        text, raw = store.conn.execute("SELECT text, raw FROM posts").fetchone()
+        analysts = [r[0] for r in store.conn.execute("SELECT analyst FROM audit WHERE action = 'label'")]
+    assert "\\u0000" in raw  # the evidence copy keeps the escape
+    if store.is_postgres:
+        assert text == "before\ufffdafter"
+    assert analysts == ["an\ufffdn"]

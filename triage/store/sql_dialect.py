@@ -53,16 +53,23 @@ class Translation:
     returns_id: bool = False  # RETURNING id was added: the cursor's lastrowid comes from it
 
 
-def _param(value):
-    """One parameter as PostgreSQL takes it: a bool as an integer (the store's flags are INTEGER
-    columns, and psycopg would send a Python bool as boolean); a NUL character in text as U+FFFD,
-    because PostgreSQL's text cannot hold NUL at all. That is the store's rule for what a column
-    cannot hold (a lone surrogate gets U+FFFD too); the raw copy keeps the JSON escape ``\\u0000``."""
-    if isinstance(value, bool):
-        return int(value)
+def storable_text(value):
+    """``value`` as every engine stores it: a NUL character in text becomes U+FFFD, because
+    PostgreSQL's text cannot hold NUL at all. That is the store's rule for what a column cannot
+    hold (a lone surrogate gets U+FFFD too); the raw copy keeps the JSON escape ``\\u0000``.
+    What is hashed before it is written (the audit chain) goes through this first, so the hash
+    recomputes from the stored row on either engine."""
     if isinstance(value, str) and "\x00" in value:
         return value.replace("\x00", "\ufffd")
     return value
+
+
+def _param(value):
+    """One parameter as PostgreSQL takes it: a bool as an integer (the store's flags are INTEGER
+    columns, and psycopg would send a Python bool as boolean), text ``storable_text``."""
+    if isinstance(value, bool):
+        return int(value)
+    return storable_text(value)
 
 
 def decode_params(tr: Translation, params):
