@@ -42,6 +42,8 @@ BOTH_BACKENDS = {
     "test_console_confirm", "test_export", "test_export_fixtures", "test_export_report", "test_export_docbin",
     "test_export_stix", "test_export_misp", "test_export_split", "test_export_pseudonym", "test_faults",
     "test_labels_import", "test_custody", "test_postgres", "test_team",
+    "test_console_navigation", "test_console_wrapping", "test_console_colours", "test_collectors_files",
+    "test_collectors_cli", "test_analytics_cli", "test_learning",
 }
 BACKENDS = ("sqlite", "postgresql")
 
