@@ -11,7 +11,7 @@ from textual.filter import Monochrome, NoColor
 
 from triage.claim_keeper import ClaimKeeper
 from triage.config import Config
-from triage.db_location import PgUrl
+from triage.db_location import PgUrl, parse_db
 from triage.store import Store
 from triage.store.queries import Claim, QueueFilter
 
@@ -29,7 +29,7 @@ class TriageApp(ConsoleApp):  # at run time ConsoleApp is App (see console_app.p
 
     def __init__(self, db_path: Path | PgUrl, config: Config, title: str | None = None) -> None:
         super().__init__()
-        self.db_path = db_path if isinstance(db_path, PgUrl) else Path(db_path)
+        self.db_path = parse_db(db_path)  # a SQLite file or a PostgreSQL database
         self.config = config
         self.analyst = config.analyst
         self.zone = analyst_zone(config.timezone)

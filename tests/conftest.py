@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,26 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("USER", "tester")
 
 
+@pytest.fixture(autouse=True)
+def _close_pg_pools():
+    """Each PostgreSQL store a test opened keeps a connection pool for its process (the CLI's and
+    the console's reuse); the test run opens hundreds of databases, so the pools end with the test
+    that made them, before they use up the server's connections."""
+    yield
+    postgres = sys.modules.get("triage.store.postgres")
+    if postgres is not None:
+        postgres.close_pools()
+
+
 # Modules whose tests run on both backends: every test in them that takes `db_path` runs once on
 # a SQLite file and once on a fresh PostgreSQL database of the throw-away cluster (tests/pg_cluster.py).
 BOTH_BACKENDS = {
     "test_store", "test_import", "test_import_inputs", "test_console", "test_console_queue_state",
-    "test_console_confirm", "test_export", "test_export_split", "test_export_pseudonym", "test_faults",
+    "test_console_confirm", "test_export", "test_export_fixtures", "test_export_report", "test_export_docbin",
+    "test_export_stix", "test_export_misp", "test_export_split", "test_export_pseudonym", "test_faults",
     "test_labels_import", "test_custody", "test_postgres", "test_team", "test_agreement_store",
+    "test_console_navigation", "test_console_wrapping", "test_console_colours", "test_collectors_files",
+    "test_collectors_cli", "test_analytics_cli", "test_learning",
 }
 BACKENDS = ("sqlite", "postgresql")
 
@@ -72,6 +87,16 @@ def db_path(request, tmp_path):
     return tmp_path / "store.db"
 
 
+@pytest.fixture
+def other_db_path(db_path, tmp_path, request):
+    """A second store on the same backend as ``db_path`` (where a test moves data between stores)."""
+    from triage.db_location import PgUrl
+
+    if isinstance(db_path, PgUrl):
+        return PgUrl(request.getfixturevalue("pg_cluster").new_database())
+    return tmp_path / "other.db"
+
+
 def write_jsonl(path: Path, rows) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         for row in rows:
@@ -103,19 +128,36 @@ def cli(db_path) -> Cli:
     return Cli(db_path)
 
 
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory):
-    """The demo store as `triage demo` builds it (real detector and analytics), once per run."""
+def _build_demo(where):
     import time
     from unittest import mock
 
     from triage.cli.demo_cmd import build_demo_store
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
     # Pinned clock: "when the concern last rose" shows in the author screen's snapshots.
     with mock.patch.object(time, "time", lambda: 1_795_000_000.0):
-        build_demo_store(path, "tester", echo=lambda *_: None)
-    return path
+        build_demo_store(where, "tester", echo=lambda *_: None)
+    return where
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The demo store as `triage demo` builds it (real detector and analytics), once per run."""
+    return _build_demo(tmp_path_factory.mktemp("demo") / "demo.db")
+
+
+@pytest.fixture(scope="session")
+def pg_demo_db(pg_cluster):
+    """The same demo store in a PostgreSQL database of the throw-away cluster, once per run."""
+    from triage.db_location import PgUrl
+
+    return _build_demo(PgUrl(pg_cluster.new_database()))
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_store(request):
+    """The demo store on each backend in turn (tests that read it the same way on both)."""
+    return request.getfixturevalue("demo_db" if request.param == "sqlite" else "pg_demo_db")
 @pytest.fixture(autouse=True)
 def _custody_key(monkeypatch):
     """The custody key comes from the keyring; tests give it through the secrets module's

@@ -36,7 +36,10 @@ def available() -> bool:
 
 
 class Cluster:
-    def __init__(self) -> None:
+    def __init__(self, durable_commits: bool = False) -> None:
+        # durable_commits: a COMMIT waits for its WAL write, so a server crash (stop -m immediate)
+        # keeps every committed transaction, as a production server does. Off by default: faster.
+        self.durable_commits = durable_commits
         self.root = Path(tempfile.mkdtemp(prefix="triage-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root / "sock"
@@ -59,11 +62,25 @@ class Cluster:
         assert initdb and pg_ctl, "PostgreSQL server binaries not found (make test-tools installs them)"
         self._run(initdb, "-D", str(self.data), "-U", ROLE, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
                   "--no-sync")
+        self.server_start()
+        return self
+
+    def server_start(self) -> None:
+        """(Re)start the server on the cluster's data (the fault tests stop it under a store)."""
+        pg_ctl = pg_bin("pg_ctl")
+        assert pg_ctl
         # Throw-away data: no fsync. Enough connections for 8 analysts, each with a pool.
-        options = (f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+        commits = "on" if self.durable_commits else "off"
+        options = (f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit={commits} "
                    "-c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB")
         self._run(pg_ctl, "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
-        return self
+
+    def server_stop(self, mode: str = "fast") -> None:
+        """Stop the server, keeping its data: ``fast`` ends every session (rolling back open
+        transactions), ``immediate`` is a crash (the next start recovers from the WAL)."""
+        pg_ctl = pg_bin("pg_ctl")
+        assert pg_ctl
+        self._run(pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{ROLE}@/{dbname}?host={self.socket_dir}"

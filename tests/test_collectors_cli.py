@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from triage.config import CollectorConfig
 from triage.collectors.http_client import HttpSettings
 from triage.store import Store
 
+from . import backend
 from .fixtures.collectors.mastodon_api import FakeMastodon
 from .fixtures.collectors.replay import FakeClock, ReplayServer
 
@@ -84,8 +84,7 @@ def test_collect_reports_a_failing_collector_and_still_runs_the_others(cli, serv
     errors = [line for line in result.stderr.splitlines() if line.startswith("triage: error:")]
     assert errors == [f"triage: error: collector broken: GET {server.url}/api/v1/accounts/lookup?acct=nobody: "
                       "HTTP 404: Record not found"]
-    conn = sqlite3.connect(db_path)
-    logged = [json.loads(r[0]) for r in conn.execute("SELECT detail FROM audit WHERE action = 'collect'")]
+    logged = [json.loads(r[0]) for r in backend.rows(db_path, "SELECT detail FROM audit WHERE action = 'collect'")]
     assert [d["error"] is None for d in logged] == [False, True]
 
 
@@ -170,22 +169,17 @@ def test_watch_runs_each_collector_on_its_own_schedule():
 def test_watch_under_sigterm_finishes_cleanly_and_records_the_run(tmp_path, server, fake, db_path):
     config = write_config(mastodon_config(server.url))
     env = {**os.environ, "TRIAGE_CONFIG": str(config)}
-    proc = subprocess.Popen([sys.executable, "-c", "from triage.cli import run; run()", "--db", str(db_path),
+    proc = subprocess.Popen([sys.executable, "-c", "from triage.cli import run; run()", "--db", backend.cli_value(db_path),
                              "collect", "--watch", "--no-tag"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if db_path.exists():
-                conn = sqlite3.connect(db_path)
-                try:
-                    runs = conn.execute("SELECT runs FROM collector_state").fetchone()
-                except sqlite3.OperationalError:
-                    runs = None
-                finally:
-                    conn.close()
-                if runs and runs[0] >= 1:
-                    break
+            runs = None
+            if "collector_state" in backend.tables(db_path):
+                runs = backend.rows(db_path, "SELECT runs FROM collector_state")
+            if runs and runs[0][0] >= 1:
+                break
             time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)
@@ -195,7 +189,5 @@ def test_watch_under_sigterm_finishes_cleanly_and_records_the_run(tmp_path, serv
     assert proc.returncode == 0, err
     assert "masto: 12 read, 12 added" in out
     assert "stopping after the current batch" in err
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0] == 12
-    assert conn.execute("SELECT COUNT(*) FROM audit WHERE action = 'collect'").fetchone()[0] >= 1
-    conn.close()
+    assert backend.rows(db_path, "SELECT COUNT(*) FROM posts") == [(12,)]
+    assert backend.rows(db_path, "SELECT COUNT(*) FROM audit WHERE action = 'collect'")[0][0] >= 1

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import sqlite3
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -19,6 +18,8 @@ from triage.collectors.runner import run_collector
 from triage.collectors.discovery import detect_format, get_collector
 from triage.store import Store
 
+from . import backend
+
 FIXTURES = Path(__file__).parent / "fixtures" / "collectors"
 TELEGRAM_CHAT = FIXTURES / "telegram" / "chat_result.json"
 TELEGRAM_ACCOUNT = FIXTURES / "telegram" / "account_result.json"
@@ -27,12 +28,8 @@ REDDIT = FIXTURES / "reddit"
 
 
 def rows(db_path, columns="p.external_id, p.text") -> dict:
-    conn = sqlite3.connect(db_path)
-    try:
-        return {r[0]: r for r in conn.execute(
-            f"SELECT {columns} FROM posts p JOIN authors a ON a.id = p.author_id ORDER BY p.id")}
-    finally:
-        conn.close()
+    return {r[0]: r for r in backend.rows(
+        db_path, f"SELECT {columns} FROM posts p JOIN authors a ON a.id = p.author_id ORDER BY p.id")}
 
 
 def zip_archive(tmp_path) -> Path:

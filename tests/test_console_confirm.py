@@ -4,19 +4,14 @@ so triage decisions become positive training labels; undo takes back the whole k
 from __future__ import annotations
 
 import json
-import sqlite3
 
+from .backend import rows
 from .conftest import Cli
 from .test_console import labels, make_app, settle, store_file  # noqa: F401  (fixture)
 
 
 def verdicts(path):
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT post_id, indicator, verdict, analyst, undo_of IS NOT NULL FROM verdicts "
-                            "ORDER BY id").fetchall()
-    finally:
-        conn.close()
+    return rows(path, "SELECT post_id, indicator, verdict, analyst, undo_of IS NOT NULL FROM verdicts ORDER BY id")
 
 
 def status(app) -> str:

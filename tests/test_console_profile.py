@@ -7,25 +7,31 @@ import pytest
 from triage.config import Config
 from triage.screens.app import TriageApp
 
+from .backend import rows
 from .test_console import screen_text
 
 
 def author_id(db, handle: str) -> int:
-    import sqlite3
+    return rows(db, "SELECT id FROM authors WHERE handle = ?", (handle,))[0][0]
 
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT id FROM authors WHERE handle = ?", (handle,)).fetchone()[0]
-    finally:
-        conn.close()
+
+def _pinned_app(db, monkeypatch) -> TriageApp:
+    import triage.store.core
+
+    monkeypatch.setattr(triage.store.core.time, "time", lambda: 1_795_000_000.0)
+    return TriageApp(db, Config(analyst="ann", timezone="UTC"))
 
 
 @pytest.fixture
 def app(demo_db, monkeypatch):
-    import triage.store.core
+    """On the SQLite demo store: the snapshots are one set."""
+    return _pinned_app(demo_db, monkeypatch)
 
-    monkeypatch.setattr(triage.store.core.time, "time", lambda: 1_795_000_000.0)
-    return TriageApp(demo_db, Config(analyst="ann", timezone="UTC"))
+
+@pytest.fixture
+def any_app(demo_store, monkeypatch):
+    """On the demo store of each backend: what the screens say must not depend on the engine."""
+    return _pinned_app(demo_store, monkeypatch)
 
 
 async def _ready(pilot) -> None:
@@ -34,10 +40,11 @@ async def _ready(pilot) -> None:
     await pilot.pause()
 
 
-async def test_escalating_author_shows_the_change_point(app, demo_db):
+async def test_escalating_author_shows_the_change_point(any_app, demo_store):
+    app = any_app
     async with app.run_test(size=(100, 40)) as pilot:
         await _ready(pilot)
-        app.open_author(author_id(demo_db, "hollowfen"))
+        app.open_author(author_id(demo_store, "hollowfen"))
         await _ready(pilot)
         shown = screen_text(app)
         assert "@hollowfen" in shown
@@ -48,7 +55,8 @@ async def test_escalating_author_shows_the_change_point(app, demo_db):
         assert "posts of @hollowfen" in screen_text(app)
 
 
-async def test_overview_lines_open_the_matching_queue_and_author(app):
+async def test_overview_lines_open_the_matching_queue_and_author(any_app):
+    app = any_app
     from triage.screens.author_screen import AuthorScreen
     from triage.screens.queue_screen import QueueScreen
 

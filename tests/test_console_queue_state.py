@@ -18,12 +18,12 @@ TEXTS = ["I'm going to shoot them all at the Riverside mall on friday",
          "join the Iron Vanguard, the day of the rope is coming"]
 
 
-async def test_post_view_says_when_a_later_retag_overtook_the_rescore(tmp_path):
+async def test_post_view_says_when_a_later_retag_overtook_the_rescore(db_path):
     from triage.learning import rescore
     from triage.store.rescore_queries import latest_rescore
     from triage.tagging import make_tagger
 
-    path = tmp_path / "rescored.db"
+    path = db_path
     store = Store.open(path)
     store.add_posts([PostRecord(source="s", external_id=str(i), text=t, author_handle="a",
                                 created_at=1_786_000_000 + i, created_raw="2026-08-06") for i, t in enumerate(TEXTS)])

@@ -5,7 +5,6 @@ proof is anchored by a key in the keyring, so recomputing every hash in the file
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,18 +13,19 @@ import pytest
 
 from triage.store import audit, custody
 
+from . import backend
 from .conftest import post, write_jsonl
 
 TRIAGE = str(Path(sys.executable).parent / "triage")
 
 
 def triage(db, *args):
-    return subprocess.run([TRIAGE, "--db", str(db), *map(str, args)], capture_output=True, text=True)
+    return subprocess.run([TRIAGE, "--db", backend.cli_value(db), *map(str, args)], capture_output=True, text=True)
 
 
 @pytest.fixture
-def labeled(tmp_path):
-    db = tmp_path / "c.db"
+def labeled(tmp_path, db_path):
+    db = db_path
     src = write_jsonl(tmp_path / "in.jsonl", [post(i) for i in range(20)])
     assert triage(db, "import", "--no-tag", src).returncode == 0
     out = triage(db, "label", "1", "2", "3", "--as", "escalate", "--indicator", "threat=1", "--note", "seen it")
@@ -54,11 +54,8 @@ def test_an_untouched_store_verifies(labeled):
      "verdicts: rows after id 3 were added outside triage"),
     ("UPDATE posts SET raw = '{\"forged\": 1}' WHERE id = 4", "post 4: raw capture does not match"),
 ])
-def test_an_edit_in_sqlite_is_caught(labeled, edit, said):
-    conn = sqlite3.connect(labeled)
-    conn.execute(edit)
-    conn.commit()
-    conn.close()
+def test_an_edit_in_the_database_is_caught(labeled, edit, said):
+    backend.run(labeled, edit)
     out = _verify(labeled)
     assert out.returncode == 1
     assert said in out.stderr
@@ -67,38 +64,30 @@ def test_an_edit_in_sqlite_is_caught(labeled, edit, said):
 def test_recomputing_every_hash_without_the_key_is_caught(labeled):
     """The insider rewrites a label, then recomputes the custody heads and the whole audit chain:
     a bare hash chain would say ok; the keyed anchor does not."""
-    conn = sqlite3.connect(labeled)
-    conn.execute("UPDATE labels SET disposition = 'benign' WHERE id = 1")
-    conn.execute("DELETE FROM meta WHERE key LIKE 'custody:%'")
-    for table in custody.TABLES:
-        custody.advance(conn, table)
-    conn.commit()
-    conn.close()
+    with backend.connection(labeled) as conn:
+        conn.execute("UPDATE labels SET disposition = 'benign' WHERE id = 1")
+        conn.execute("DELETE FROM meta WHERE key LIKE 'custody:%'")
+        for table in custody.TABLES:
+            custody.advance(conn, table)
     out = _verify(labeled)
     assert out.returncode == 1
     assert "custody anchor does not match" in out.stderr
 
 
 def test_deleting_the_last_audit_row_and_resetting_the_head_is_caught(labeled):
-    conn = sqlite3.connect(labeled)
-    last_id = conn.execute("SELECT MAX(id) FROM audit").fetchone()[0]
-    conn.execute("DELETE FROM audit WHERE id = ?", (last_id,))
-    prev = conn.execute("SELECT id, hash FROM audit WHERE id = ?", (last_id - 1,)).fetchone()
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (f"{prev[0]}:{prev[1]}",))
-    conn.commit()
-    assert audit.verify_chain(conn).ok  # the bare chain is fooled ...
-    conn.close()
+    with backend.connection(labeled) as conn:
+        last_id = conn.execute("SELECT MAX(id) FROM audit").fetchone()[0]
+        conn.execute("DELETE FROM audit WHERE id = ?", (last_id,))
+        prev = conn.execute("SELECT id, hash FROM audit WHERE id = ?", (last_id - 1,)).fetchone()
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (f"{prev[0]}:{prev[1]}",))
+        conn.commit()
+        assert audit.verify_chain(conn).ok  # the bare chain is fooled ...
     out = _verify(labeled)
     assert out.returncode == 1 and "custody anchor does not match" in out.stderr  # ... the anchor is not
 
 
 def test_a_kept_anchor_line_catches_a_rollback_to_an_older_consistent_copy(labeled, tmp_path):
-    older = tmp_path / "older.db"
-    src = sqlite3.connect(labeled)
-    dst = sqlite3.connect(older)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    older = backend.copy(labeled, tmp_path)
     assert triage(labeled, "label", "7", "--as", "monitor").returncode == 0
     kept = triage(labeled, "audit", "head").stdout.strip()
     assert kept.startswith("audit row ") and "custody-mac" in kept
@@ -110,20 +99,17 @@ def test_a_kept_anchor_line_catches_a_rollback_to_an_older_consistent_copy(label
 def test_without_the_custody_key_verify_says_what_is_missing(labeled):
     env_free = {k: v for k, v in __import__("os").environ.items() if k != "TRIAGE_SECRET_CUSTODY_KEY"}
     env_free["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    out = subprocess.run([TRIAGE, "--db", str(labeled), "audit", "verify"], capture_output=True, text=True,
+    out = subprocess.run([TRIAGE, "--db", backend.cli_value(labeled), "audit", "verify"], capture_output=True, text=True,
                          env=env_free)
     assert out.returncode == 1 and "custody anchor not checked" in out.stderr
     assert out.stderr.count("Traceback") == 0
 
 
-def test_a_store_from_before_custody_is_sealed_by_its_next_write(tmp_path):
-    db = tmp_path / "old.db"
+def test_a_store_from_before_custody_is_sealed_by_its_next_write(tmp_path, db_path):
+    db = db_path
     src = write_jsonl(tmp_path / "in.jsonl", [post(i) for i in range(5)])
     assert triage(db, "import", "--no-tag", src).returncode == 0
-    conn = sqlite3.connect(db)
-    conn.execute("DELETE FROM meta WHERE key LIKE 'custody%'")  # as an older triage left it
-    conn.commit()
-    conn.close()
+    backend.run(db, "DELETE FROM meta WHERE key LIKE 'custody%'")  # as an older triage left it
     out = _verify(db)
     assert out.returncode == 1 and "no custody head yet" in out.stderr
     assert triage(db, "audit", "seal").returncode == 0
@@ -131,10 +117,10 @@ def test_a_store_from_before_custody_is_sealed_by_its_next_write(tmp_path):
 
 
 def test_the_raw_hash_is_the_sha256_of_the_raw_capture(labeled):
-    conn = sqlite3.connect(labeled)
-    for raw, digest in conn.execute("SELECT raw, raw_sha256 FROM posts"):
+    captures = backend.rows(labeled, "SELECT raw, raw_sha256 FROM posts")
+    assert len(captures) == 20
+    for raw, digest in captures:
         assert hashlib.sha256(raw.encode()).hexdigest() == digest
-    conn.close()
 
 
 def test_a_write_without_the_key_leaves_the_store_unanchored_not_tampered(labeled):
@@ -142,7 +128,7 @@ def test_a_write_without_the_key_leaves_the_store_unanchored_not_tampered(labele
 
     env = {k: v for k, v in os.environ.items() if k != "TRIAGE_SECRET_CUSTODY_KEY"}
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    out = subprocess.run([TRIAGE, "--db", str(labeled), "label", "9", "--as", "benign"], capture_output=True,
+    out = subprocess.run([TRIAGE, "--db", backend.cli_value(labeled), "label", "9", "--as", "benign"], capture_output=True,
                          text=True, env=env)
     assert out.returncode == 0, out.stderr  # the analyst's work is never blocked by a missing keyring
     out = _verify(labeled)

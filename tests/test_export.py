@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 
 import pytest
 
@@ -12,6 +11,7 @@ from triage.export import ExportError, ExportFilter, run_export, verify
 from triage.sanitize import spreadsheet_cell
 from triage.indicators import INDICATORS, TEXT_INDICATORS
 
+from .backend import connection, store_file
 from .conftest import Cli
 from .test_export_fixtures import ANALYST, POSTS, build_store, store  # noqa: F401  (fixture)
 
@@ -26,25 +26,24 @@ def exported(directory) -> dict[str, dict]:
 
 def verdicts_in_store(db) -> dict[str, dict[str, int | None]]:
     """Current verdicts straight from the table (latest row per post and indicator), not via export code."""
-    conn = sqlite3.connect(db)
-    rows = conn.execute(
-        "SELECT p.source || ':' || p.external_id, v.indicator, v.verdict, p.disposition FROM verdicts v "
-        "JOIN posts p ON p.id = v.post_id ORDER BY v.id").fetchall()
-    dispositions = dict(conn.execute("SELECT source || ':' || external_id, disposition FROM posts"))
-    conn.close()
+    with connection(db) as conn:
+        rows = conn.execute(
+            "SELECT p.source || ':' || p.external_id, v.indicator, v.verdict, p.disposition FROM verdicts v "
+            "JOIN posts p ON p.id = v.post_id ORDER BY v.id").fetchall()
+        dispositions = dict(conn.execute("SELECT source || ':' || external_id, disposition FROM posts"))
     current: dict[str, dict] = {ref: {} for ref in dispositions}
     for ref, indicator, verdict, _ in rows:
         current[ref][indicator] = verdict
     return current, dispositions
 
 
-def test_jsonl_cats_are_exactly_what_the_verdicts_say(store, tmp_path):
+def test_jsonl_cats_are_exactly_what_the_verdicts_say(store, tmp_path, db_path):
     result = run_export(store, "jsonl", tmp_path / "set", analyst=ANALYST)
     records = exported(tmp_path / "set")
     assert sorted(records) == ["jsonl:p1", "jsonl:p2", "jsonl:p3", "jsonl:p4", "jsonl:p5"]  # p6: not labeled
     assert (result.posts, result.train + result.dev) == (5, 5)
 
-    current, dispositions = verdicts_in_store(store.path)
+    current, dispositions = verdicts_in_store(db_path)
     for ref, rec in records.items():
         expected = {i: 0 for i in TEXT_INDICATORS} if dispositions[ref] == "benign" else {}
         expected.update({i: v for i, v in current[ref].items() if v is not None})
@@ -181,7 +180,7 @@ def test_verify_names_a_changed_a_missing_and_an_extra_file(store, tmp_path):
                                "dev.jsonl: missing", "notes.txt: extra file, not in the manifest"]
 
 
-def test_an_export_goes_only_into_a_new_or_empty_directory_and_leaves_nothing_when_it_fails(store, tmp_path):
+def test_an_export_goes_only_into_a_new_or_empty_directory_and_leaves_nothing_when_it_fails(store, tmp_path, db_path):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("x")
     with pytest.raises(ExportError, match="not an empty directory"):
@@ -190,13 +189,14 @@ def test_an_export_goes_only_into_a_new_or_empty_directory_and_leaves_nothing_wh
         run_export(store, "jsonl", tmp_path / "none", ExportFilter(sources=("reddit",)), analyst=ANALYST)
     (tmp_path / "empty").mkdir()
     run_export(store, "csv", tmp_path / "empty", analyst=ANALYST)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "export.db", "export.db-shm", "export.db-wal",
-                                                           "full"]
+    own = store_file(db_path)  # a SQLite store lives beside the exports, with its WAL files
+    store_files = [own.name, own.name + "-shm", own.name + "-wal"] if own else []
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["empty", "full", *store_files])
 
 
-def test_cli_exports_and_verifies(tmp_path):
-    build_store(tmp_path / "cli.db").close()
-    cli = Cli(tmp_path / "cli.db")
+def test_cli_exports_and_verifies(tmp_path, db_path):
+    build_store(db_path).close()
+    cli = Cli(db_path)
     out = tmp_path / "sheet"
     result = cli("export", "--format", "csv", "--out", out, "--disposition", "escalate,monitor",
                  "--since", "2026-05-28", "--until", "2026-05-29")
@@ -213,9 +213,9 @@ def test_cli_exports_and_verifies(tmp_path):
     assert bad.stderr.strip().splitlines()[-1] == f"triage: error: {out}: export does not verify (1 problem(s))"
 
 
-def test_cli_takes_marked_posts_by_id_or_reference_and_splits_labeled_sets(tmp_path):
-    build_store(tmp_path / "cli.db").close()
-    cli = Cli(tmp_path / "cli.db")
+def test_cli_takes_marked_posts_by_id_or_reference_and_splits_labeled_sets(tmp_path, db_path):
+    build_store(db_path).close()
+    cli = Cli(db_path)
     out = tmp_path / "sets" / "2026-05"  # parents are made
     result = cli("export", "--format", "jsonl", "--out", out, "--ids", "6,jsonl:p1", "--dev-fraction", "0")
     assert result.exit_code == 0, result.stderr
@@ -230,18 +230,18 @@ def test_cli_takes_marked_posts_by_id_or_reference_and_splits_labeled_sets(tmp_p
     (("--format", "csv", "--out", "x", "--since", "soon"), "'soon': unrecognised time format"),
     (("--format", "csv", "--out", "x", "--source", "reddit"), "no posts match the filter"),
 ])
-def test_cli_problems_are_one_line(tmp_path, args, message):
-    build_store(tmp_path / "cli.db").close()
-    result = Cli(tmp_path / "cli.db")("export", *args)
+def test_cli_problems_are_one_line(tmp_path, db_path, args, message):
+    build_store(db_path).close()
+    result = Cli(db_path)("export", *args)
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and message in result.stderr
 
 
-def test_a_manifest_rewritten_to_match_edited_files_is_not_in_the_audit_log(tmp_path):
+def test_a_manifest_rewritten_to_match_edited_files_is_not_in_the_audit_log(tmp_path, db_path):
     from triage.export.manifest import file_entry
 
-    build_store(tmp_path / "cli.db").close()
-    cli = Cli(tmp_path / "cli.db")
+    build_store(db_path).close()
+    cli = Cli(db_path)
     out = tmp_path / "sheet"
     cli("export", "--format", "csv", "--out", out)
     (out / "posts.csv").write_text("id,text\nforged,row\n")
@@ -256,9 +256,9 @@ def test_a_manifest_rewritten_to_match_edited_files_is_not_in_the_audit_log(tmp_
     assert files_only.exit_code == 0 and "not checked against a store" in files_only.stdout
 
 
-def test_every_manifest_carries_the_custody_anchor(tmp_path):
-    build_store(tmp_path / "cli.db").close()
-    cli = Cli(tmp_path / "cli.db")
+def test_every_manifest_carries_the_custody_anchor(tmp_path, db_path):
+    build_store(db_path).close()
+    cli = Cli(db_path)
     out = tmp_path / "set"
     assert cli("export", "--format", "jsonl", "--out", out).exit_code == 0
     anchor = json.loads((out / "manifest.json").read_text())["custody_anchor"]

@@ -72,8 +72,8 @@ def build_store(path) -> Store:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = build_store(tmp_path / "export.db")
+def store(db_path):
+    s = build_store(db_path)
     yield s
     s.close()
 

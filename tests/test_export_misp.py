@@ -14,6 +14,7 @@ from triage.analytics.warnings import load_rules
 from triage.misp_format import MICROBLOG_TEMPLATE_UUID, MICROBLOG_TEMPLATE_VERSION
 from triage.indicators import INDICATORS
 
+from . import backend
 from .conftest import Cli
 from .test_export_fixtures import POSTS, build_store
 from .test_export_stix import check, sharing_check
@@ -67,9 +68,9 @@ def test_the_taxonomy_names_every_indicator_warning_behaviour_and_disposition():
     assert (MICROBLOG_TEMPLATE_UUID, MICROBLOG_TEMPLATE_VERSION) == (TEMPLATE["uuid"], str(TEMPLATE["version"]))
 
 
-def test_a_labeled_store_exports_an_event_misp_loads_with_tags_evidence_and_notes(tmp_path):
-    build_store(tmp_path / "s.db").close()
-    data = export_event(Cli(tmp_path / "s.db"), tmp_path / "e", "--any-label", "--tlp", "green")
+def test_a_labeled_store_exports_an_event_misp_loads_with_tags_evidence_and_notes(tmp_path, db_path):
+    build_store(db_path).close()
+    data = export_event(Cli(db_path), tmp_path / "e", "--any-label", "--tlp", "green")
     summary = check("misp", tmp_path / "e")
     assert_fits_misp(summary)
     assert summary["event_tags"][0] == "tlp:green" and data["Event"]["distribution"] == "1"
@@ -102,10 +103,10 @@ def test_the_demo_store_exports_an_event_with_its_warning_behaviours(demo_db, tm
     assert "leakage" in summary["reports"]["Authors of concern"]
 
 
-def test_an_exported_event_imports_back_to_the_same_posts_once(tmp_path):
-    build_store(tmp_path / "a.db").close()
-    export_event(Cli(tmp_path / "a.db"), tmp_path / "e", "--any-label")
-    cli = Cli(tmp_path / "b.db")
+def test_an_exported_event_imports_back_to_the_same_posts_once(tmp_path, db_path, other_db_path):
+    build_store(other_db_path).close()
+    export_event(Cli(other_db_path), tmp_path / "e", "--any-label")
+    cli = Cli(db_path)
     first = cli("import", "--format", "misp", "--no-tag", tmp_path / "e" / "event.json")
     assert first.exit_code == 0, first.stderr
     assert "6 read, 6 added" in first.stdout
@@ -113,19 +114,15 @@ def test_an_exported_event_imports_back_to_the_same_posts_once(tmp_path):
     assert "6 read, 0 added, 6 already stored" in again.stdout
 
     def posts(db):
-        conn = sqlite3.connect(db)
-        rows = conn.execute("SELECT p.source, p.external_id, p.text, a.handle, p.created_at, p.url FROM posts p "
-                            "JOIN authors a ON a.id = p.author_id ORDER BY p.external_id").fetchall()
-        conn.close()
-        return rows
+        return backend.rows(db, "SELECT p.source, p.external_id, p.text, a.handle, p.created_at, p.url FROM posts p "
+                                "JOIN authors a ON a.id = p.author_id ORDER BY p.external_id")
 
-    assert posts(tmp_path / "b.db") == posts(tmp_path / "a.db")
-    audit = sqlite3.connect(tmp_path / "b.db").execute(
-        "SELECT detail FROM audit WHERE action = 'import'").fetchall()
+    assert posts(db_path) == posts(other_db_path)
+    audit = backend.rows(db_path, "SELECT detail FROM audit WHERE action = 'import'")
     assert json.loads(audit[0][0])["format"] == "misp"
 
 
-def test_a_foreign_event_imports_its_good_objects_and_names_the_bad_one(tmp_path):
+def test_a_foreign_event_imports_its_good_objects_and_names_the_bad_one(tmp_path, db_path):
     event = {"Event": {"info": "from another MISP", "Object": [
         {"name": "microblog", "uuid": "0b7c5a4e-0000-4000-8000-000000000001", "Attribute": [
             {"object_relation": "post", "type": "text", "value": "we will burn it down friday"},
@@ -139,12 +136,11 @@ def test_a_foreign_event_imports_its_good_objects_and_names_the_bad_one(tmp_path
     ]}}
     path = tmp_path / "foreign.json"
     path.write_text(json.dumps(event), encoding="utf-8")
-    cli = Cli(tmp_path / "s.db")
+    cli = Cli(db_path)
     result = cli("import", "--format", "misp", "--no-tag", path)
     assert result.exit_code == 3  # finished, one bad record
     assert f"{path}: entry 2: post: missing" in result.stderr
     assert "\x1b" not in result.stderr + result.stdout
     assert "2 read, 2 added, 0 already stored, 1 bad" in result.stdout
-    conn = sqlite3.connect(tmp_path / "s.db")
-    rows = dict(conn.execute("SELECT external_id, source FROM posts"))
+    rows = dict(backend.rows(db_path, "SELECT external_id, source FROM posts"))
     assert rows == {"0b7c5a4e-0000-4000-8000-000000000001": "misp", "0b7c5a4e-0000-4000-8000-000000000004": "misp"}

@@ -20,9 +20,9 @@ SECRETS = HANDLES + AUTHOR_IDS + ["@mayor_bob", "@news_desk", "@grim_reaper_77",
 
 
 @pytest.fixture
-def cli(tmp_path):
-    build_store(tmp_path / "store.db").close()
-    return Cli(tmp_path / "store.db")
+def cli(db_path):
+    build_store(db_path).close()
+    return Cli(db_path)
 
 
 def grep(directory, needles) -> list[str]:

@@ -16,6 +16,7 @@ from triage.cli.export_cmds import FORMAT_CHOICES, TLP_CHOICES
 from triage.export import FORMATS, TLP_LEVELS
 from triage.export.stix import EVIDENCE_EXTENSION, TLP_MARKINGS
 
+from . import backend
 from .conftest import Cli
 from .test_export_fixtures import POSTS, build_store
 
@@ -30,7 +31,7 @@ def copy_store(src, dst):
 def triage_binary(db, *args, env=None) -> subprocess.CompletedProcess:
     """The installed `triage` in a child process: stix2 is imported there, not in this session
     (whose peak RSS the importer fuzz test measures)."""
-    return subprocess.run([str(Path(sys.executable).parent / "triage"), "--db", str(db), *map(str, args)],
+    return subprocess.run([str(Path(sys.executable).parent / "triage"), "--db", backend.cli_value(db), *map(str, args)],
                           capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -63,9 +64,9 @@ def test_the_cli_offers_every_export_format_and_tlp_level():
     assert FORMAT_CHOICES == FORMATS and TLP_CHOICES == TLP_LEVELS
 
 
-def test_a_labeled_store_exports_a_valid_bundle_with_evidence_dispositions_and_notes(tmp_path):
-    build_store(tmp_path / "s.db").close()
-    result = triage_binary(tmp_path / "s.db", "export", "--format", "stix", "--out", tmp_path / "b", "--any-label")
+def test_a_labeled_store_exports_a_valid_bundle_with_evidence_dispositions_and_notes(tmp_path, db_path):
+    build_store(db_path).close()
+    result = triage_binary(db_path, "export", "--format", "stix", "--out", tmp_path / "b", "--any-label")
     assert result.returncode == 0, result.stderr
     assert "exported 6 posts as stix marked TLP:AMBER to" in result.stdout
     bundle = json.loads((tmp_path / "b" / "bundle.json").read_text(encoding="utf-8"))
@@ -108,9 +109,9 @@ def test_a_labeled_store_exports_a_valid_bundle_with_evidence_dispositions_and_n
 
 
 @pytest.mark.parametrize("level", TLP_LEVELS)
-def test_each_tlp_level_is_the_published_tlp_2_marking(tmp_path, level):
-    build_store(tmp_path / "s.db").close()
-    bundle = export_bundle(Cli(tmp_path / "s.db"), tmp_path / "b", "--tlp", level)
+def test_each_tlp_level_is_the_published_tlp_2_marking(tmp_path, level, db_path):
+    build_store(db_path).close()
+    bundle = export_bundle(Cli(db_path), tmp_path / "b", "--tlp", level)
     [marking] = by_type(bundle, "marking-definition")
     assert marking["id"] == TLP_MARKINGS[level]
     assert marking["extensions"]["extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"]["tlp_2_0"] == level
@@ -137,27 +138,27 @@ def test_the_demo_store_exports_a_valid_bundle_with_its_authors_of_concern(demo_
     assert summary["dangling"] == []  # every reference resolves inside the bundle
 
 
-def test_a_pseudonymized_bundle_names_no_author(tmp_path):
-    build_store(tmp_path / "s.db").close()
+def test_a_pseudonymized_bundle_names_no_author(tmp_path, db_path):
+    build_store(db_path).close()
     # The child's pseudonymization key for this one run, as the README documents it.
     env = {**os.environ, "TRIAGE_SECRET_EXPORT_HMAC_KEY": "7a" * 32}
-    bundle = export_bundle(Cli(tmp_path / "s.db"), tmp_path / "b", "--any-label", "--pseudonymize", env=env)
+    bundle = export_bundle(Cli(db_path), tmp_path / "b", "--any-label", "--pseudonymize", env=env)
     assert_valid(tmp_path / "b")
     text = json.dumps(bundle)
     for handle in ("grim_reaper_77", "acct-grim-77", "mayor_bob", "Grim Reaper 77"):
         assert handle not in text
 
 
-def test_hostile_text_stays_a_value(tmp_path):
+def test_hostile_text_stays_a_value(tmp_path, db_path):
     from triage.records import PostRecord
     from triage.store import Store
 
     hostile = '"}], "type": "identity", "id": "identity--x", "\x1b]0;pwn\x07 \u2028 {{id}}'
-    store = Store.open(tmp_path / "s.db")
+    store = Store.open(db_path)
     store.add_posts([PostRecord(source="jsonl", external_id='x"1', text=hostile, author_handle='a"b',
                                 created_at=1_780_000_000, created_raw="1780000000", raw={})])
     store.close()
-    bundle = export_bundle(Cli(tmp_path / "s.db"), tmp_path / "b", "--any-label")
+    bundle = export_bundle(Cli(db_path), tmp_path / "b", "--any-label")
     assert_valid(tmp_path / "b")
     [post] = [n for n in by_type(bundle, "note") if n.get("abstract", "").startswith("jsonl post")]
     assert post["content"] == hostile

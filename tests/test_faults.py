@@ -13,63 +13,82 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from triage.collectors.runner import run_collector
+from triage.db_location import PgUrl
 from triage.plugins.csv_file import CsvCollector
 from triage.plugins.jsonl_file import JsonlCollector
 from triage.records import ImportProblem, PostRecord
-from triage.store import Store
+from triage.store import Store, queries
 
+from . import backend
 from .conftest import post, write_jsonl
 
 TRIAGE = str(Path(sys.executable).parent / "triage")
 
 
-def _snapshot(db: Path) -> set[str]:
-    conn = sqlite3.connect(db)
-    try:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'posts'").fetchone() is None:
-            return set()  # killed while the first migration ran: the file exists, nothing is committed yet
-        return {r[0] for r in conn.execute("SELECT external_id FROM posts")}
-    finally:
-        conn.close()
+def _snapshot(db) -> set[str]:
+    if "posts" not in backend.tables(db):
+        return set()  # killed while the first migration ran: nothing is committed yet
+    return {r[0] for r in backend.rows(db, "SELECT external_id FROM posts")}
 
 
-def test_sigkill_during_import_loses_nothing_committed(tmp_path):
+def _intact(db) -> bool:
+    """The engine's own consistency check: SQLite's integrity_check of the file; on PostgreSQL,
+    amcheck over every B-tree index of the store's tables (each index agrees with its table)."""
+    if not backend.is_pg(db):
+        return backend.rows(db, "PRAGMA integrity_check") == [("ok",)]
+    with backend.connection(db) as conn:
+        conn.execute_native("CREATE EXTENSION IF NOT EXISTS amcheck")
+        conn.execute_native(
+            "SELECT bt_index_check(i.indexrelid, true) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE a.amname = 'btree' AND n.nspname = current_schema()").fetchall()
+    return True  # bt_index_check raises on the first index that does not agree
+
+
+def _searchable(db, words: str) -> int:
+    """How many posts the full-text search finds (FTS5 table or tsvector index)."""
+    with Store.open(db, readonly=True) as store:
+        return len(queries.queue_ids(store.conn, queries.QueueFilter(flagged_only=False, label_state="any",
+                                                                      search=words)))
+
+
+def _created(db) -> bool:
+    return backend.is_pg(db) or Path(db).exists()
+
+
+def test_sigkill_during_import_loses_nothing_committed(tmp_path, db_path):
+    """On PostgreSQL the server rolls back the killed writer's open transaction."""
     source = write_jsonl(tmp_path / "big.jsonl", [post(i, text=f"post {i} " + "words " * 30, created_at=1_700_000_000 + i * 600)
                                                    for i in range(40_000)])
-    db = tmp_path / "crash.db"
+    db = db_path
     rng = random.Random(5)
-    env_cmd = [TRIAGE, "--db", str(db), "import", "--no-tag", "--batch-size", "500", "-q", str(source)]
+    env_cmd = [TRIAGE, "--db", backend.cli_value(db), "import", "--no-tag", "--batch-size", "500", "-q", str(source)]
     committed: set[str] = set()
     for run in range(4):
         proc = subprocess.Popen(env_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.4, 1.6))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if not db.exists():
+        if not _created(db):
             continue
         now = _snapshot(db)
         assert committed <= now, f"run {run}: posts committed before the kill disappeared"
         committed = now
     subprocess.run(env_cmd, check=True, stdout=subprocess.DEVNULL)  # the rerun completes the import
-    conn = sqlite3.connect(db)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        total, distinct = conn.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT source || ':' || external_id) FROM posts").fetchone()
-        assert total == distinct == 40_000
-        fts = conn.execute("SELECT COUNT(*) FROM posts_fts WHERE posts_fts MATCH 'words'").fetchone()[0]
-        assert fts == 40_000  # the search index covers exactly the committed posts
-    finally:
-        conn.close()
+    assert _intact(db)
+    [(total, distinct)] = backend.rows(db, "SELECT COUNT(*), COUNT(DISTINCT source || ':' || external_id) FROM posts")
+    assert total == distinct == 40_000
+    assert _searchable(db, "words") == 40_000  # the search index covers exactly the committed posts
     assert committed <= _snapshot(db)
-    out = subprocess.run([TRIAGE, "--db", str(db), "audit", "verify"], capture_output=True, text=True)
+    out = subprocess.run([TRIAGE, "--db", backend.cli_value(db), "audit", "verify"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
 
 
-async def test_console_works_while_a_collector_writes(tmp_path):
+async def test_console_works_while_a_collector_writes(tmp_path, db_path):
     """No 'database is locked' reaches the analyst and no label is lost while another process-like
     writer commits batches continuously."""
     from triage.config import Config
@@ -78,7 +97,7 @@ async def test_console_works_while_a_collector_writes(tmp_path):
 
     from .console_store import build_console_store
 
-    db = build_console_store(tmp_path / "busy.db")
+    db = build_console_store(db_path)
     stop = threading.Event()
     written = []
 
@@ -120,9 +139,7 @@ async def test_console_works_while_a_collector_writes(tmp_path):
         stop.set()
         thread.join(10)
     assert sum(written) > 0
-    conn = sqlite3.connect(db)
-    got = [r[0] for r in conn.execute("SELECT post_id FROM labels WHERE disposition = 'unclear' ORDER BY id")]
-    conn.close()
+    got = [r[0] for r in backend.rows(db, "SELECT post_id FROM labels WHERE disposition = 'unclear' ORDER BY id")]
     assert got == labeled
 
 
@@ -142,14 +159,20 @@ _json_values = st.recursive(
                           optional={"lat": _json_values, "mentions": _json_values}).map(
         lambda d: json.dumps(d).encode()),
 ), max_size=12))
-def test_jsonl_importer_never_crashes_and_keeps_every_good_line(tmp_path_factory, lines):
+def test_jsonl_importer_never_crashes_and_keeps_every_good_line(tmp_path_factory, request, db_path, lines):
     path = tmp_path_factory.mktemp("fuzz") / "f.jsonl"
     path.write_bytes(b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n")
-    db = path.with_suffix(".db")
+    # A fresh store for each example (db_path is one per test, hypothesis runs many examples).
+    db = (PgUrl(request.getfixturevalue("pg_cluster").new_database()) if backend.is_pg(db_path)
+          else path.with_suffix(".db"))
     with Store.open(db) as store:
         summary, _ = run_collector(store, JsonlCollector({"path": str(path)}))
         stored = store.conn.execute("SELECT COUNT(*) FROM posts").fetchone()[0]
-        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert _intact(db)
+    if backend.is_pg(db):
+        from triage.store.postgres import close_pools
+
+        close_pools()  # sixty examples, sixty databases: each pool ends with its example
     items = list(JsonlCollector({"path": str(path)}).collect(__import__("triage.collectors.api").collectors.api.CollectorState()))
     good = [i for i in items if isinstance(i, PostRecord)]
     assert all(isinstance(p, ImportProblem) and p.line >= 1 for p in items if not isinstance(p, PostRecord))
@@ -224,16 +247,16 @@ def test_import_on_a_full_filesystem_is_a_one_line_error(tmp_path):
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
-def test_sigkill_during_collect_resumes_from_its_cursor_without_duplicates(tmp_path):
+def test_sigkill_during_collect_resumes_from_its_cursor_without_duplicates(tmp_path, db_path):
     """`triage collect` killed at random points: committed posts stay, the cursor resumes, and a
     final run completes the source exactly once."""
     feed = write_jsonl(tmp_path / "feed.jsonl", [post(i, text=f"feed {i} " + "words " * 30, created_at=1_700_000_000 + i * 600)
                                                       for i in range(30_000)])
-    db = tmp_path / "collect.db"
+    db = db_path
     config = tmp_path / "config.toml"
     config.write_text(f'[[collectors]]\nname = "feed"\nplugin = "jsonl"\n[collectors.options]\npath = "{feed}"\n')
     env = {**__import__("os").environ, "TRIAGE_CONFIG": str(config)}
-    cmd = [TRIAGE, "--db", str(db), "collect", "feed", "--no-tag"]
+    cmd = [TRIAGE, "--db", backend.cli_value(db), "collect", "feed", "--no-tag"]
     rng = random.Random(9)
     committed: set[str] = set()
     for _ in range(3):
@@ -241,22 +264,17 @@ def test_sigkill_during_collect_resumes_from_its_cursor_without_duplicates(tmp_p
         time.sleep(rng.uniform(0.5, 1.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        if db.exists():
+        if _created(db):
             now = _snapshot(db)
             assert committed <= now
             committed = now
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    conn = sqlite3.connect(db)
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        total, distinct = conn.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT external_id) FROM posts").fetchone()
-        assert total == distinct == 30_000
-        cursor = json.loads(conn.execute("SELECT cursor FROM collector_state WHERE name = 'feed'").fetchone()[0])
-        assert cursor["line"] == 30_000  # a further run starts at the end of the file
-    finally:
-        conn.close()
-    out = subprocess.run([TRIAGE, "--db", str(db), "audit", "verify"], capture_output=True, text=True)
+    assert _intact(db)
+    [(total, distinct)] = backend.rows(db, "SELECT COUNT(*), COUNT(DISTINCT external_id) FROM posts")
+    assert total == distinct == 30_000
+    [(cursor,)] = backend.rows(db, "SELECT cursor FROM collector_state WHERE name = 'feed'")
+    assert json.loads(cursor)["line"] == 30_000  # a further run starts at the end of the file
+    out = subprocess.run([TRIAGE, "--db", backend.cli_value(db), "audit", "verify"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
 
 
@@ -420,3 +438,116 @@ def test_the_next_export_sweeps_what_a_killed_one_left(tmp_path):
                           str(tmp_path / "sets" / "june")], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert sorted(p.name for p in (tmp_path / "sets").iterdir()) == ["june"]
+
+
+# ---- PostgreSQL: a server that is down, dies mid-write or refuses writes is one line too ------
+
+
+def _triage(db, *args):
+    return subprocess.run([TRIAGE, "--db", backend.cli_value(db), *map(str, args)], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
+
+
+def _count(url: str, sql: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def test_a_postgresql_server_that_is_not_there_is_one_line_for_every_command(tmp_path):
+    src = write_jsonl(tmp_path / "p.jsonl", [post(i) for i in range(5)])
+    url = f"postgresql://triage:s3cret@/store?host={tmp_path}"  # a socket directory no server listens in
+    for args in (["stats"], ["audit", "verify"], ["label", "1", "--as", "benign"], ["import", "--no-tag", src],
+                 ["tag"], []):  # no command: the console
+        out = _triage(PgUrl(url), *args)
+        _one_line_error(out)
+        assert f"cannot reach PostgreSQL at postgresql://triage:***@/store?host={tmp_path}: " in out.stderr, out.stderr
+        assert "s3cret" not in out.stderr  # the password never reaches the terminal
+
+
+def test_a_server_that_dies_mid_import_is_one_line_and_the_store_keeps_whole_batches(tmp_path):
+    """A crash of the server (pg_ctl stop -m immediate) while an import commits batches: the
+    importer says so in one line; after recovery the store holds the batches committed before,
+    whole, and its audit chain verifies."""
+    from tests import pg_cluster as pgc
+
+    cluster = pgc.Cluster(durable_commits=True).start()
+    try:
+        db = PgUrl(cluster.new_database())
+        src = write_jsonl(tmp_path / "big.jsonl", [post(i, text=f"post {i} " + "words " * 30, created_at=1_700_000_000 + i * 600)
+                                                   for i in range(30_000)])
+        proc = subprocess.Popen([TRIAGE, "--db", db.url, "import", "--no-tag", "--batch-size", "500", "-q", str(src)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:  # wait for a few committed batches
+            try:
+                if _count(db.url, "SELECT COUNT(*) FROM posts") >= 1500:
+                    break
+            except Exception:  # the schema is still being made
+                pass
+            time.sleep(0.1)
+        assert proc.poll() is None, "the import ended before the server could be stopped under it"
+        cluster.server_stop("immediate")
+        stderr = proc.communicate(timeout=60)[1]
+        assert proc.returncode == 1 and "Traceback" not in stderr
+        assert stderr.count("\n") == 1 and "cannot reach PostgreSQL at" in stderr, stderr
+        out = _triage(db, "stats")  # while it is down: one line as well
+        _one_line_error(out)
+        cluster.server_start()
+        kept = _count(db.url, "SELECT COUNT(*) FROM posts")
+        assert kept >= 1500 and kept % 500 == 0  # whole batches only
+        verify = _triage(db, "audit", "verify")
+        assert verify.returncode == 0, verify.stderr
+        assert _triage(db, "import", "--no-tag", "-q", src).returncode == 0  # the rerun completes it
+        assert _count(db.url, "SELECT COUNT(*) FROM posts") == 30_000
+    finally:
+        cluster.stop()
+
+
+@pytest.mark.parametrize("how", ["read-only database", "select-only role"])
+def test_writes_to_a_read_only_postgresql_store_are_one_line(tmp_path, pg_url, how):
+    import uuid
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    src = write_jsonl(tmp_path / "p.jsonl", [post(i) for i in range(20)])
+    assert _triage(pg_url, "import", "--no-tag", src).returncode == 0
+    parts = urlsplit(pg_url.url)
+    dbname = parts.path.lstrip("/")
+    with psycopg.connect(pg_url.url, autocommit=True) as conn:
+        if how == "read-only database":  # as a hot standby, or an administrator's freeze
+            conn.execute(f'ALTER DATABASE "{dbname}" SET default_transaction_read_only = on')
+            db = pg_url
+        else:
+            role = "reader_" + uuid.uuid4().hex[:8]
+            conn.execute(f'CREATE ROLE "{role}" LOGIN')
+            conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
+            db = PgUrl(urlunsplit(parts._replace(netloc=f"{role}@")))
+    for args in (["stats"], ["overview"], ["author", "user1"]):  # reading is allowed, analytics too
+        out = _triage(db, *args)
+        assert out.returncode == 0, out.stderr
+    for args in (["label", "1", "--as", "benign", "--note", "n"], ["import", "--no-tag", src], ["tag"]):
+        out = _triage(db, *args)
+        _one_line_error(out)
+        assert "read-only" in out.stderr, out.stderr
+    assert _count(pg_url.url, "SELECT COUNT(*) FROM labels") == 0
+
+
+def test_postgresql_fault_messages_name_the_fault():
+    import psycopg
+    from psycopg import errors as pge
+    from psycopg_pool import PoolTimeout
+
+    from triage.cli.faults import fault_message
+
+    where = "postgresql://ann:***@db.example/triage"
+    assert fault_message(psycopg.OperationalError("connection refused\nIs the server running?"), where) == (
+        f"cannot reach PostgreSQL at {where}: connection refused; everything committed before is kept")
+    assert "cannot reach PostgreSQL" in fault_message(PoolTimeout("couldn't get a connection after 30.00 sec"), where)
+    assert "read-only" in fault_message(pge.ReadOnlySqlTransaction("cannot execute INSERT in a read-only "
+                                                                   "transaction"), where)
+    assert "read-only" in fault_message(pge.InsufficientPrivilege("permission denied for table labels"), where)
+    assert "no space left" in fault_message(pge.DiskFull("could not extend file"), where)
+    assert fault_message(pge.UndefinedColumn("column \"x\" does not exist"), where) is None  # a bug: traceback

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from triage.store import Store
 
+from .backend import rows
 from .conftest import post, write_jsonl
 
 
 def posts_in(db_path):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute("SELECT source, external_id, text FROM posts ORDER BY id").fetchall()
-    finally:
-        conn.close()
+    return rows(db_path, "SELECT source, external_id, text FROM posts ORDER BY id")
 
 
 def test_bad_lines_are_reported_with_line_numbers_and_good_lines_kept(tmp_path, cli, db_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 from datetime import timezone
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from triage.evaluation import Metrics
 from triage.records import PostRecord
 from triage.store import SCHEMA_VERSION, Store
 
+from . import backend
 from .conftest import Cli
 
 T0 = 1_780_000_000
@@ -154,22 +154,20 @@ def test_labels_to_export_to_eval_to_train_to_rescore(cli, db_path, tmp_path):
     assert auc in table
 
     # rescore: the store's posts get the new detector; what moved is recorded
-    conn = sqlite3.connect(db_path)
-    old = {pid: (score, bool(flagged)) for pid, score, flagged in conn.execute("SELECT id, score, flagged FROM posts")}
-    lifted = {pid for (pid,) in conn.execute("SELECT post_id FROM concern_lifts")}
-    conn.close()
+    with backend.connection(db_path) as conn:
+        old = {pid: (score, bool(flagged)) for pid, score, flagged in conn.execute("SELECT id, score, flagged FROM posts")}
+        lifted = {pid for (pid,) in conn.execute("SELECT post_id FROM concern_lifts")}
     result = cli("rescore", "--json")
     assert result.exit_code == 0, result.output
     rs = json.loads(result.output)
     assert rs["detector_version"] == report["new_detector"] and report["model_id"] in rs["detector_version"]
     assert rs["previous_versions"] == {before["detector"]: 420}
-    conn = sqlite3.connect(db_path)
-    new = {pid: (score, bool(flagged)) for pid, score, flagged in conn.execute("SELECT id, score, flagged FROM posts")}
-    versions = {v for (v,) in conn.execute("SELECT DISTINCT detector_version FROM posts")}
-    # Posts flagged for their author's concern (not their own score) are the analytics' doing:
-    # the refresh after the rescore lifts them again. The detector's flags are the rest.
-    lifted |= {pid for (pid,) in conn.execute("SELECT post_id FROM concern_lifts")}
-    conn.close()
+    with backend.connection(db_path) as conn:
+        new = {pid: (score, bool(flagged)) for pid, score, flagged in conn.execute("SELECT id, score, flagged FROM posts")}
+        versions = {v for (v,) in conn.execute("SELECT DISTINCT detector_version FROM posts")}
+        # Posts flagged for their author's concern (not their own score) are the analytics' doing:
+        # the refresh after the rescore lifts them again. The detector's flags are the rest.
+        lifted |= {pid for (pid,) in conn.execute("SELECT post_id FROM concern_lifts")}
     detector = [p for p in old if p not in lifted]
     assert versions == {report["new_detector"]}
     moved = {pid for pid in old if abs(new[pid][0] - old[pid][0]) > 0.05 or new[pid][1] != old[pid][1]}
@@ -303,11 +301,11 @@ def test_train_with_no_labels_says_so_in_one_line(cli, db_path):
 
 
 def test_schema_v3_has_the_rescores_table_and_an_old_store_reads_without_it(db_path):
-    from triage.store import queries
+    from triage.store import catalog, queries
     from triage.store.rescore_queries import RescoreRow, latest_rescore, record_rescores
 
     store = Store.open(db_path)
-    assert SCHEMA_VERSION >= 3 and store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert SCHEMA_VERSION >= 3 and catalog.schema_version(store.conn) == SCHEMA_VERSION
     store.add_posts([PostRecord(source="s", external_id="1", text="hi", author_handle="a", created_at=T0,
                                 created_raw=str(T0))])
     record_rescores(store, [RescoreRow(1, T0, 0.42, 0.71, False, True, "rules-x", "rules-x+model-y")])

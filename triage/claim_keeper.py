@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from .db_location import PgUrl
 from .store import Store
 from .store.claims import Claim, claim, release
 
@@ -23,7 +24,7 @@ SETTLE_SECONDS = 0.15  # a key held down moves many posts: claim the one it stop
 
 
 class ClaimKeeper:
-    def __init__(self, db_path: Path, analyst: str, minutes: float,
+    def __init__(self, db_path: Path | PgUrl, analyst: str, minutes: float,
                  on_claim: Callable[[Claim], None] = lambda _c: None,
                  on_error: Callable[[str], None] = lambda _m: None) -> None:
         self.db_path = db_path

@@ -48,8 +48,8 @@ class PgUrl:
 
     @property
     def name(self) -> str:
-        """The database's name (the console's title, as a file's name is)."""
-        return urlsplit(self.url).path.lstrip("/") or "postgres"
+        """The database's name (what the console's title shows, as a file's name for SQLite)."""
+        return urlsplit(self.url).path.lstrip("/") or display_url(self.url)
 
     @property
     def parent(self) -> Path:

@@ -20,8 +20,16 @@ def _open(cli: CliContext):
     """Writable when we may (derived tables get brought up to date and cached), else read-only:
     an analyst with read access to a shared store can still look."""
     path = cli.db_path()
-    if isinstance(path, PgUrl):  # the server's grants decide; opening writable is how to learn them
-        return cli.open_store(must_exist=True)
+    if isinstance(path, PgUrl):
+        # A server's store: the role's rights decide, not file modes. A role that may only read
+        # still looks, at the derived tables as the last writer left them.
+        from ..store.catalog import can_write
+
+        store = cli.open_store(must_exist=True)
+        if can_write(store.conn):
+            return store
+        store.close()
+        return cli.open_store(readonly=True, must_exist=True)
     writable = path.exists() and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
     return cli.open_store(readonly=not writable, must_exist=True)
 
@@ -145,7 +153,7 @@ def graph_cmd(cli: CliContext, out, fmt, author, min_weight, force):
     from ..output_paths import check_output
 
     db = cli.db_path()
-    check_output(out, db if isinstance(db, Path) else None, force=force)
+    check_output(out, None if isinstance(db, PgUrl) else db, force=force)  # no store file to overwrite on a server
 
     suffix = Path(out).suffix.lstrip(".").lower()
     fmt = fmt or (suffix if suffix in FORMATS else "csv")

@@ -33,9 +33,18 @@ def _schema(cls) -> dict:
 def _states(cli: CliContext) -> dict:
     from ..store.collectors import collector_states
 
-    if not cli.db_path().exists():
+    from ..db_location import PgUrl
+    from ..store import StoreError
+
+    path = cli.db_path()
+    if not path.exists():
         return {}
-    store = cli.open_store(readonly=True)
+    try:
+        store = cli.open_store(readonly=True)
+    except StoreError:
+        if isinstance(path, PgUrl):
+            return {}  # a database with no store in it yet: no collector has run there
+        raise
     try:
         return collector_states(store.conn)
     finally:

@@ -1,5 +1,6 @@
-"""Store and disk faults as one line each: what happened to which file, and that what was
-committed before stays. Caught once, at the entry point (`run`), for every command."""
+"""Store and disk faults as one line each: what happened to which file (or which PostgreSQL
+server), and that what was committed before stays. Caught once, at the entry point (`run`), for
+every command."""
 
 from __future__ import annotations
 
@@ -29,8 +30,42 @@ def _disk_full(db: str) -> bool:
     return st.f_bavail * st.f_frsize < 1 << 20
 
 
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _postgres_fault(exc: BaseException, db: str) -> str | None:
+    """A PostgreSQL store's faults. ``db`` is the URL without its password (``PgUrl``'s str)."""
+    import psycopg
+    from psycopg import errors as pge
+
+    try:
+        from psycopg_pool import PoolTimeout
+    except ImportError:  # pragma: no cover (installed with psycopg by the postgres extra)
+        PoolTimeout = ()  # type: ignore[assignment,misc]
+    if isinstance(exc, (pge.ReadOnlySqlTransaction, pge.InsufficientPrivilege)):
+        return (f"{db}: the store is read-only for this connection (a read-only role, standby or "
+                f"transaction: {_first_line(exc)}); nothing was written")
+    if isinstance(exc, pge.DiskFull):
+        return f"{db}: no space left on the database server; the write was rolled back, {_KEPT}"
+    if isinstance(exc, PoolTimeout):
+        return f"cannot reach PostgreSQL at {db}: no connection within the time allowed ({_first_line(exc)})"
+    if isinstance(exc, psycopg.OperationalError):
+        # Refused, no such socket, authentication, the server shut down mid-command: whatever
+        # transaction was open is rolled back by the server.
+        return f"cannot reach PostgreSQL at {db}: {_first_line(exc)}; {_KEPT}"
+    if isinstance(exc, psycopg.ProgrammingError):
+        return None  # SQL the server could not take: a bug, which shows its traceback
+    if isinstance(exc, psycopg.Error):
+        return f"{db}: store error: {_first_line(exc)}"
+    return None
+
+
 def fault_message(exc: BaseException, db: str) -> str | None:
     """The one line for a fault, or None when ``exc`` is not a store/disk fault."""
+    if type(exc).__module__.split(".")[0] in ("psycopg", "psycopg_pool"):
+        return _postgres_fault(exc, db)
     text = str(exc).lower()
     if isinstance(exc, sqlite3.Error):
         if "readonly" in text or "read-only" in text:

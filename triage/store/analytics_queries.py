@@ -61,6 +61,16 @@ _BUCKET_SQL = {
     "month": "(CAST(strftime('%Y', created_at, 'unixepoch') AS INTEGER) * 12"
              " + CAST(strftime('%m', created_at, 'unixepoch') AS INTEGER) - 1)",
 }
+# PostgreSQL has no strftime: the UTC month the same way, from the epoch as a UTC timestamp.
+_PG_MONTH_SQL = ("(CAST(EXTRACT(YEAR FROM to_timestamp(created_at) AT TIME ZONE 'UTC') AS INTEGER) * 12"
+                 " + CAST(EXTRACT(MONTH FROM to_timestamp(created_at) AT TIME ZONE 'UTC') AS INTEGER) - 1)")
+
+
+def _bucket_sql(conn, granularity: str) -> str:
+    if granularity == "month" and is_postgres(conn):
+        return _PG_MONTH_SQL
+    return _BUCKET_SQL[granularity]
+
 def _author_posts(conn: sqlite3.Connection, alias: str = "") -> str:
     """``posts`` read through the covering index when the store has it (the analytics migration)."""
     name = f"posts AS {alias}" if alias else "posts"
@@ -83,7 +93,7 @@ def author_bucket_counts(conn: sqlite3.Connection, author_ids: Sequence[int],
     """(bucket index, indicators, posts, flagged) per time bucket and indicator combination."""
     ids = list(author_ids)
     return conn.execute(
-        f"SELECT {_BUCKET_SQL[granularity]} AS bucket, indicators, COUNT(*), COALESCE(SUM(flagged), 0) "
+        f"SELECT {_bucket_sql(conn, granularity)} AS bucket, indicators, COUNT(*), COALESCE(SUM(flagged), 0) "
         f"FROM {_author_posts(conn)} WHERE author_id IN ({_marks(ids)}) GROUP BY bucket, indicators", ids).fetchall()
 
 
@@ -119,13 +129,24 @@ _OFFSET_TOKEN = """CASE
   WHEN created_raw GLOB '* [+-][0-9][0-9][0-9][0-9] [0-9][0-9][0-9][0-9]' THEN substr(created_raw, -10, 5)
   WHEN created_raw GLOB '*[0-9][Zz]' OR created_raw GLOB '* GMT' OR created_raw GLOB '* UT' THEN 'Z'
   ELSE created_raw END"""
+# The same token on PostgreSQL, which has neither GLOB nor substr() from the end: each GLOB as
+# the regular expression it means (GLOB matches the whole text, so a leading * is an open start
+# and the end is anchored), each substr(x, -n, k) as the k characters from n before the end.
+_OFFSET_TOKEN_PG = """CASE
+  WHEN created_raw IS NULL OR created_raw !~ '[^0-9.+-]' THEN NULL
+  WHEN created_raw ~ '[+-][0-9][0-9]:[0-9][0-9]$' THEN right(created_raw, 6)
+  WHEN created_raw ~ '[+-][0-9][0-9][0-9][0-9]$' THEN right(created_raw, 5)
+  WHEN created_raw ~ ' [+-][0-9][0-9][0-9][0-9] [0-9][0-9][0-9][0-9]$' THEN substr(created_raw, length(created_raw) - 9, 5)
+  WHEN created_raw ~ '[0-9][Zz]$' OR created_raw ~ ' GMT$' OR created_raw ~ ' UT$' THEN 'Z'
+  ELSE created_raw END"""
 
 
 def author_raw_offsets(conn: sqlite3.Connection, author_ids: Sequence[int]) -> list[tuple[str, int]]:
     """(a raw timestamp, posts whose timestamps end in the same offset) -- epochs left out."""
     ids = list(author_ids)
+    token = _OFFSET_TOKEN_PG if is_postgres(conn) else _OFFSET_TOKEN
     return conn.execute(
-        f"SELECT sample, n FROM (SELECT {_OFFSET_TOKEN} AS token, MIN(created_raw) AS sample, COUNT(*) AS n "
+        f"SELECT sample, n FROM (SELECT {token} AS token, MIN(created_raw) AS sample, COUNT(*) AS n "
         f"FROM {_author_posts(conn)} WHERE author_id IN ({_marks(ids)}) GROUP BY token) WHERE token IS NOT NULL",
         ids).fetchall()
 
@@ -299,7 +320,8 @@ def interaction_edges(conn: sqlite3.Connection, min_weight: int = 1,
     rows = conn.execute(
         f"SELECT a.source, a.handle, i.target, i.kind, COUNT(*), MIN(i.created_at), MAX(i.created_at) "
         f"FROM ({rows_sql}) i JOIN authors a ON a.id = i.author_id {where} "
-        "GROUP BY i.author_id, i.target, i.kind HAVING COUNT(*) >= :min_weight "
+        # a.id (= i.author_id) is grouped on: PostgreSQL then knows a.source and a.handle are one per group.
+        "GROUP BY a.id, i.target, i.kind HAVING COUNT(*) >= :min_weight "
         "ORDER BY a.source, a.handle, i.target, i.kind", params)
     return list(map(EdgeRow._make, rows))
 
@@ -330,8 +352,9 @@ def account_stats(conn: sqlite3.Connection, accounts: Sequence[tuple[str, str]],
     indicators: list[tuple[str, str, str, int]] = []
     pairs = list(dict.fromkeys(accounts))
     has_concern = catalog.has_table(conn, "author_concern")
+    # 0.0, not 0: a float on both engines (PostgreSQL makes it one; SQLite would give the integer 0).
     concern = "COALESCE((SELECT MAX(concern) FROM author_concern c WHERE c.author_id IN (SELECT id FROM authors " \
-              "WHERE source = w.source AND lower(handle) = w.hkey)), 0)" if has_concern else "NULL"
+              "WHERE source = w.source AND lower(handle) = w.hkey)), 0.0)" if has_concern else "NULL"
     for i in range(0, len(pairs), chunk):
         part = pairs[i:i + chunk]
         values = ",".join("(?, ?)" for _ in part)
@@ -378,8 +401,9 @@ def term_counts(conn: sqlite3.Connection, first_week: int, last_week: int, sourc
     where, params = "week BETWEEN ? AND ?", [first_week, last_week]
     if source is not None:
         where, params = where + " AND source = ?", params + [source]
+    # HAVING repeats the aggregate: PostgreSQL does not read an output alias there, SQLite does.
     return dict(conn.execute(f"SELECT term, SUM(posts) AS n FROM term_weeks WHERE {where} GROUP BY term "
-                             "HAVING n >= ?", params + [min_posts]))
+                             "HAVING SUM(posts) >= ?", params + [min_posts]))
 
 
 def terms_in(conn: sqlite3.Connection, terms: Sequence[str], first_week: int, last_week: int,

@@ -11,6 +11,8 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from .sql_dialect import storable_text
+
 GENESIS = "0" * 64
 
 
@@ -30,6 +32,8 @@ def append(conn: sqlite3.Connection, analyst: str, action: str, target: str = ""
     prev_id, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
     row_id = prev_id + 1
     at = time.time()
+    # Hashed as stored: a NUL in a name or target would be U+FFFD in a PostgreSQL row.
+    analyst, action, target = (storable_text(v) for v in (analyst, action, target))
     detail_json = canonical_json(detail if detail is not None else {})
     digest = row_hash(prev_hash, row_id, at, analyst, action, target, detail_json)
     conn.execute(

@@ -45,6 +45,18 @@ def set_schema_version(conn, version: int) -> None:
         conn.execute(f"PRAGMA user_version = {int(version)}")
 
 
+def can_write(conn) -> bool:
+    """Whether this connection may write the store. A SQLite file's modes are the CLI's to check
+    before opening; on PostgreSQL the server decides: the role's rights on the tables, a database
+    or role set read-only, a hot standby."""
+    if not is_postgres(conn):
+        return True
+    row = conn.execute_native(
+        "SELECT has_table_privilege('posts', 'INSERT') AND has_table_privilege('analytics_cache', 'INSERT') "
+        "AND current_setting('transaction_read_only') = 'off' AND NOT pg_is_in_recovery()").fetchone()
+    return bool(row[0])
+
+
 def database_name(conn) -> str:
     """The file this connection reads ("" for an in-memory SQLite database), or the server's
     database URL without its password."""

@@ -31,6 +31,9 @@ _LABELED = f"(p.disposition IS NOT NULL OR {_HAS_VERDICT})"
 LABEL_STATES = ("labeled", "unlabeled", "any")
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def _json(values: Iterable) -> str:
     return json.dumps(list(values))
 
@@ -75,9 +78,11 @@ def select_post_ids(
         where.append("p.source IN (SELECT value FROM json_each(?))")
         params.append(_json(sources))
     if authors:
+        # Lowered here, ASCII only as SQLite's lower() does, so the list is compared as given
+        # (``x IN (SELECT value FROM json_each(?))`` is the form both engines read alike).
         where.append("p.author_id IN (SELECT id FROM authors WHERE lower(handle) IN "
-                     "(SELECT lower(value) FROM json_each(?)))")
-        params.append(_json(a.lstrip("@") for a in authors))
+                     "(SELECT value FROM json_each(?)))")
+        params.append(_json(a.lstrip("@").translate(_ASCII_LOWER) for a in authors))
     if since is not None:
         where.append("p.created_at >= ?")
         params.append(int(since))

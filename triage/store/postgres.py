@@ -26,6 +26,7 @@ from .sql_dialect import Translation, pg_value, decode_params, split_script, to_
 
 WRITE_LOCK_KEY = 7_261_330_001  # pg_advisory_xact_lock key: "the store's write lock"
 NEW_POSTS_CHANNEL = "triage_new_posts"  # NOTIFY channel: a batch of posts was committed
+CONNECT_TIMEOUT_S = 10  # a server that does not answer at all (a dropped route)
 POOL_MAX = 8  # per process: the console's readers, a collector and the writer
 
 
@@ -38,6 +39,11 @@ def _psycopg():
                          f"(or make install-postgres); {exc}") from None
     return psycopg, psycopg_pool
 
+
+# psycopg and its pool log what they also raise (a pipeline ended on a lost connection, a failed
+# reconnect); with no handler configured Python would print those records on stderr beside the
+# CLI's one line for the exception itself. An application that configures logging still gets them.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 _pools: dict[str, Any] = {}
 _pools_lock = threading.Lock()
@@ -94,7 +100,7 @@ def _first_connection(url: str) -> None:
     once (the pool would retry quietly for its whole timeout and log each try to the terminal)."""
     psycopg, _ = _psycopg()
     try:
-        psycopg.connect(url, autocommit=True, connect_timeout=10, **_password_kwargs(url)).close()
+        psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, **_password_kwargs(url)).close()
     except psycopg.OperationalError as exc:
         reason = " ".join(str(exc).split())  # libpq's message spans lines
         raise ServerUnreachable(f"{display_url(url)}: cannot reach PostgreSQL: {reason}") from None
@@ -107,9 +113,6 @@ def pool_for(url: str):
         if pool is None:
             _first_connection(url)
             _, psycopg_pool = _psycopg()
-            # The pool logs reconnection attempts; a console's terminal is no place for them.
-            logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
-            logging.getLogger("psycopg.pool").propagate = False
             pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=False,
                                                kwargs={"autocommit": True, **_password_kwargs(url)},
                                                configure=_configure, reset=_reset,

@@ -179,12 +179,19 @@ def queue_ids(conn: sqlite3.Connection, flt: QueueFilter, after_id: int = 0) -> 
     sql = f"SELECT p.id FROM posts p{hint}{join}{where} {_ORDER.get(flt.sort, _ORDER['risk'])}"
     try:
         return array("q", (row[0] for row in conn.execute(sql, params)))
-    except sqlite3.OperationalError as exc:
+    except Exception as exc:
+        if flt.search and _search_mistake(exc):
+            raise SearchError(f"search {flt.search!r}: {str(exc).splitlines()[0]}") from None
+        raise
+
+
+def _search_mistake(exc: Exception) -> bool:
+    """Whether the engine refused the analyst's search text (not a locked or lost store)."""
+    if isinstance(exc, sqlite3.OperationalError):
         # SQLite reports FTS5 query mistakes as OperationalError ("fts5: syntax error near …",
         # "unterminated string", "no such column"); a locked store is not the analyst's typo.
-        if flt.search and "locked" not in str(exc) and "busy" not in str(exc):
-            raise SearchError(f"search {flt.search!r}: {exc}") from None
-        raise
+        return "locked" not in str(exc) and "busy" not in str(exc)
+    return getattr(exc, "sqlstate", None) == "42601"  # PostgreSQL: its tsquery parser's syntax_error
 
 
 def reviewed_count(conn: sqlite3.Connection, flt: QueueFilter) -> int:
@@ -194,8 +201,8 @@ def reviewed_count(conn: sqlite3.Connection, flt: QueueFilter) -> int:
     where, params = _where(conn, replace(flt, label_state="labeled"))
     try:
         return conn.execute(f"SELECT COUNT(*) FROM posts p{where}", params).fetchone()[0]
-    except sqlite3.OperationalError:
-        if flt.search:
+    except Exception as exc:
+        if flt.search and _search_mistake(exc):
             return 0  # the search itself was the mistake; queue_ids has said so
         raise
 

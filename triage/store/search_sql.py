@@ -2,18 +2,15 @@
 by the store), PostgreSQL's generated ``posts.text_tsv`` under a GIN index.
 
 The analyst types the same query on both: words (all must occur), ``"a phrase"``, ``OR``,
-``-word`` / ``NOT word`` and ``prefix*``. FTS5 reads that natively; on PostgreSQL it goes through
-``websearch_to_tsquery`` (words, phrases, OR, -) or, when a word ends in ``*``, through
-``to_tsquery`` with ``:*`` prefixes.
+``-word`` / ``NOT word`` and ``prefix*``. FTS5 reads that natively; on PostgreSQL
+``websearch_to_tsquery`` reads words, phrases, ``OR`` and ``-`` (never a syntax error: an
+unclosed quote is a phrase to the end), and the words written with ``*`` become prefix lexemes
+(``:*``) in the tsquery it made, so ``rif* OR hik*`` keeps its OR.
 """
 
 from __future__ import annotations
 
-import re
-
 from .sql_dialect import is_postgres
-
-_WORD = re.compile(r"[^\W_]+\*?", re.UNICODE)
 
 
 def matches(conn, alias: str = "p") -> str:
@@ -25,12 +22,19 @@ def matches(conn, alias: str = "p") -> str:
 
 def pg_query_function() -> str:
     """``triage_tsquery(text)``: the analyst's query as a tsquery (created by the PostgreSQL schema).
-    FTS5's ``AND`` is the default between words and ``NOT b`` is websearch's ``-b``."""
-    return r"""CREATE OR REPLACE FUNCTION triage_tsquery(q text) RETURNS tsquery LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE WHEN q ~ '[[:alnum:]]\*' AND q !~ '"' THEN
-    to_tsquery('simple', array_to_string(ARRAY(
-      SELECT CASE WHEN w LIKE '%*' THEN rtrim(w, '*') || ':*' ELSE w END
-        FROM regexp_split_to_table(regexp_replace(q, '[^[:alnum:]* ]', ' ', 'g'), ' +') AS w
-       WHERE w NOT IN ('', 'AND', 'OR', 'NOT')), ' & '))
-  ELSE websearch_to_tsquery('simple', regexp_replace(regexp_replace(q, '\mAND\M', ' ', 'g'), '\mNOT\s+', '-', 'g'))
-  END $$"""
+
+    FTS5's ``NOT b`` is written ``-b`` and its ``AND`` dropped (websearch reads them as words);
+    the stars are taken out and the rest read by ``websearch_to_tsquery``; then each lexeme of a
+    word that had a star gets ``:*``. The lexemes stand quoted in the tsquery's text (``'hik'``),
+    so a replace there cannot touch a longer word."""
+    return (
+        "CREATE OR REPLACE FUNCTION triage_tsquery(q text) RETURNS tsquery LANGUAGE plpgsql IMMUTABLE AS $$ "
+        "DECLARE t text := websearch_to_tsquery('simple', regexp_replace(regexp_replace(replace(q, '*', ' '), "
+        "'(^|\\s)NOT\\s+', '\\1-', 'g'), '(^|\\s)AND(\\s|$)', '\\1', 'g'))::text; w text; "
+        "BEGIN "
+        "FOR w IN SELECT DISTINCT lower(m[1]) FROM regexp_matches(q, '([[:alnum:]]+)\\*', 'g') AS m LOOP "
+        "t := replace(t, quote_literal(w), quote_literal(w) || ':*'); "
+        "END LOOP; "
+        "RETURN t::tsquery; "
+        "END $$"
+    )

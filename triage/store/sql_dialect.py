@@ -14,9 +14,12 @@ What it rewrites, and why each is safe:
 - scalar ``MIN(a, b)`` / ``MAX(a, b)`` → ``LEAST`` / ``GREATEST`` (SQLite's two-argument forms).
 - ``LIKE`` → ``ILIKE``: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
 - ``instr(a, b)`` → ``strpos(a, b)`` (same argument order, same 1-based answer, 0 when absent).
-- ``json_each(?)`` → ``unnest(%s)``: the JSON list parameter is decoded and sent as an array
-  (``Translation.json_params`` says which), so ``IN (SELECT value FROM json_each(?))`` keeps its
-  meaning with the element type the column has.
+- ``x IN (SELECT value FROM json_each(?))`` → ``x = ANY(%s)`` (``NOT IN`` → ``<> ALL``), any
+  other ``json_each(?)`` → ``unnest(%s)``: the JSON list parameter is decoded and sent as an array
+  (``Translation.json_params`` says which). ``= ANY`` takes the element type from ``x``, so lists
+  of strings and empty lists work; ``unnest`` needs a list of numbers.
+- ``x IN ()`` (an empty list) → ``x = ANY('{}')`` (``NOT IN ()`` → ``<> ALL('{}')``): false and
+  true as on SQLite, where PostgreSQL reads ``IN ()`` as a syntax error.
 - ``x IS ?`` → ``x IS NOT DISTINCT FROM %s`` (SQLite's ``IS`` is null-safe equality).
 - ``INDEXED BY`` hints are dropped and ``CROSS JOIN t ON`` (SQLite's join-order hint) is a plain
   ``JOIN``: each engine's planner picks its own plan.
@@ -50,10 +53,27 @@ class Translation:
     returns_id: bool = False  # RETURNING id was added: the cursor's lastrowid comes from it
 
 
+def storable_text(value):
+    """``value`` as every engine stores it: a NUL character in text becomes U+FFFD, because
+    PostgreSQL's text cannot hold NUL at all. That is the store's rule for what a column cannot
+    hold (a lone surrogate gets U+FFFD too); the raw copy keeps the JSON escape ``\\u0000``.
+    What is hashed before it is written (the audit chain) goes through this first, so the hash
+    recomputes from the stored row on either engine."""
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
+def pg_value(value):
+    """One parameter as PostgreSQL takes it: a bool as an integer (the store's flags are INTEGER
+    columns, and psycopg would send a Python bool as boolean), text ``storable_text``."""
+    if isinstance(value, bool):
+        return int(value)
+    return storable_text(value)
+
+
 def decode_params(tr: Translation, params):
-    """The parameters as PostgreSQL takes them: JSON lists decoded, booleans as integers (the
-    store's flags are INTEGER columns, and psycopg would send a Python bool as boolean), NUL
-    characters as U+FFFD (``pg_value``). A dict
+    """The parameters as PostgreSQL takes them (``pg_value``), JSON lists decoded. A dict
     (``:name`` parameters) stays a dict."""
     if isinstance(params, dict):
         return {k: pg_value(v) for k, v in params.items()}
@@ -61,16 +81,6 @@ def decode_params(tr: Translation, params):
     for i in tr.json_params:
         out[i] = json.loads(out[i]) if isinstance(out[i], str) else list(out[i])
     return out
-
-
-def pg_value(value):
-    """PostgreSQL's text type holds no NUL character: hostile input's NULs are stored (and looked
-    up) as U+FFFD there, consistently, as every parameter passes here."""
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, str) and "\x00" in value:
-        return value.replace("\x00", "\ufffd")
-    return value
 
 
 _TOKEN = re.compile(r"""'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\?|%|[^'"?%-]+|-""")
@@ -91,6 +101,8 @@ _LIKE = re.compile(r"(?<!I)\bLIKE\b", re.I)
 _INDEXED_BY = re.compile(r"\s+INDEXED\s+BY\s+\w+", re.I)
 _IS_PARAM = re.compile(r"\bIS\s+(NOT\s+)?\?", re.I)
 _JSON_EACH_PARAM = re.compile(r"\bjson_each\s*\(\s*\?\s*\)", re.I)
+_IN_JSON_EACH = re.compile(r"\b(NOT\s+)?IN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\s*\(\s*%s\s*\)\s*\)", re.I)
+_EMPTY_IN = re.compile(r"\b(NOT\s+)?IN\s*\(\s*\)", re.I)
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _SUBQUERY = re.compile(r"\b(FROM|JOIN)\s*\(", re.I)
 _ALIAS_NEEDED = re.compile(
@@ -211,7 +223,14 @@ def to_postgres(sql: str, id_tables: frozenset[str] = frozenset()) -> Translatio
     # store's SQL (every literal there is a short constant), so a plain regex is enough.
     if _JSON_EACH_PARAM.search(sql):
         json_params = _json_each_positions(parts)
+        # The usual form, "x IN (SELECT value FROM json_each(?))", as "x = ANY(array)": PostgreSQL
+        # types the array from x, where unnest() of a list of strings (sent untyped) or of an empty
+        # list is ambiguous.
+        text = _IN_JSON_EACH.sub(lambda m: "<> ALL(%s)" if m.group(1) else "= ANY(%s)", text)
         text = re.sub(r"\bjson_each\s*\(\s*%s\s*\)", "unnest(%s) AS json_each(value)", text, flags=re.I)
+    # An empty list, "x IN ()" (a caller's list of ids may be empty): SQLite reads it as false
+    # (NOT IN as true), PostgreSQL as a syntax error. An empty array keeps both answers.
+    text = _EMPTY_IN.sub(lambda m: "<> ALL('{}')" if m.group(1) else "= ANY('{}')", text)
     text = re.sub(r"\bIS\s+NOT\s+%s", "IS DISTINCT FROM %s", text, flags=re.I)
     text = re.sub(r"\bIS\s+%s", "IS NOT DISTINCT FROM %s", text, flags=re.I)
     text = _INDEXED_BY.sub("", text)
