@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..errors import TriageError
 from . import catalog
 from .sql_dialect import is_postgres
 
@@ -24,8 +25,8 @@ ENGINE_META = {"schema_version"}  # PostgreSQL's own version row: the target has
 CHUNK = 5000
 
 
-class CopyError(Exception):
-    pass
+class CopyError(TriageError, RuntimeError):
+    """The target cannot take the copy (it holds posts, or lacks a table): nothing was written."""
 
 
 @dataclass

@@ -21,7 +21,7 @@ import threading
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..db_location import display_url, is_postgres_url  # noqa: F401 (re-exported for the store)
-from ..errors import SetupError, TriageError
+from ..errors import SetupError
 from .sql_dialect import Translation, pg_value, decode_params, split_script, to_postgres
 
 WRITE_LOCK_KEY = 7_261_330_001  # pg_advisory_xact_lock key: "the store's write lock"
@@ -91,19 +91,12 @@ def _password_kwargs(url: str) -> dict:
     return {"password": secret} if secret else {}
 
 
-class ServerUnreachable(TriageError, ConnectionError):
-    pass
-
-
 def _first_connection(url: str) -> None:
-    """Connect once before making a pool: a wrong host, database or password is then one line at
-    once (the pool would retry quietly for its whole timeout and log each try to the terminal)."""
+    """Connect once before making a pool: a server that is down, a wrong socket or a refused login
+    is then psycopg's own OperationalError at once (cli/faults.py says it in one line), where the
+    pool would retry quietly until its timeout and say only that it timed out."""
     psycopg, _ = _psycopg()
-    try:
-        psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, **_password_kwargs(url)).close()
-    except psycopg.OperationalError as exc:
-        reason = " ".join(str(exc).split())  # libpq's message spans lines
-        raise ServerUnreachable(f"{display_url(url)}: cannot reach PostgreSQL: {reason}") from None
+    psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, **_password_kwargs(url)).close()
 
 
 def pool_for(url: str):
