@@ -12,9 +12,10 @@ runs here:
   and is filed under each anchor word. There it is tried by a small matcher (``SeqMatcher``)
   that walks left and right from the anchor over the post's NORM hashes: a few µs per try.
 
-The post's NORM hashes (``Doc.to_array``) are looked up in that one index, token by token:
-most tokens are in no rule and cost one failed dict lookup. Where a word is filed, its
-phrases are compared (a tuple lookup) and its token patterns walked.
+One set intersection of the post's NORM hashes (``Doc.to_array``) with the index's words finds
+the few filed words of the post: most tokens are in no rule. Where a word is filed, a dict
+lookup on its neighbour picks the phrases to compare (a tuple lookup) and the token patterns
+to walk (see ``_build_index``).
 
 The component writes raw matches to ``doc.user_data["triage_matches"]`` (read-only alias
 ``doc._.triage_matches``) as ``(rule_index, start, end)``
@@ -23,6 +24,7 @@ token offsets; ``context.py`` turns them into scored hits.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from spacy.attrs import LIKE_NUM, NORM
@@ -37,9 +39,6 @@ if not Doc.has_extension("triage_matches"):
     Doc.set_extension("triage_matches", getter=lambda doc: doc.user_data.get(MATCHES_KEY))
 
 MATCHES_KEY = "triage_matches"  # doc.user_data key (cheaper than the doc._ extension on the hot path)
-# doc.user_data key of the doc's NORM array, when the Detector has read it for the rules: the
-# model's featurizer takes it from there rather than reading it again (~4 µs a post)
-NORMS_KEY = "triage_norms"
 
 LITERAL_LIMIT = 3000  # a fixed-length pattern with at most this many spellings is expanded to phrases ...
 RULE_LITERAL_LIMIT = 2000  # ... as long as its rule stays within this many spellings in all (or it has no anchor)
@@ -254,10 +253,18 @@ class RuleMatcher:
         self.patterns = patterns
         self.rules = patterns.rules
         self.by_id = {r.id: r for r in self.rules}
+        # per rule, by index: what the scoring of every post reads (a list index, not an attribute)
+        self.kinds = [r.kind for r in self.rules]
         self.is_indicator = [r.is_indicator for r in self.rules]
-        self.any_requires = any(r.requires for r in self.rules)
+        self.maxes = [r.max for r in self.rules]
+        self.has_requires = [bool(r.requires) for r in self.rules]
+        self.any_requires = any(self.has_requires)
         vocab = nlp.vocab
-        tokenizer = nlp.tokenizer
+        # Pattern literals are spelled by a copy of the tokenizer with a vocab of its own: every
+        # word a tokenizer reads stays in its vocab for good, and each post's tokens are looked up
+        # in the main vocab's tables. The ~3,500 words of the pattern files made those tables
+        # outgrow the CPU cache sooner: tagging tokenized ~10 % slower (measured).
+        tokenizer = copy.deepcopy(nlp.tokenizer)
 
         def tokenize(text: str) -> list[str]:
             return [t.norm_ for t in tokenizer(text) if not t.is_space]
@@ -323,49 +330,64 @@ class RuleMatcher:
     def __call__(self, doc: Doc, norms: list[int] | None = None) -> list[tuple[int, int, int]]:
         """Raw matches ``(rule_index, start, end)``, sorted; ``norms``: the doc's NORM hashes, when known.
 
-        One dict lookup per token finds the few positions where some rule can match (most
+        One set intersection finds the few words of the post where some rule can match (most
         tokens are in no rule); only there are phrases compared and token patterns walked."""
         if norms is None:
             norms = doc.to_array(NORM).tolist()
-        index = self.index
-        found: list[tuple[int, int, int]] = []
         filed = self._filed.intersection(norms)  # one C-level pass: which words of the post are filed
         if not filed:
             return []
+        index = self.index
+        found: list[tuple[int, int, int]] = []
         n = len(norms)
         nums = None
         present = None
-        for p in [p for p, h in enumerate(norms) if h in filed]:
-            h = norms[p]
-            shapes, by_next, by_prev, always = index[h]
-            for k, length, table in shapes:
-                s = p - k
-                if s < 0 or s + length > n:
-                    continue
-                owners = table.get(h if length == 1 else tuple(norms[s:s + length]))
-                if owners is not None:
-                    for idx in owners:
-                        found.append((idx, s, s + length))
-            if by_next is None and by_prev is None and always is None:
-                continue
-            tries = always or ()
-            if by_next is not None and p + 1 < n:
-                tries = tries + by_next.get(norms[p + 1], ())
-            if by_prev is not None and p > 0:
-                tries = tries + by_prev.get(norms[p - 1], ())
-            if not tries:
-                continue
-            if present is None:
-                present = set(norms)
-            for sm in tries:
-                if sm.needs_num and nums is None:
-                    nums = doc.to_array(LIKE_NUM).tolist()
-                got = sm.match(norms, nums, p, present)
-                if got is not None:
-                    found.append((sm.rule, got[0], got[1]))
+        for h in filed:
+            single, after, before, always = index[h]
+            # where h stands: found by C scans (count, index) rather than a Python loop over every
+            # token of the post, which cost more than all the lookups below
+            for p in (norms.index(h),) if norms.count(h) == 1 else [p for p, x in enumerate(norms) if x == h]:
+                if single is not None:
+                    for idx in single:
+                        found.append((idx, p, p + 1))
+                tries = always
+                if after is not None and p + 1 < n:
+                    got = after.get(norms[p + 1])
+                    if got is not None:
+                        tries = self._phrases(got, norms, p, n, found, tries)
+                if before is not None and p > 0:
+                    got = before.get(norms[p - 1])
+                    if got is not None:
+                        tries = self._phrases(got, norms, p, n, found, tries)
+                if tries:
+                    if present is None:
+                        present = set(norms)
+                    for sm in tries:
+                        if sm.needs_num and nums is None:
+                            nums = doc.to_array(LIKE_NUM).tolist()
+                        span = sm.match(norms, nums, p, present)
+                        if span is not None:
+                            found.append((sm.rule, span[0], span[1]))
         if len(found) > 1:
             found.sort(key=_by_position)
         return found
+
+    @staticmethod
+    def _phrases(got: tuple, norms: list[int], p: int, n: int, found: list, tries):
+        """Compare the phrases filed under the word at p and its neighbour (``got``: their shapes and
+        the token patterns filed there); returns ``tries`` with those token patterns added."""
+        shapes, matchers = got
+        for k, length, table in shapes:
+            s = p - k
+            if s < 0 or s + length > n:
+                continue
+            owners = table.get(tuple(norms[s:s + length]))
+            if owners is not None:
+                for idx in owners:
+                    found.append((idx, s, s + length))
+        if matchers:
+            return tries + matchers if tries else matchers
+        return tries
 
 
 def _by_position(m: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -374,44 +396,66 @@ def _by_position(m: tuple[int, int, int]) -> tuple[int, int, int]:
 
 def _build_index(phrase_rules: dict[tuple[str, ...], list[int]], group_of_anchor: dict[frozenset[str], int],
                  groups: list[list[SeqMatcher]], strings) -> dict[int, tuple]:
-    """NORM hash -> (phrase shapes, by_next, by_prev, always): what to try where that word stands.
+    """NORM hash -> (single, after, before, always): what to try where that word stands.
 
-    A phrase is filed once, under its rarest word at offset k; a shape ``(k, length, table)``
-    says "compare the ``length`` words starting k before here with ``table``" (one-word
-    phrases are compared as the hash itself). Token patterns are filed under each word of
-    their anchor set, and there by the word they need right after the anchor (``by_next``),
-    else right before it (``by_prev``), else in ``always``: most tries end at that neighbour,
-    so a dict lookup on it replaces them."""
-    shapes: dict[int, dict[tuple[int, int], dict]] = {}
+    * ``single``: the rules whose one-word phrase is this word (None: none);
+    * ``after`` / ``before``: the word right after / before it -> (phrase shapes, token patterns)
+      to try when that word stands there;
+    * ``always``: token patterns that need no particular neighbour (None: none).
+
+    A phrase of several words is filed once, under its rarest word and, of that word's
+    neighbours in the phrase, the rarer one: most posts hold common filed words ("this",
+    "you") but not the neighbour a phrase needs, and one dict lookup on the neighbour settles
+    that. A shape ``(k, length, table)`` says "compare the ``length`` words starting k before
+    here with ``table``". Token patterns are filed under each word of their anchor set, and
+    there by the word they need right after the anchor, else right before it, else in
+    ``always``: most tries end at that neighbour, so a dict lookup on it replaces them."""
+    singles: dict[int, list[int]] = {}
+    # word -> "after"/"before" -> neighbour -> (k, length) -> {phrase hashes: owners}
+    near: dict[int, dict[str, dict[int, dict[tuple[int, int], dict]]]] = {}
     for seq, owners in phrase_rules.items():
-        k = seq.index(_rarest(seq))
         hashes = tuple(strings.add(w) for w in seq)
-        key = hashes if len(seq) > 1 else hashes[0]
-        shapes.setdefault(hashes[k], {}).setdefault((k, len(seq)), {})[key] = tuple(owners)
+        if len(seq) == 1:
+            singles.setdefault(hashes[0], []).extend(owners)
+            continue
+        k = seq.index(_rarest(seq))
+        side, at = _rarer_neighbour(seq, k)
+        by_side = near.setdefault(hashes[k], {}).setdefault(side, {})
+        by_side.setdefault(hashes[at], {}).setdefault((k, len(seq)), {})[hashes] = tuple(owners)
     anchored: dict[int, list[SeqMatcher]] = {}
     for anchor, gid in group_of_anchor.items():
         for w in anchor:
             anchored.setdefault(strings.add(w), []).extend(groups[gid])
     index: dict[int, tuple] = {}
-    for h in set(shapes) | set(anchored):
-        by_shape = shapes.get(h, {})
-        by_next: dict[int, list[SeqMatcher]] = {}
-        by_prev: dict[int, list[SeqMatcher]] = {}
+    for h in set(singles) | set(near) | set(anchored):
+        matchers: dict[str, dict[int, list[SeqMatcher]]] = {"after": {}, "before": {}}
         always: list[SeqMatcher] = []
         for sm in anchored.get(h, ()):
             if sm.nexts is not None and (sm.prevs is None or len(sm.nexts) <= len(sm.prevs)):
                 for next_hash in sm.nexts:
-                    by_next.setdefault(next_hash, []).append(sm)
+                    matchers["after"].setdefault(next_hash, []).append(sm)
             elif sm.prevs is not None:
                 for prev_hash in sm.prevs:
-                    by_prev.setdefault(prev_hash, []).append(sm)
+                    matchers["before"].setdefault(prev_hash, []).append(sm)
             else:
                 always.append(sm)
-        index[h] = (tuple((k, length, table) for (k, length), table in sorted(by_shape.items())),
-                    {w: tuple(v) for w, v in by_next.items()} or None,
-                    {w: tuple(v) for w, v in by_prev.items()} or None,
-                    tuple(always) or None)
+        sides = []
+        for side in ("after", "before"):
+            shapes = near.get(h, {}).get(side, {})
+            table = {w: (tuple((k, length, t) for (k, length), t in sorted(shapes.get(w, {}).items())),
+                         tuple(matchers[side].get(w, ())))
+                     for w in set(shapes) | set(matchers[side])}
+            sides.append(table or None)
+        index[h] = (tuple(singles[h]) if h in singles else None, sides[0], sides[1], tuple(always) or None)
     return index
+
+
+def _rarer_neighbour(seq: tuple[str, ...], k: int) -> tuple[str, int]:
+    """Which neighbour of seq[k] a phrase is filed by: ("after", k + 1) or ("before", k - 1),
+    the rarer word of the two (by ``_rarest``), the one after when they tie."""
+    if k + 1 < len(seq) and (k == 0 or _rarest((seq[k + 1], seq[k - 1])) == seq[k + 1]):
+        return "after", k + 1
+    return "before", k - 1
 
 
 def _rarest(words: tuple[str, ...]) -> str:

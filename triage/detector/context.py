@@ -47,6 +47,7 @@ class RuleHit:
     score: float
     start: int  # token offsets
     end: int
+    index: int  # the rule's index in the RuleMatcher (its id without the tags, as a list index)
 
 
 @dataclass
@@ -75,6 +76,9 @@ def _strengths(doc, ctx: dict[str, list[tuple[int, int, int]]], rules, norms: li
     post's NORM hashes when known (comparing those spares building a string per cue)."""
     out: dict[str, float] = {}
     for kind, spans in ctx.items():
+        if len(spans) == 1:  # most kinds have one cue in a post: its weight (0.0 + w is w)
+            out[kind] = rules[spans[0][0]].weight
+            continue
         seen = set()
         total = 0.0
         for idx, s, e in spans:
@@ -93,16 +97,21 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None,
     if not raw:
         return EMPTY
     rules = rm.rules
+    kinds = rm.kinds
     is_ind = rm.is_indicator
     ind: list[tuple[int, int, int]] = []
     ctx: dict[str, list[tuple[int, int, int]]] | None = None
     for m in raw:
         if is_ind[m[0]]:
             ind.append(m)
+            continue
+        kind = kinds[m[0]]
+        if ctx is None:
+            ctx = {kind: [m]}
+        elif kind in ctx:
+            ctx[kind].append(m)
         else:
-            if ctx is None:
-                ctx = {}
-            ctx.setdefault(rules[m[0]].kind, []).append(m)
+            ctx[kind] = [m]
     if not ind and (ctx is None or _SPAN_ONLY.issuperset(ctx)):
         return EMPTY  # negation cues with nothing to negate: no hit, no post-level context
     doc_ctx: set[str] = set()
@@ -153,7 +162,7 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None,
     for idx, s, e in kept:
         rule = rules[idx]
         if plain:
-            hits.append(RuleHit(rule.kind, rule.id, rule.weight, s, e))
+            hits.append(RuleHit(rule.kind, rule.id, rule.weight, s, e, idx))
             continue
         factors = all_factors[idx]
         tags = []
@@ -171,9 +180,9 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None,
         score = rule.weight
         for t in tags:
             score *= factors.get(t, 1.0)
-        hits.append(RuleHit(rule.kind, rule.id + "".join("/" + t for t in tags) if tags else rule.id, score, s, e))
+        hits.append(RuleHit(rule.kind, rule.id + "".join("/" + t for t in tags) if tags else rule.id, score, s, e, idx))
 
-    if rm.any_requires and any(rules[idx].requires for idx, _s, _e in kept):
+    if rm.any_requires and any(rm.has_requires[idx] for idx, _s, _e in kept):
         hits = [h for h in hits if _requirement_met(rm, h, hits, ctx or {})]
     if admire and ctx:  # admire is only set from ctx's cues
         live = {h.indicator for h in hits if h.score > 0}
@@ -181,23 +190,22 @@ def interpret(doc, raw: list[tuple[int, int, int]], rm, text: str | None = None,
             rule = rules[idx]
             for target in rule.boosts:
                 if target in live:
-                    hits.append(RuleHit(target, rule.id, rule.weight, s, e))
+                    hits.append(RuleHit(target, rule.id, rule.weight, s, e, idx))
     return Interpretation(hits, frozenset(doc_ctx) if doc_ctx else _NO_CTX, rule_scores(hits, rm, doc, norms))
 
 
 def _requirement_met(rm, hit: RuleHit, hits: list[RuleHit], ctx) -> bool:
     """A rule with ``requires`` counts only next to a live hit of another rule of those indicators
     (or a cue of those context kinds): "I'm not joking" is nothing alone."""
-    rid = hit.rule.split("/", 1)[0]
-    rule = rm.by_id[rid]
+    rule = rm.rules[hit.index]
     if not rule.requires:
         return True
     for req in rule.requires:
         if req in ctx:
             return True
         for other in hits:
-            if other.indicator == req and other.score > 0 and other.rule.split("/", 1)[0] != rid:
-                if not rm.by_id[other.rule.split("/", 1)[0]].requires:
+            if other.indicator == req and other.score > 0 and other.index != hit.index:
+                if not rm.has_requires[other.index]:
                     return True
     return False
 
@@ -218,19 +226,17 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)]
 
 
-def rule_scores(hits: list[RuleHit], rm=None, doc=None, norms: list[int] | None = None) -> dict[str, float]:
+def rule_scores(hits: list[RuleHit], rm, doc=None, norms: list[int] | None = None) -> dict[str, float]:
     """Rule score per indicator: noisy-OR over distinct rules.
 
     A rule counts once with its best hit, unless it has ``max`` (lexicon rules): then its
     distinct matched words stack by noisy-OR up to ``max``."""
-    by_id = rm.by_id if rm is not None else {}
-    best: dict[tuple[str, str], float] = {}
-    stack: dict[tuple[str, str], dict] = {}
+    maxes = rm.maxes
+    best: dict[tuple[str, int], float] = {}
+    stack: dict[tuple[str, int], dict] = {}
     for h in hits:
-        rid = h.rule.split("/", 1)[0] if "/" in h.rule else h.rule
-        key = (h.indicator, rid)
-        rule = by_id.get(rid)
-        if rule is not None and rule.max is not None and doc is not None:
+        key = (h.indicator, h.index)
+        if maxes[h.index] is not None and doc is not None:
             words = stack.setdefault(key, {})
             w = _words(doc, norms, h.start, h.end)  # compared only within one rule
             if h.score > words.get(w, 0.0):
@@ -241,7 +247,7 @@ def rule_scores(hits: list[RuleHit], rm=None, doc=None, norms: list[int] | None 
         miss = 1.0
         for v in words.values():
             miss *= 1.0 - v
-        best[key] = min(1.0 - miss, by_id[key[1]].max)
+        best[key] = min(1.0 - miss, maxes[key[1]])
     out = dict.fromkeys(TEXT_INDICATORS, 0.0)
     miss_by: dict[str, float] = {}
     for (indicator, _rule), score in best.items():

@@ -20,10 +20,10 @@ from ..indicators import TEXT_INDICATORS
 from . import registry, resources
 from .context import EMPTY, interpret
 from .language import FOREIGN_DAMP, foreign_language
-from .normalize import normalize
+from .normalize import normalize_many
 from .patterns import patterns_digest
 from .scoring import (
-    DEFAULT_THRESHOLD, MIN_HIT_SCORE, MIN_MODEL_HIT, MODEL_IDIOM_DAMP, risk,
+    DEFAULT_THRESHOLD, MIN_HIT_SCORE, MIN_MODEL_HIT, MODEL_IDIOM_DAMP, risk_rows,
 )
 from .types import Analysis, Hit
 
@@ -62,9 +62,16 @@ def _old_objects_frozen():
         yield
         return
     gc.freeze()
+    # Nor do the young-generation passes run during the batch: they would walk the batch's own
+    # objects again and again. The few cycles it leaves (a Doc and the Tokens read from it) are
+    # collected by the first pass after it.
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
+        if enabled:
+            gc.enable()
         gc.unfreeze()
 
 
@@ -96,18 +103,19 @@ def _worker_init() -> None:
 
 
 def _pool_work(chunk: list[str], batch_size: int) -> list[tuple]:
-    """Tag a chunk in a worker. Results travel as plain tuples: pickling them costs a fraction
-    of pickling dataclass objects, and the parent's share of the work is what limits the pool."""
+    """Score a chunk in a worker. What travels back is the batch's score matrix and risks as two
+    numpy arrays (each pickled as one buffer) and the evidence of the few posts that have any as
+    plain tuples: the parent, which unpickles every result and builds the Analyses, is what
+    limits the pool, and it unpickled a tuple of floats and a dataclass or two per post before."""
     det = _POOL_DETECTOR
     assert det is not None  # the parent sets it before forking the pool
-    return [(tuple(a.scores[i] for i in TEXT_INDICATORS), a.risk, a.flagged,
-             [(h.indicator, h.score, h.start, h.end, h.text, h.rule, h.origin) for h in a.hits])
-            for a in det.analyze_many(chunk, batch_size=batch_size)]
-
-
-def _from_pool(row: tuple) -> Analysis:
-    scores, risk_, flagged, hits = row
-    return Analysis(dict(zip(TEXT_INDICATORS, scores)), risk_, flagged, [Hit(*h) for h in hits])
+    out = []
+    for i in range(0, len(chunk), batch_size):
+        with _old_objects_frozen():
+            table, risks, hits = det._score_batch(chunk[i:i + batch_size], batch_size)
+        out.append((table, risks, {j: [(h.indicator, h.score, h.start, h.end, h.text, h.rule, h.origin)
+                                        for h in post_hits] for j, post_hits in hits.items()}))
+    return out
 
 
 _ZERO = {i: 0.0 for i in TEXT_INDICATORS}
@@ -214,38 +222,79 @@ class Detector:
             if not chunk:
                 return
             with _old_objects_frozen():
-                analyses = self._analyze_batch(chunk, batch_size)
+                analyses = self._analyses(*self._score_batch(chunk, batch_size))
             yield from analyses
 
-    def _analyze_batch(self, chunk: list[str], batch_size: int) -> list[Analysis]:
-        squeezed = [normalize(t, self._known) for t in chunk]
+    def _score_batch(self, chunk: list[str], batch_size: int) -> tuple[Any, Any, dict[int, list[Hit]]]:
+        """The scores of one batch: a matrix (a row per post, a column per TEXT_INDICATORS), the
+        risk of each post and the evidence of the posts that have any (by row).
+
+        The rules run post by post; then the model, its blend with the rules and the risk score
+        run for the whole batch at once, as numpy columns rather than as Python per post; only
+        the few posts with evidence are looked at one by one after the rules (model words,
+        language check)."""
+        n = len(chunk)
+        squeezed = normalize_many(chunk, self._known)
         tagged_texts = [q[0] for q in squeezed]
+        docs, norm_arrays, norm_lists, raws = self._read(tagged_texts, batch_size)
+        rows: list[list[float] | None] = [None] * n  # rule (and NER) score per TEXT_INDICATORS
+        contexts: dict[int, frozenset[str]] = {}  # post-level contexts in force, where any
+        hits: dict[int, list[Hit]] = {}  # evidence, where any
+        for i, raw in enumerate(raws):
+            if not raw and not self._use_ner:
+                continue  # the rules found nothing: the post's scores are the model's alone
+            scores, ctx, post_hits = self._evidence(docs[i], raw, chunk[i], *squeezed[i], norm_lists[i])
+            if scores is not None:
+                rows[i] = [scores[k] for k in TEXT_INDICATORS]
+            if ctx:
+                contexts[i] = ctx
+            if post_hits:
+                hits[i] = post_hits
+        import numpy
+
+        table = numpy.zeros((n, len(TEXT_INDICATORS)))
+        for i, row in enumerate(rows):
+            if row is not None:
+                table[i] = row
+        if self._model_labels:
+            self._blend_model(table, docs, norm_arrays, contexts, hits)
+        for i, post_hits in hits.items():
+            if table[i].max() >= MIN_HIT_SCORE:
+                lang = foreign_language(chunk[i], self._english_words(norm_lists[i]))
+                if lang:  # rules and model read English: a foreign post's evidence is weak at best
+                    table[i] *= FOREIGN_DAMP
+                    hits[i] = [replace(h, score=round(h.score * FOREIGN_DAMP, 4), rule=f"{h.rule}/lang:{lang}")
+                               for h in post_hits]
+        return table, risk_rows(table, TEXT_INDICATORS), hits
+
+    def _analyses(self, table, risks, hits: dict[int, list[Hit]]) -> list[Analysis]:
+        """One Analysis per row of ``_score_batch``'s result."""
+        flagged = (risks >= self.threshold).tolist()
+        return [Analysis(scores=dict(zip(TEXT_INDICATORS, score_row)), risk=r, flagged=f, hits=hits.get(i, []))
+                for i, (score_row, r, f) in enumerate(zip(table.tolist(), risks.tolist(), flagged))]
+
+    def _read(self, tagged_texts: list[str], batch_size: int) -> tuple[list, list, list[list[int]], list]:
+        """The batch's Docs, their NORM hashes (as arrays for the model, as lists for the rules and
+        cues: read once) and their raw rule matches."""
+        from spacy.attrs import NORM
+
         if self._use_ner:
-            docs = list(self.nlp.pipe(tagged_texts, batch_size=batch_size, disable=self._off_pipe))
             from .component import MATCHES_KEY
 
+            docs = list(self.nlp.pipe(tagged_texts, batch_size=batch_size, disable=self._off_pipe))
             raws = [doc.user_data.get(MATCHES_KEY) for doc in docs]
-            norms = [None] * len(docs)
         else:
             # Tokenizer and rules called directly: the same work as nlp.pipe without its
             # per-component generator chain and error wrapping, a few µs a post.
-            from spacy.attrs import NORM
-
-            from .component import NORMS_KEY
-
             tokenizer: Any = self.nlp.tokenizer  # spaCy's compiled Tokenizer: no type information
-            docs = list(tokenizer.pipe(tagged_texts, batch_size=batch_size))
+            docs = [tokenizer(t) for t in tagged_texts]
+            raws = []
+        arrays = [doc.to_array(NORM) for doc in docs]
+        lists = [a.tolist() for a in arrays]
+        if not self._use_ner:
             rules = self._rules
-            norms = []
-            for doc in docs:  # read once; the rules take the list, the model the array
-                arr = doc.user_data[NORMS_KEY] = doc.to_array(NORM)
-                norms.append(arr.tolist())
-            raws = [rules(doc, n) for doc, n in zip(docs, norms)]
-        # The model runs on the whole batch here rather than as a pipe step: its
-        # probabilities stay one matrix instead of being copied into a dict per doc.
-        probs = self._textcat.predict(docs).tolist() if self._textcat is not None else [None] * len(docs)
-        return [self._analysis(doc, raw, text, tagged, origin, row, norm)
-                for text, (tagged, origin), doc, raw, row, norm in zip(chunk, squeezed, docs, raws, probs, norms)]
+            raws = [rules(doc, norms) for doc, norms in zip(docs, lists)]
+        return docs, arrays, lists, raws
 
     def _analyze_pool(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[Analysis]:
         pool = self._get_pool(n_process)
@@ -262,8 +311,9 @@ class Detector:
                 pending.append(pool.apply_async(_pool_work, (chunk, batch_size)))
             if not pending:
                 break
-            for row in pending.popleft().get():
-                yield _from_pool(row)
+            for table, risks, hits in pending.popleft().get():
+                yield from self._analyses(table, risks, {i: [Hit(*h) for h in post_hits]
+                                                         for i, post_hits in hits.items()})
 
     def _can_pool(self, n_process: int) -> bool:
         """Whether worker processes may be used: fork is available, and either the pool exists or
@@ -301,17 +351,16 @@ class Detector:
 
     # ------------------------------------------------------------------ internals
 
-    def _analysis(self, doc, raw, text: str, tagged: str | None = None, origin=None,
-                  probs: list[float] | None = None, norms: list[int] | None = None) -> Analysis:
-        """``raw``: the rule matches of ``doc``; ``text``: the raw input; ``tagged``: what the pipeline
-        saw (``normalize``d), mapped back by ``origin``; ``probs``: the model's output row for this
-        doc (by label column; None without a model); ``norms``: its NORM hashes, when known."""
-        if not raw and not self._model_labels and not self._use_ner:
-            return Analysis(scores=dict(_ZERO), risk=0.0, flagged=self.threshold <= 0.0, hits=[])
-        interp = interpret(doc, raw, self._rules, tagged if tagged is not None else text, norms) if raw else EMPTY
+    def _evidence(self, doc, raw, text: str, tagged: str, origin, norms: list[int]
+                  ) -> tuple[dict[str, float] | None, frozenset[str], list[Hit]]:
+        """What the rules (and NER) say about one post: the rule score per indicator (None when no
+        indicator rule hit), the post-level contexts in force, and the evidence with spans in the
+        raw text. ``raw``: the rule matches of ``doc``; ``text``: the raw input; ``tagged``: what the
+        pipeline saw (``normalize``d), mapped back by ``origin``; ``norms``: the doc's NORM hashes."""
+        interp = interpret(doc, raw, self._rules, tagged, norms) if raw else EMPTY
         hits: list[Hit] = []
-        if interp.scores is not None:
-            scores = interp.scores
+        scores = interp.scores
+        if scores is not None:
             for h in interp.hits:
                 if h.score < MIN_HIT_SCORE:
                     continue
@@ -320,43 +369,60 @@ class Detector:
                 ce = last.idx + len(last)
                 cs, ce = _raw_span(cs, ce, origin)
                 hits.append(Hit(h.indicator, round(h.score, 4), cs, ce, text[cs:ce], h.rule, "rule"))
-        else:
-            scores = dict(_ZERO)
         if self._use_ner and doc.ents:
+            if scores is None:
+                scores = dict(_ZERO)
             self._ner_hits(doc, scores, hits, text, origin)
-        if self._model_labels:
-            ctx = interp.doc_contexts
-            # model labels come from a loaded model, whose probabilities every post has
-            assert self.model_info is not None and probs is not None
-            model_id = self.model_info.model_id
-            for label, weight, column in self._model_labels:
-                m = probs[column]
-                if ctx:
-                    table = self._context[label]
-                    for kind in _MODEL_CONTEXTS:
-                        if kind in ctx:
-                            m *= table.get(kind, 1.0)
-                    if "idiom" in ctx and scores[label] < MIN_HIT_SCORE:
-                        m *= MODEL_IDIOM_DAMP
-                wm = weight * m
-                r = scores[label]
-                scores[label] = 1.0 - (1.0 - r) * (1.0 - wm)
-                if wm >= MIN_MODEL_HIT:
-                    words = self._model_words(doc, column)
-                    hits.append(Hit(label, round(wm, 4), 0, 0, "", f"model:{model_id} ({words})" if words
-                                    else f"model:{model_id}", "model"))
-        if hits and max(scores.values()) >= MIN_HIT_SCORE:
-            lang = foreign_language(text, self._english_words(doc, norms))
-            if lang:  # rules and model read English: a foreign post's evidence is weak at best
-                scores = {k: v * FOREIGN_DAMP for k, v in scores.items()}
-                hits = [replace(h, score=round(h.score * FOREIGN_DAMP, 4), rule=f"{h.rule}/lang:{lang}") for h in hits]
-        r = risk(scores)
-        return Analysis(scores=scores, risk=r, flagged=r >= self.threshold, hits=hits)
+        return scores, interp.doc_contexts, hits
 
-    def _english_words(self, doc, norms: list[int] | None = None) -> int:
+    def _blend_model(self, table, docs: list, norm_arrays: list, contexts: dict[int, frozenset[str]],
+                     hits: dict[int, list[Hit]]) -> None:
+        """Blend the model's probabilities into ``table`` (rule scores, one row per post, columns
+        TEXT_INDICATORS), a label at a time over the whole batch, and add a model hit where the
+        model alone is strong enough to report.
+
+        Per post: m = probability, times the factor of each post-level context in force (and
+        MODEL_IDIOM_DAMP next to an idiom where no rule of the label survived); then
+        s = 1 - (1 - r)(1 - weight * m) (scoring.blend), each step the same float operation as
+        that formula computed post by post."""
+        import numpy
+
+        assert self.model_info is not None and self._textcat is not None  # only with a loaded model
+        probs = self._predict(norm_arrays)
+        model_id = self.model_info.model_id
+        for label, weight, column in self._model_labels:
+            j = TEXT_INDICATORS.index(label)
+            m = probs[:, column].astype(numpy.float64)
+            if contexts:
+                factors = self._context[label]
+                for kind in _MODEL_CONTEXTS:
+                    at = [i for i, ctx in contexts.items() if kind in ctx]
+                    if at:
+                        m[at] *= factors.get(kind, 1.0)
+                at = [i for i, ctx in contexts.items() if "idiom" in ctx and table[i, j] < MIN_HIT_SCORE]
+                if at:
+                    m[at] *= MODEL_IDIOM_DAMP
+            wm = weight * m
+            table[:, j] = 1.0 - (1.0 - table[:, j]) * (1.0 - wm)
+            for i in numpy.flatnonzero(wm >= MIN_MODEL_HIT).tolist():  # a few posts in ten thousand
+                words = self._model_words(docs[i], column)
+                hits.setdefault(i, []).append(Hit(label, round(float(wm[i]), 4), 0, 0, "",
+                                                  f"model:{model_id} ({words})" if words else f"model:{model_id}",
+                                                  "model"))
+
+    def _predict(self, norm_arrays: list):
+        """The model's probabilities for a batch (one row per post, by label column), from the
+        posts' NORM arrays, which the featurizer would otherwise read from each Doc again. As
+        ``TextCategorizer.predict``: a batch without a single token gets zeros."""
+        import numpy
+
+        assert self._textcat is not None
+        if not any(len(a) for a in norm_arrays):
+            return numpy.zeros((len(norm_arrays), len(self._textcat.labels)))
+        return numpy.asarray(self._textcat.model.predict(norm_arrays))
+
+    def _english_words(self, norms: list[int]) -> int:
         """How many tokens of the post are unmistakably English words (language.ENGLISH_WORDS)."""
-        from spacy.attrs import NORM
-
         if self._english_hashes is None:
             from spacy.strings import get_string_id
 
@@ -364,8 +430,6 @@ class Detector:
 
             self._english_hashes = frozenset(get_string_id(w) for w in ENGLISH_WORDS)
         english = self._english_hashes
-        if norms is None:
-            norms = doc.to_array(NORM).tolist()
         return sum(1 for h in norms if h in english)
 
     def _model_words(self, doc, column: int, top: int = 3) -> str:

@@ -35,8 +35,6 @@ from thinc.api import Logistic, Model, SparseLinear_v2, chain, resizable, with_c
 from thinc.layers.resizable import resize_linear_weighted
 from thinc.types import Floats2d
 
-from .component import NORMS_KEY
-
 
 def _norms(docs):
     """Each doc's NORM hashes, how many docs, and each doc's length."""
@@ -56,8 +54,11 @@ def _batch_unigrams(docs):
 
 
 def _norm_array(doc):
-    known = doc.user_data.get(NORMS_KEY)
-    return known if known is not None else doc.to_array(NORM).reshape(-1)
+    """A Doc's NORM hashes; a post may also come as that array already (the Detector passes its
+    posts so, having read the array for the rules, and keeps no Doc alive for the model)."""
+    if isinstance(doc, numpy.ndarray):
+        return doc
+    return doc.to_array(NORM).reshape(-1)
 
 
 def _no_features(ops, n_docs: int):
@@ -152,9 +153,14 @@ PAIR_WINDOW = 3  # class pairs up to this many words apart
 _TABLES: dict[int, tuple] = {}
 
 
+_SLOT_BITS = 16
+
+
 def _class_table(word_classes: dict) -> tuple:
-    """(sorted NORM hashes, first class id, second class id) for a ``{word: [class, ...]}`` table;
-    class ids start at 1 (0 = no class). Cached per table object."""
+    """(sorted NORM hashes, first class id, second class id, slots) for a ``{word: [class, ...]}``
+    table; class ids start at 1 (0 = no class). ``slots``: for each value of a hash's low 16 bits,
+    the index of the one word that has them, -1 for none, -2 for several (``_class_rows``).
+    Cached per table object."""
     from spacy.strings import get_string_id
 
     cached = _TABLES.get(id(word_classes))
@@ -164,11 +170,28 @@ def _class_table(word_classes: dict) -> tuple:
     ids = {n: i + 1 for i, n in enumerate(names)}
     rows = sorted((get_string_id(w), ids[cs[0]], ids[cs[1]] if len(cs) > 1 else 0)
                   for w, cs in word_classes.items() if cs)
-    table = (numpy.array([r[0] for r in rows], dtype="uint64"),
-             numpy.array([r[1] for r in rows], dtype="uint64"),
-             numpy.array([r[2] for r in rows], dtype="uint64"))
+    keys = numpy.array([r[0] for r in rows], dtype="uint64")
+    low = (keys & numpy.uint64((1 << _SLOT_BITS) - 1)).astype(numpy.intp)
+    slots = numpy.full(1 << _SLOT_BITS, -1, dtype=numpy.int32)
+    slots[low] = numpy.arange(len(keys), dtype=numpy.int32)
+    slots[numpy.bincount(low, minlength=1 << _SLOT_BITS) > 1] = -2
+    table = (keys, numpy.array([r[1] for r in rows], dtype="uint64"),
+             numpy.array([r[2] for r in rows], dtype="uint64"), slots)
     _TABLES[id(word_classes)] = (word_classes, table)
     return table
+
+
+def _class_rows(lk, slots, uni):
+    """For each hash of ``uni``: the row of ``lk`` it may be (any row where it is not a word of
+    the table) and whether it is. The row comes from the hash's low bits (``slots``), one
+    look-up, where a binary search of the table cost a third of the featurizer; only hashes
+    whose low bits several words share are searched."""
+    cand = slots[(uni & numpy.uint64((1 << _SLOT_BITS) - 1)).astype(numpy.intp)]
+    at = numpy.where(cand >= 0, cand, 0)
+    shared = cand == -2
+    if shared.any():
+        at[shared] = numpy.minimum(numpy.searchsorted(lk, uni[shared]), len(lk) - 1)
+    return at, lk[at] == uni
 
 
 def _mix(salt, a, b=None):
@@ -206,10 +229,9 @@ def _class_ngrams_forward(model: Model, docs, is_train: bool):
         inside = doc_of[: len(grams)] == doc_of[k - 1:]
         keys.append(numpy.asarray(grams)[inside])
         owners.append(doc_of[: len(grams)][inside])
-    lk, c1, c2 = _class_table(model.attrs["word_classes"])
+    lk, c1, c2, slot_rows = _class_table(model.attrs["word_classes"])
     if len(lk):
-        at = numpy.minimum(numpy.searchsorted(lk, uni), len(lk) - 1)
-        found = lk[at] == uni
+        at, found = _class_rows(lk, slot_rows, uni)
         slots = [numpy.where(found, c1[at], 0), numpy.where(found, c2[at], 0)]
         for s in slots:
             sel = s > 0

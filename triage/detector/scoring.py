@@ -1,4 +1,4 @@
-"""How scores are combined: evidence -> indicator score -> post risk. Pure Python, no spaCy.
+"""How scores are combined: evidence -> indicator score -> post risk. No spaCy here.
 
 Indicator score (0..1)
     rule part   r = 1 - prod(1 - h)    noisy-OR over the distinct rules that hit, each rule counted
@@ -21,6 +21,8 @@ ones at 0.6 (threat, weapons, target) 0.76: several together weigh more than one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..indicators import INDICATOR_LIST
 
 DEFAULT_THRESHOLD = 0.5
@@ -42,20 +44,35 @@ def blend(rule: float, model: float | None, weight: float = DEFAULT_BLEND) -> fl
 
 
 def risk(scores: dict[str, float]) -> float:
-    vals = [w * s for i, w in _WEIGHTS if (s := scores.get(i, 0.0)) > 0.0]
-    if not vals:
-        return 0.0
-    miss = 1.0
+    """The post risk of one post's indicator scores (``risk_rows`` for a batch)."""
+    import numpy
+
+    indicators = tuple(scores)
+    return float(risk_rows(numpy.array([[float(v) for v in scores.values()]]), indicators)[0])
+
+
+def risk_rows(scores, indicators: Sequence[str]):
+    """The post risk of each row of a score matrix (a numpy float64 array, one column per name in
+    ``indicators``), computed for the whole batch at once: the detector tags a thousand posts at a
+    time, and the formula per post in Python cost as much as a fifth of tokenizing it.
+
+    Column by column, in the order of ``INDICATOR_WEIGHTS``, as the formula reads; an indicator at
+    0 multiplies by exactly 1, so each row's risk does not depend on the other rows or on which
+    indicators are absent."""
+    import numpy
+
+    column = {name: j for j, name in enumerate(indicators)}
+    vals = [w * scores[:, column[i]] for i, w in _WEIGHTS if i in column]
+    miss = numpy.ones(scores.shape[0])
     for v in vals:
         miss *= 1.0 - v
-    pair_miss = 1.0
-    n = len(vals)
-    for a in range(n):
+    pair_miss = numpy.ones(scores.shape[0])
+    for a in range(len(vals)):
         va = vals[a]
-        for b in range(a + 1, n):
+        for b in range(a + 1, len(vals)):
             pair_miss *= 1.0 - va * vals[b]
     r = SINGLE_SHARE * (1.0 - miss) + (1.0 - SINGLE_SHARE) * (1.0 - pair_miss)
-    return 1.0 if r > 1.0 else (0.0 if r < 0.0 else r)
+    return numpy.clip(r, 0.0, 1.0)
 
 
 _WEIGHTS = tuple(INDICATOR_WEIGHTS.items())
