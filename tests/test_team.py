@@ -46,10 +46,11 @@ def _store_with_posts(tmp_path, db_path) -> list[int]:
         return [r[0] for r in store.conn.execute("SELECT id FROM posts ORDER BY id")]
 
 
-def test_eight_analysts_labeling_at_once_lose_nothing(tmp_path, db_path):
-    ids = _store_with_posts(tmp_path, db_path)
+def _run_analysts(code: str, db_path, ids: list[int]) -> list[dict]:
+    """ANALYSTS processes running ``code`` at once, each over the posts in an order of its own;
+    what each printed. None may fail or see a lock error."""
     db = str(getattr(db_path, "url", db_path))
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, db, f"analyst{k}", json.dumps(ids[k:] + ids[:k])],
+    procs = [subprocess.Popen([sys.executable, "-c", code, db, f"analyst{k}", json.dumps(ids[k:] + ids[:k])],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for k in range(ANALYSTS)]
     results = []
@@ -58,6 +59,12 @@ def test_eight_analysts_labeling_at_once_lose_nothing(tmp_path, db_path):
         assert proc.returncode == 0, err[-2000:]
         assert "locked" not in err.lower()
         results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
+def test_eight_analysts_labeling_at_once_lose_nothing(tmp_path, db_path):
+    ids = _store_with_posts(tmp_path, db_path)
+    results = _run_analysts(WORKER, db_path, ids)
     for k, result in enumerate(results):
         assert result["errors"] == [], f"analyst{k} saw: {result['errors'][:3]}"
         assert len(result["done"]) == POSTS
@@ -104,16 +111,7 @@ CLAIMER = textwrap.dedent("""
 
 def test_eight_analysts_racing_for_posts_each_post_goes_to_one(tmp_path, db_path):
     ids = _store_with_posts(tmp_path, db_path)
-    db = str(getattr(db_path, "url", db_path))
-    procs = [subprocess.Popen([sys.executable, "-c", CLAIMER, db, f"analyst{k}", json.dumps(ids[k:] + ids[:k])],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for k in range(ANALYSTS)]
-    results = []
-    for proc in procs:
-        out, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err[-2000:]
-        assert "locked" not in err.lower()
-        results.append(json.loads(out.strip().splitlines()[-1]))
+    results = _run_analysts(CLAIMER, db_path, ids)
     assert all(r["errors"] == [] for r in results), [r["errors"][:3] for r in results]
     winners: dict[int, str] = {}
     for k, r in enumerate(results):

@@ -112,41 +112,33 @@ _CREATE_TABLE = re.compile(r"^\s*CREATE\s+TABLE", re.I)
 _INSERT_ID_TABLE = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.I)
 
 
-def _matching_paren(sql: str, open_at: int) -> int:
-    """Index of the ``)`` closing the ``(`` at ``open_at`` (string literals skipped)."""
-    depth, i, quote = 0, open_at, ""
-    while i < len(sql):
+def _code_chars(sql: str, start: int = 0):
+    """(index, char, paren depth) of each character outside string literals, from ``start``; the
+    depth is counted before a ``)`` closes it."""
+    depth, quote = 0, ""
+    for i in range(start, len(sql)):
         ch = sql[i]
         if quote:
             if ch == quote:
                 quote = ""
-        elif ch in "'\"":
+            continue
+        if ch in "'\"":
             quote = ch
-        elif ch == "(":
+            continue
+        if ch == "(":
             depth += 1
-        elif ch == ")":
+        yield i, ch, depth
+        if ch == ")":
             depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
+
+
+def _matching_paren(sql: str, open_at: int) -> int:
+    """Index of the ``)`` closing the ``(`` at ``open_at`` (string literals skipped)."""
+    return next((i for i, ch, depth in _code_chars(sql, open_at) if ch == ")" and depth == 1), -1)
 
 
 def _has_top_level_comma(inner: str) -> bool:
-    depth, quote = 0, ""
-    for ch in inner:
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            return True
-    return False
+    return any(ch == "," and depth == 0 for _, ch, depth in _code_chars(inner))
 
 
 def _scalar_minmax(sql: str) -> str:
