@@ -19,6 +19,7 @@ import uuid
 from typing import Iterable, Sequence, TypeVar
 
 from .bundle_rows import AuditRow, BundlePost, LabelRow, LinkRow, NoteRow, PostRef, VerdictRow
+from .meta import meta_value, set_meta
 
 STATION_KEY = "station_id"
 _MARK_KEY = "bundle-export-audit:"  # + analyst: the last audit id their previous bundle carried
@@ -39,18 +40,8 @@ def _marks(items: Sequence) -> str:
 
 # ---- the station and its marks ---------------------------------------------------------------
 
-def _meta(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def _put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                  (key, value))
-
-
 def station_id(conn: sqlite3.Connection) -> str | None:
-    return _meta(conn, STATION_KEY)
+    return meta_value(conn, STATION_KEY)
 
 
 def ensure_station_id(conn: sqlite3.Connection) -> str:
@@ -60,17 +51,17 @@ def ensure_station_id(conn: sqlite3.Connection) -> str:
     if current:
         return current
     new = uuid.uuid4().hex
-    _put_meta(conn, STATION_KEY, new)
+    set_meta(conn, STATION_KEY, new)
     return new
 
 
 def audit_mark(conn: sqlite3.Connection, analyst: str) -> int:
     """The last audit id the previous bundle of ``analyst`` carried (0: none yet)."""
-    return int(_meta(conn, _MARK_KEY + analyst) or 0)
+    return int(meta_value(conn, _MARK_KEY + analyst) or 0)
 
 
 def set_audit_mark(conn: sqlite3.Connection, analyst: str, last_id: int) -> None:
-    _put_meta(conn, _MARK_KEY + analyst, str(int(last_id)))
+    set_meta(conn, _MARK_KEY + analyst, str(int(last_id)))
 
 
 def remember_exported(conn: sqlite3.Connection, table: str, local_ids: Sequence[int], bundle_id: str) -> None:
@@ -97,31 +88,31 @@ def _carried(table: str, alias: str, unsent_only: bool) -> str:
     return where
 
 
+def _decisions_since(conn: sqlite3.Connection, table: str, columns: str, analyst: str, upto: int,
+                     unsent_only: bool) -> list[tuple]:
+    """(post id, row id, source, external id, *columns) of the analyst's rows of ``table`` (labels,
+    verdicts, notes) up to id ``upto``, oldest first."""
+    return conn.execute(
+        f"SELECT t.post_id, t.id, p.source, p.external_id, {columns} "
+        f"FROM {table} t JOIN posts p ON p.id = t.post_id "
+        f"WHERE t.analyst = ? AND t.id <= ? AND {_carried(table, 't', unsent_only)} ORDER BY t.id",
+        (analyst, upto)).fetchall()
+
+
 def labels_since(conn: sqlite3.Connection, analyst: str, upto: int, unsent_only: bool) -> list[tuple[int, LabelRow]]:
     """(post id, row) of the analyst's labels up to id ``upto``, oldest first."""
-    rows = conn.execute(
-        "SELECT l.post_id, l.id, p.source, p.external_id, l.disposition, l.analyst, l.at, l.undo_of "
-        "FROM labels l JOIN posts p ON p.id = l.post_id "
-        f"WHERE l.analyst = ? AND l.id <= ? AND {_carried('labels', 'l', unsent_only)} ORDER BY l.id",
-        (analyst, upto))
+    rows = _decisions_since(conn, "labels", "t.disposition, t.analyst, t.at, t.undo_of", analyst, upto, unsent_only)
     return [(r[0], LabelRow(*r[1:])) for r in rows]
 
 
 def verdicts_since(conn: sqlite3.Connection, analyst: str, upto: int, unsent_only: bool) -> list[tuple[int, VerdictRow]]:
-    rows = conn.execute(
-        "SELECT v.post_id, v.id, p.source, p.external_id, v.indicator, v.verdict, v.analyst, v.at, v.undo_of "
-        "FROM verdicts v JOIN posts p ON p.id = v.post_id "
-        f"WHERE v.analyst = ? AND v.id <= ? AND {_carried('verdicts', 'v', unsent_only)} ORDER BY v.id",
-        (analyst, upto))
+    rows = _decisions_since(conn, "verdicts", "t.indicator, t.verdict, t.analyst, t.at, t.undo_of", analyst, upto,
+                            unsent_only)
     return [(r[0], VerdictRow(*r[1:])) for r in rows]
 
 
 def notes_since(conn: sqlite3.Connection, analyst: str, upto: int, unsent_only: bool) -> list[tuple[int, NoteRow]]:
-    rows = conn.execute(
-        "SELECT n.post_id, n.id, p.source, p.external_id, n.body, n.analyst, n.at "
-        "FROM notes n JOIN posts p ON p.id = n.post_id "
-        f"WHERE n.analyst = ? AND n.id <= ? AND {_carried('notes', 'n', unsent_only)} ORDER BY n.id",
-        (analyst, upto))
+    rows = _decisions_since(conn, "notes", "t.body, t.analyst, t.at", analyst, upto, unsent_only)
     return [(r[0], NoteRow(*r[1:])) for r in rows]
 
 

@@ -61,7 +61,7 @@ def database_name(conn) -> str:
     """The file this connection reads ("" for an in-memory SQLite database), or the server's
     database URL without its password."""
     if is_postgres(conn):
-        from .postgres import display_url
+        from ..db_location import display_url
 
         return display_url(conn.url)
     return conn.execute("PRAGMA database_list").fetchone()[2]

@@ -24,7 +24,7 @@ from ..errors import TriageError
 from ..records import PostRecord
 from . import audit, custody
 from .schema import migrate
-from .sql_dialect import is_postgres
+from .sql_dialect import is_postgres, storable_text
 
 if TYPE_CHECKING:
     from ..db_location import PgUrl
@@ -175,7 +175,8 @@ class Store:
     @classmethod
     def _open_postgres(cls, url: str, readonly: bool) -> "Store":
         from .catalog import schema_version
-        from .postgres import PgConnection, display_url
+        from ..db_location import display_url
+        from .postgres import PgConnection
 
         conn = PgConnection(url, readonly=readonly)
         store = cls(conn, display_url(url), readonly)
@@ -294,12 +295,13 @@ class Store:
             return result
         with self.transaction() as conn:
             before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
+            on_postgres = self.is_postgres
             rows = []
             for rec in records:
                 self._source_id(rec.source, now)
                 raw = _raw_text(rec.raw)
-                if self.is_postgres and "\x00" in raw:
-                    raw = raw.replace("\x00", "\ufffd")  # hashed as stored, so `audit verify` still checks it
+                if on_postgres:
+                    raw = storable_text(raw)  # hashed as stored, so `audit verify` still checks it
                 rows.append((
                     rec.source, rec.external_id, self._author_id(rec), rec.text, rec.created_at,
                     rec.created_raw, now, rec.url, rec.reply_to, rec.reply_to_author,
@@ -308,7 +310,7 @@ class Store:
                     rec.lang, rec.lat, rec.lon, rec.place, raw,
                     hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest(),
                 ))
-            if self.is_postgres:
+            if on_postgres:
                 # No retry inside a transaction there: make every field storable first.
                 pg = cast("PgConnection", conn)
                 pg.insert_ignoring_duplicates("posts", _POST_COLUMNS, [tuple(map(_storable, row)) for row in rows])
@@ -317,11 +319,12 @@ class Store:
             after = conn.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
             if after > before:
                 # Ids only grow (nothing is ever deleted, and writers take turns), so the new posts are
-                # exactly id > before. Counted, not subtracted: PostgreSQL's sequence also moves for
-                # the duplicates ON CONFLICT skipped, so its ids have gaps.
-                result.added = conn.execute("SELECT COUNT(*) FROM posts WHERE id > ?", (before,)).fetchone()[0]
+                # exactly id > before. SQLite's rowids have no gaps, so their count is the difference;
+                # PostgreSQL's sequence also moves for the duplicates ON CONFLICT skipped: counted there.
+                result.added = (conn.execute("SELECT COUNT(*) FROM posts WHERE id > ?", (before,)).fetchone()[0]
+                                if on_postgres else after - before)
                 result.first_new_id, result.last_new_id = before + 1, after
-                if self.is_postgres:
+                if on_postgres:
                     cast("PgConnection", conn).notify_new_posts()  # the live queues LISTEN; text_tsv is kept by PostgreSQL
                 else:
                     conn.execute("INSERT INTO posts_fts (rowid, text) SELECT id, text FROM posts WHERE id > ?", (before,))

@@ -20,9 +20,8 @@ import os
 import threading
 from typing import Any, Iterable, Iterator, Sequence
 
-from ..db_location import display_url, is_postgres_url  # noqa: F401 (re-exported for the store)
 from ..errors import SetupError
-from .sql_dialect import Translation, pg_value, decode_params, split_script, to_postgres
+from .sql_dialect import decode_params, pg_value, split_script, to_postgres
 
 WRITE_LOCK_KEY = 7_261_330_001  # pg_advisory_xact_lock key: "the store's write lock"
 NEW_POSTS_CHANNEL = "triage_new_posts"  # NOTIFY channel: a batch of posts was committed
@@ -91,12 +90,12 @@ def _password_kwargs(url: str) -> dict:
     return {"password": secret} if secret else {}
 
 
-def _first_connection(url: str) -> None:
+def _first_connection(url: str, password: dict) -> None:
     """Connect once before making a pool: a server that is down, a wrong socket or a refused login
     is then psycopg's own OperationalError at once (cli/faults.py says it in one line), where the
     pool would retry quietly until its timeout and say only that it timed out."""
     psycopg, _ = _psycopg()
-    psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, **_password_kwargs(url)).close()
+    psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, **password).close()
 
 
 def pool_for(url: str):
@@ -104,10 +103,11 @@ def pool_for(url: str):
     with _pools_lock:
         pool = _pools.get(url)
         if pool is None:
-            _first_connection(url)
+            password = _password_kwargs(url)  # one keyring read for the pool's every connection
+            _first_connection(url, password)
             _, psycopg_pool = _psycopg()
             pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=POOL_MAX, open=False,
-                                               kwargs={"autocommit": True, **_password_kwargs(url)},
+                                               kwargs={"autocommit": True, **password},
                                                configure=_configure, reset=_reset,
                                                name="triage")
             pool.open(wait=True, timeout=15)
@@ -274,21 +274,13 @@ class PgConnection:
         names = ", ".join(f'"{c}"' for c in cols)
         self.raw.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
                          f"SELECT 0::bigint AS ord, {names} FROM {table} WITH NO DATA")
-        with self.raw.cursor().copy(f"COPY {stage} (ord, {names}) FROM STDIN") as copy:
-            for n, row in enumerate(rows):
-                copy.write_row((n, *map(pg_value, row)))
+        self.copy_rows(stage, ("ord", *cols), ((n, *row) for n, row in enumerate(rows)))
         self.raw.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage} ORDER BY ord ON CONFLICT DO NOTHING")
         self.raw.execute(f"TRUNCATE {stage}")
 
     def notify_new_posts(self) -> None:
         """Inside the write transaction: delivered to listeners when it commits, never before."""
         self.raw.execute(f"NOTIFY {NEW_POSTS_CHANNEL}")
-
-
-def run_translated(conn: PgConnection, tr: Translation, params: Sequence) -> PgCursor:
-    cur = conn.raw.cursor()
-    cur.execute(tr.sql, decode_params(tr, params))
-    return PgCursor(cur)
 
 
 class NewPostsListener:
