@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 LIVE_CHECK_SECONDS = 5.0
 HISTORY_MAX = 500  # posts remembered for back/forward
+# The same query syntax on both engines (SQLite's FTS5, PostgreSQL's tsquery built by search_sql)
+SEARCH_SYNTAX = '(words, "phrases", OR, NOT, prefix*) · enter · esc'
 
 
 class PostLog(RichLog):
@@ -167,7 +169,7 @@ class QueueScreen(Screen):
             # A Line API log, not a Static: replacing its lines never re-lays-out the screen,
             # which keeps next-post fast on a long post.
             yield PostLog(id="post-pane", wrap=True, markup=False, highlight=False, auto_scroll=False)
-        yield Input(placeholder="full-text search (FTS5: words, \"phrases\", OR, NOT, prefix*) · enter · esc",
+        yield Input(placeholder="full-text search " + SEARCH_SYNTAX,
                     id="search-input", classes="hidden")
         yield Static("", id="status")
         yield Footer(compact=True)
@@ -602,8 +604,7 @@ class QueueScreen(Screen):
     def action_search(self) -> None:
         box = self.query_one("#search-input", Input)
         scope = search_scope(self.flt)
-        box.placeholder = (f"search only inside {scope} (f widens) · " if scope else "full-text search ") + \
-            "(FTS5: words, \"phrases\", OR, NOT, prefix*) · enter · esc"
+        box.placeholder = (f"search only inside {scope} (f widens) · " if scope else "full-text search ") + SEARCH_SYNTAX
         box.remove_class("hidden")
         box.value = self.flt.search or ""
         box.focus()

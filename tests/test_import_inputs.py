@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import zstandard
 
@@ -31,6 +36,37 @@ def test_jsonl_from_standard_input(cli, db_path):
     audit = backend.rows(db_path, "SELECT target FROM audit WHERE action = 'import'")
     assert audit == [("<stdin>",)]
     assert leftovers(db_path) == []
+
+
+def test_standard_input_is_staged_beside_the_store_or_in_the_data_folder_never_the_working_folder(
+        tmp_path, db_path):
+    """While `triage import -` still reads its input, the private copy sits beside a store file, or
+    for a PostgreSQL store in the user's data folder; the folder the command runs in stays clean."""
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    store_file = backend.store_file(db_path)
+    staging = store_file.parent if store_file else Path(os.environ["TRIAGE_DATA_DIR"])
+    proc = subprocess.Popen([sys.executable, "-c", "from triage.cli import run; run()", "--db",
+                             backend.cli_value(db_path), "import", "--no-tag", "-"], cwd=workdir,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdin is not None
+        proc.stdin.write(lines([post(1)]))
+        proc.stdin.flush()
+        deadline = time.monotonic() + 60
+        while not (staging.is_dir() and any(p.name.startswith(".import") for p in staging.iterdir())):
+            assert time.monotonic() < deadline, "no private copy appeared in the staging folder"
+            assert proc.poll() is None, "the import ended before its input did"
+            time.sleep(0.05)
+        assert list(workdir.iterdir()) == []
+        out, err = proc.communicate(lines([post(2)]), timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert b"<stdin>: 2 read, 2 added" in out
+    assert not any(p.name.startswith(".import") for p in staging.iterdir())
+    assert list(workdir.iterdir()) == []
 
 
 def test_gzip_jsonl_reads_like_the_plain_file_and_names_itself_in_problems(tmp_path, cli, db_path):
