@@ -121,3 +121,27 @@ def test_damped_hits_say_why(det):
     a = det.analyze('police say the suspect wrote "I will kill you all"')
     rules = [h.rule for h in a.hits if h.indicator == "threat"]
     assert any("/news" in r for r in rules)
+
+
+# Harm urged on, wished on or said to be deserved by a person, and sexual violence: weaker
+# than a stated intent (none flags alone), but each must rank a post well above plain talk.
+# Beside each, the everyday look-alike that must stay at zero.
+RANKED_THREATS = [
+    ("You should've hit her.", "you should've texted her"),
+    ("somebody needs to beat the shit out of him", "somebody needs to clean the shit out of the garage"),
+    ("He should kick her ass in school the next day.", "you should kick him out of the group chat"),
+    ("he deserves a bullet", "he deserves a medal"),
+    ("i hope she gets hit by a bus", "i hope she gets the bus on time"),
+    ("their lives should be forfeited", "their deposit should be returned"),
+    ("Hit her with a club on the back of the head", "hit the ball with a club on the first tee"),
+    ("Kick her in the balls first", "we should have beaten them in the final"),
+    ("grab her by the pussy", "grab her by the hand and dance"),
+    ("rip out her womb", "cut out the seeds first"),
+    ("i would've killed her", "i would've called her"),  # "'ve" after a modal is read as "have"
+]
+
+
+@pytest.mark.parametrize("threat,look_alike", RANKED_THREATS)
+def test_urged_wished_and_deserved_harm_ranks_above_its_look_alike(det, threat, look_alike):
+    assert score(det, threat, "threat") >= 0.44, det.analyze(threat).hits  # a 0.45 rule alone
+    assert score(det, look_alike, "threat") < 0.1, det.analyze(look_alike).hits

@@ -60,3 +60,15 @@ def test_mini_language():
         c.compile("@nope you")
     assert {"kill", "kills", "killed", "killing"} <= set(inflect("kill"))
     assert {"shot", "shooting"} <= set(inflect("shoot")) and "stabbed" in inflect("stab")
+
+
+def test_a_contraction_half_written_alone_matches_it_in_a_post(tmp_path):
+    """`'ve` alone tokenizes as "'" + "ve"; in a post it stands after its host ("could've"), so a
+    pattern that spells it must match there."""
+    from triage.detector import Detector
+
+    d = _write(tmp_path, '[[rule]]\nid = "t.cv"\ncomment = "c"\nweight = 0.5\n'
+                         "match = [\"could 've strangled (him|her)\"]\n")
+    det = Detector(model=None, patterns_dir=d)
+    hit, = det.analyze("honestly I could've strangled him").hits
+    assert (hit.rule, hit.text) == ("t.cv", "could've strangled him")
