@@ -50,11 +50,11 @@ def _texts() -> list[str]:
 def _doc_path(det: Detector, texts: list[str]) -> list[tuple]:
     """What the detector decides when every post is read from its Doc (the chunk cache declines all)."""
     reader = det._chunks
-    reader.norms = lambda text: None  # type: ignore[method-assign]  (the instance attribute shadows the method)
+    reader.read = lambda text: None  # type: ignore[method-assign]  (the instance attribute shadows the method)
     try:
         return [(a.scores, a.risk, a.flagged, [astuple(h) for h in a.hits]) for a in det.analyze_many(texts)]
     finally:
-        del reader.norms
+        del reader.read
 
 
 def test_chunk_cache_reads_every_token_as_the_doc_does(det):
@@ -63,12 +63,13 @@ def test_chunk_cache_reads_every_token_as_the_doc_does(det):
     tagged = [q[0] for q in normalize_many(_texts(), det._known)]
     fast = 0
     for text in tagged:
-        norms = reader.norms(text)
-        if norms is None:
+        got = reader.read(text)
+        if got is None:
             continue
         fast += 1
+        norms, parts, starts = got
         doc = tokenizer(text)
-        view = ChunkDoc(text, norms, reader)
+        view = ChunkDoc(text, norms, parts, starts, reader)
         assert norms == [t.norm for t in doc], text
         assert len(view) == len(doc)
         for mine, theirs in zip(view, doc):
@@ -90,11 +91,23 @@ def test_the_detector_decides_the_same_on_the_fast_path_and_the_doc_path(det):
 
 @pytest.mark.parametrize("text", [
     "i will\nkill you", "i will  kill you", " kill you", "kill you ", "i will\tkill you", "i will\u00a0kill you",
-    "i will\u2028kill you", "kill\x1cyou", "", " ",
+    "i will\u2028kill you", "kill\x1cyou", "a \n\n b", "a   b", "  a", "a\n", "\n", "\t\t", "a \u3000 b", " ",
 ])
-def test_text_with_other_whitespace_takes_the_doc_path(det, text):
-    reader = ChunkReader(det.nlp.tokenizer)
-    assert reader.norms(text) is None
+def test_other_whitespace_is_split_as_spacy_splits_it(det, text):
+    """Line breaks, tabs, runs of spaces and Unicode spaces become tokens of their own in a Doc
+    (but for the one space after a word): the chunk cache reads them so too."""
+    tokenizer = det.nlp.tokenizer
+    reader = ChunkReader(tokenizer)
+    got = reader.read(text)
+    assert got is not None
+    norms, parts, starts = got
+    doc = tokenizer(text)
+    assert norms == [t.norm for t in doc]
+    assert [(t.idx, t.text) for t in ChunkDoc(text, norms, parts, starts, reader)] == [(t.idx, t.text) for t in doc]
+
+
+def test_an_empty_text_takes_the_doc_path(det):
+    assert ChunkReader(det.nlp.tokenizer).read("") is None
 
 
 @pytest.mark.parametrize("text", ["x:) )", "lol:) ))", "( o:x", "> :(x", "x(._. )", "x:o )", "x:( )"])
@@ -105,14 +118,19 @@ def test_a_special_case_reaching_across_a_space_sends_the_post_to_the_doc_path(d
     whole = [t.text for t in tokenizer(text)]
     chunked = [t.text for part in text.split(" ") for t in tokenizer(part)]
     assert whole != chunked  # the case is real: chunk by chunk would read it wrong
-    assert ChunkReader(tokenizer).norms(text) is None
+    assert ChunkReader(tokenizer).read(text) is None
 
 
-def test_only_the_plain_space_is_printable_whitespace():
-    """The chunk cache tells a text of single spaces by ``str.isprintable``: that holds only if
-    every other whitespace character (the ones spaCy splits at) is unprintable."""
-    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+def test_the_cache_knows_whitespace_as_spacy_does():
+    """spaCy splits at ``str.isspace``. The chunk cache tells a text of single spaces by
+    ``str.isprintable`` (which holds only if every other whitespace character is unprintable)
+    and splits the others with the regular expression ``\\s`` (which must be the same set)."""
+    import re
+
+    chars = [chr(c) for c in range(sys.maxunicode + 1)]
+    spaces = [c for c in chars if c.isspace()]
     assert [c for c in spaces if c.isprintable()] == [" "]
+    assert [c for c in chars if re.fullmatch(r"\s", c)] == spaces
 
 
 def test_the_cache_stays_within_its_limit_and_reads_right_after_starting_again(det):
@@ -121,9 +139,10 @@ def test_the_cache_stays_within_its_limit_and_reads_right_after_starting_again(d
     rng = random.Random(4)
     for _ in range(300):
         text = " ".join(f"w{rng.randint(0, 500)}." for _ in range(rng.randint(1, 12)))
-        norms = reader.norms(text)
-        assert len(reader) <= 50
+        got = reader.read(text)
+        assert got is not None and len(reader) <= 50
+        norms, parts, starts = got
         assert norms == [t.norm for t in tokenizer(text)]
-        view = ChunkDoc(text, norms, reader)
+        view = ChunkDoc(text, norms, parts, starts, reader)
         reader.clear()  # offsets asked after the cache dropped the post's chunks
         assert [(t.idx, t.text) for t in view] == [(t.idx, t.text) for t in tokenizer(text)]

@@ -309,13 +309,14 @@ class Detector:
         lists: list[list[int]] = []
         raws: list = []
         for t in tagged_texts:
-            norms = reader.norms(t)
-            if norms is None:
+            got = reader.read(t)
+            if got is None:
                 doc = tokenizer(t)
                 array = doc.to_array(NORM)
                 norms = array.tolist()
             else:
-                doc = ChunkDoc(t, norms, reader)
+                norms = got[0]
+                doc = ChunkDoc(t, norms, got[1], got[2], reader)
                 array = numpy.array(norms, dtype=numpy.uint64)
             docs.append(doc)
             arrays.append(array)
