@@ -18,7 +18,7 @@ import pytest
 
 from tests.hostile_texts import hostile_texts
 from triage.detector import Detector
-from triage.detector.chunks import ChunkDoc, ChunkReader
+from triage.detector.chunks import ChunkDoc, ChunkReader, _spacy_chunks
 from triage.detector.normalize import normalize_many
 
 _EVERYDAY = [
@@ -67,9 +67,10 @@ def test_chunk_cache_reads_every_token_as_the_doc_does(det):
         if got is None:
             continue
         fast += 1
-        norms, parts, starts = got
+        norms, parts, spaced = got
+        assert parts == _spacy_chunks(text)[0]  # the one-split cut is the step-by-step one
         doc = tokenizer(text)
-        view = ChunkDoc(text, norms, parts, starts, reader)
+        view = ChunkDoc(text, norms, parts, spaced, reader)
         assert norms == [t.norm for t in doc], text
         assert len(view) == len(doc)
         for mine, theirs in zip(view, doc):
@@ -100,10 +101,11 @@ def test_other_whitespace_is_split_as_spacy_splits_it(det, text):
     reader = ChunkReader(tokenizer)
     got = reader.read(text)
     assert got is not None
-    norms, parts, starts = got
+    norms, parts, spaced = got
+    assert parts == _spacy_chunks(text)[0]
     doc = tokenizer(text)
     assert norms == [t.norm for t in doc]
-    assert [(t.idx, t.text) for t in ChunkDoc(text, norms, parts, starts, reader)] == [(t.idx, t.text) for t in doc]
+    assert [(t.idx, t.text) for t in ChunkDoc(text, norms, parts, spaced, reader)] == [(t.idx, t.text) for t in doc]
 
 
 def test_an_empty_text_takes_the_doc_path(det):
@@ -141,8 +143,8 @@ def test_the_cache_stays_within_its_limit_and_reads_right_after_starting_again(d
         text = " ".join(f"w{rng.randint(0, 500)}." for _ in range(rng.randint(1, 12)))
         got = reader.read(text)
         assert got is not None and len(reader) <= 50
-        norms, parts, starts = got
+        norms, parts, spaced = got
         assert norms == [t.norm for t in tokenizer(text)]
-        view = ChunkDoc(text, norms, parts, starts, reader)
+        view = ChunkDoc(text, norms, parts, spaced, reader)
         reader.clear()  # offsets asked after the cache dropped the post's chunks
         assert [(t.idx, t.text) for t in view] == [(t.idx, t.text) for t in tokenizer(text)]

@@ -68,19 +68,21 @@ class ChunkReader:
         self._follow: dict[str, int] = {}  # chunk -> mask of the tokens that may follow its end
         self._lead: dict[str, int] = {}  # chunk -> mask of the tokens it may start with
 
-    def read(self, text: str) -> tuple[list[int], list[str], list[int] | None] | None:
-        """The NORM hashes of ``text``'s tokens as its Doc would have them, its chunks, and where
-        each chunk starts (None: the chunks are joined by single spaces); or None when the text
-        must be tokenized whole (a chunk boundary where a special case could reach across)."""
-        starts = None
+    def read(self, text: str) -> tuple[list[int], list[str], bool] | None:
+        """The NORM hashes of ``text``'s tokens as its Doc would have them, its chunks, and whether
+        the chunks are joined by single spaces only; or None when the text must be tokenized whole
+        (a chunk boundary where a special case could reach across)."""
+        spaced = True
         # str.isprintable is False for every whitespace character but " ": one C scan tells the
         # common text, chunks joined by single spaces, from the one that needs splitting as spaCy does
         if text.isprintable() and text and text[0] != " " and text[-1] != " " and "  " not in text:
             parts = text.split(" ")
         else:
-            parts, starts = _spacy_chunks(text)
+            # the single space after a word is cut away, any other run of whitespace kept as a piece
+            parts = [p for p in _CUT.split(text) if p]
             if not parts:
-                return None  # empty or a single space: no token, nothing to cache
+                return None  # the empty text: no token, nothing to cache
+            spaced = False  # a ChunkDoc asked for offsets works them out with ``_spacy_chunks``
         try:
             norms = list(chain.from_iterable(map(self._norms.__getitem__, parts)))
         except KeyError:
@@ -89,7 +91,7 @@ class ChunkReader:
         if len(parts) > 1 and any(map(and_, map(self._follow.get, parts, repeat(0, len(parts) - 1)),
                                       map(self._lead.get, parts[1:], repeat(0)))):
             return None
-        return norms, parts, starts
+        return norms, parts, spaced
 
     def like_num(self, parts: list[str]) -> list[bool]:
         """LIKE_NUM of each token of these chunks, in order."""
@@ -184,6 +186,9 @@ def _spacy_chunks(text: str) -> tuple[list[str], list[int]]:
 
 
 _RUNS = re.compile(r"(\s+)")
+# the same cut in one C-level split: a single space after a non-space is dropped (the group
+# does not take part: None), any other run of whitespace is kept (the group)
+_CUT = re.compile(r"(?<=\S) |(\s+)")
 
 
 def _special_cases(tokenizer: Any) -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, str]]]:
@@ -242,15 +247,15 @@ class ChunkDoc:
     position, ``text``, ``ents``, ``to_array`` of NORM and LIKE_NUM). Token offsets are worked out
     on first use, and then only per chunk: most posts are never asked, the others for a few tokens."""
 
-    __slots__ = ("text", "norms", "parts", "_starts", "_reader", "_token_ends")
+    __slots__ = ("text", "norms", "parts", "_spaced", "_starts", "_reader", "_token_ends")
     ents = ()  # only the NER pipeline finds entities, and it takes the Doc path
 
-    def __init__(self, text: str, norms: list[int], parts: list[str], starts: list[int] | None,
-                 reader: ChunkReader):
+    def __init__(self, text: str, norms: list[int], parts: list[str], spaced: bool, reader: ChunkReader):
         self.text = text
         self.norms = norms
         self.parts = parts
-        self._starts = starts  # where each chunk starts; None: joined by single spaces
+        self._spaced = spaced  # the chunks are joined by single spaces
+        self._starts: list[int] | None = None  # where each chunk starts, when first asked
         self._reader = reader
         self._token_ends: list[int] | None = None  # tokens up to the end of each chunk
 
@@ -262,13 +267,16 @@ class ChunkDoc:
             if None in counts:  # the cache started again since this post was read
                 counts = [reader.pieces(p) for p in self.parts]
             self._token_ends = list(accumulate(map(len, counts)))
-            if self._starts is None:
+            if self._spaced:
                 self._starts = list(accumulate(map(add, map(len, self.parts), repeat(1)), initial=0))
+            else:
+                self._starts = _spacy_chunks(self.text)[1]
         if not 0 <= i < len(self.norms):
             raise IndexError(i)
         k = bisect_right(self._token_ends, i)
         part = self.parts[k]
         first = self._token_ends[k - 1] if k else 0
+        assert self._starts is not None  # set with _token_ends
         at = self._starts[k]
         if self._token_ends[k] - first == 1:
             return at, at + len(part)
