@@ -157,6 +157,7 @@ class ChunkReader:
         self._norms.clear()
         self._pieces.clear()
         self._nums.clear()
+        self._shapes.clear()
         self._follow.clear()
         self._lead.clear()
 
