@@ -189,6 +189,9 @@ class Detector:
                 for lab in self.model_info.labels if lab in TEXT_INDICATORS
             ]
         self._context = self._rules.patterns.context
+        from .chunks import ChunkReader
+
+        self._chunks = ChunkReader(nlp.tokenizer)  # the posts' chunks, tokenized once (see chunks.py)
         self._known = _vocabulary(self._rules.patterns)
         self._english_hashes: frozenset[int] | None = None  # NORM hashes of language.ENGLISH_WORDS, made on first use
         self._word_weights: dict[int, list[float]] = {}  # NORM hash -> the model's unigram weight per label
@@ -276,24 +279,49 @@ class Detector:
     def _read(self, tagged_texts: list[str], batch_size: int) -> tuple[list, list, list[list[int]], list]:
         """The batch's Docs, their NORM hashes (as arrays for the model, as lists for the rules and
         cues: read once) and their raw rule matches."""
+        if not self._use_ner:
+            return self._read_chunks(tagged_texts)
         from spacy.attrs import NORM
 
-        if self._use_ner:
-            from .component import MATCHES_KEY
+        from .component import MATCHES_KEY
 
-            docs = list(self.nlp.pipe(tagged_texts, batch_size=batch_size, disable=self._off_pipe))
-            raws = [doc.user_data.get(MATCHES_KEY) for doc in docs]
-        else:
-            # Tokenizer and rules called directly: the same work as nlp.pipe without its
-            # per-component generator chain and error wrapping, a few µs a post.
-            tokenizer: Any = self.nlp.tokenizer  # spaCy's compiled Tokenizer: no type information
-            docs = [tokenizer(t) for t in tagged_texts]
-            raws = []
+        # the entity recognizer reads the whole Doc: every post is tokenized whole
+        docs = list(self.nlp.pipe(tagged_texts, batch_size=batch_size, disable=self._off_pipe))
+        raws = [doc.user_data.get(MATCHES_KEY) for doc in docs]
         arrays = [doc.to_array(NORM) for doc in docs]
-        lists = [a.tolist() for a in arrays]
-        if not self._use_ner:
-            rules = self._rules
-            raws = [rules(doc, norms) for doc, norms in zip(docs, lists)]
+        return docs, arrays, [a.tolist() for a in arrays], raws
+
+    def _read_chunks(self, tagged_texts: list[str]) -> tuple[list, list, list[list[int]], list]:
+        """``_read`` without NER: each post's NORM hashes from the chunk cache where its text is
+        plain (single spaces), else from its Doc; a ``ChunkDoc`` stands in for the Doc where none
+        was built. Tokenizer and rules are called directly: the same work as nlp.pipe without its
+        per-component generator chain and error wrapping, a few µs a post."""
+        import numpy
+        from spacy.attrs import NORM
+
+        from .chunks import ChunkDoc
+
+        tokenizer: Any = self.nlp.tokenizer  # spaCy's compiled Tokenizer: no type information
+        reader = self._chunks
+        rules = self._rules
+        docs: list = []
+        arrays: list = []
+        lists: list[list[int]] = []
+        raws: list = []
+        for t in tagged_texts:
+            got = reader.read(t)
+            if got is None:
+                doc = tokenizer(t)
+                array = doc.to_array(NORM)
+                norms = array.tolist()
+            else:
+                norms = got[0]
+                doc = ChunkDoc(t, norms, got[1], got[2], reader)
+                array = numpy.array(norms, dtype=numpy.uint64)
+            docs.append(doc)
+            arrays.append(array)
+            lists.append(norms)
+            raws.append(rules(doc, norms))
         return docs, arrays, lists, raws
 
     def _analyze_pool(self, texts: Iterable[str], batch_size: int, n_process: int) -> Iterator[Analysis]:
