@@ -38,7 +38,7 @@ import re
 from bisect import bisect_right
 from itertools import accumulate, chain, repeat
 from operator import add, and_
-from typing import Any
+from typing import Any, Sized, cast
 
 # chunks kept per process; past it the cache starts again. Measured at the limit: ~40 MB with the
 # bench corpus's chunks (200 bytes each), ~68 MB with real posts' (340 bytes: longer, more of
@@ -267,9 +267,10 @@ class ChunkDoc:
         """Character offsets of token i in ``text``."""
         if self._token_ends is None:
             reader = self._reader
-            counts = list(map(reader._norms.get, self.parts))
-            if None in counts:  # the cache started again since this post was read
-                counts = [reader.pieces(p) for p in self.parts]
+            cached = list(map(reader._norms.get, self.parts))
+            # the tokens of each chunk (the cache may have started again since the post was read)
+            counts: list[Sized] = ([reader.pieces(p) for p in self.parts] if None in cached
+                                   else cast(list[Sized], cached))
             self._token_ends = list(accumulate(map(len, counts)))
             if self._spaced:
                 self._starts = list(accumulate(map(add, map(len, self.parts), repeat(1)), initial=0))
