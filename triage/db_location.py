@@ -53,12 +53,7 @@ class PgUrl:
 
     @property
     def parent(self) -> Path:
-        """Where the CLI stages what it must write before the store reads it (stdin, a
-        decompressed input): a store file's own folder; for a server store, the user's data
-        folder, not whatever folder the command happens to run in."""
-        from .config import data_dir
-
-        return data_dir()
+        return Path.cwd()  # where relative inputs resolve: no store file to be beside
 
 
 def display_url(url: str) -> str:

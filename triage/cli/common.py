@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from ..config import Config, load_config, resolve_db
+from ..config import Config, data_dir, load_config, resolve_db
 from ..db_location import PgUrl
 from ..errors import TriageError
 
@@ -78,6 +78,13 @@ class CliContext:
         path = resolve_db(self.db_arg, self.config)
         _last_db[:] = [str(path)]
         return path
+
+    def staging_dir(self) -> Path:
+        """Where the CLI writes what the store must read from a file (stdin, a decompressed
+        input): beside a store file; for a server store, the user's data folder, not whatever
+        folder the command happens to run in."""
+        path = self.db_path()
+        return data_dir() if isinstance(path, PgUrl) else path.parent
 
     def open_store(self, readonly: bool = False, must_exist: bool = False):
         from ..store import Store

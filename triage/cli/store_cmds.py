@@ -97,7 +97,7 @@ def _import(cli: CliContext, inputs: contextlib.ExitStack, files: tuple[str, ...
         fail("standard input (-) can be read once")
     # stdin and compressed files become plain files an importer can read (import_input).
     try:
-        readables = [inputs.enter_context(readable(f, cli.db_path().parent, sys.stdin.buffer,
+        readables = [inputs.enter_context(readable(f, cli.staging_dir(), sys.stdin.buffer,
                                                    keep_compressed=_reads_compressed(f, fmt))) for f in files]
     except Exception as exc:  # a truncated gzip, a corrupt zstd frame, a full disk: one line, no traceback
         fail(sanitize(f"reading input: {getattr(exc, 'strerror', None) or exc}"))
