@@ -4,7 +4,6 @@ review queue (`D`)."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import replace
 
@@ -14,15 +13,12 @@ from triage.store import Store
 from triage.store.agreement_queries import disagreeing_posts, rated_posts
 from triage.store.claims import claim
 
+from . import backend
 from .test_console import labels, make_app, screen_text, settle, store_file  # noqa: F401  (fixture)
 
 
 def claims(path) -> list[tuple[int, str]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT post_id, analyst FROM claims ORDER BY post_id").fetchall()
-    finally:
-        conn.close()
+    return backend.rows(path, "SELECT post_id, analyst FROM claims ORDER BY post_id")
 
 
 async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
@@ -34,11 +30,7 @@ async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
 
 
 def review_labels(path) -> list[tuple[int, str]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute("SELECT post_id, analyst FROM resolutions ORDER BY label_id").fetchall()
-    finally:
-        conn.close()
+    return backend.rows(path, "SELECT post_id, analyst FROM resolutions ORDER BY label_id")
 
 
 def post_view(app) -> str:
@@ -51,9 +43,7 @@ async def test_the_post_in_view_is_claimed_moved_with_the_cursor_and_given_back_
         queue = await settle(pilot, app)
         first, second = queue.ids[0], queue.ids[1]
         await wait_until(pilot, lambda: claims(store_file) == [(first, "ann")])
-        conn = sqlite3.connect(store_file)
-        (length,) = conn.execute("SELECT expires_at - claimed_at FROM claims").fetchone()
-        conn.close()
+        ((length,),) = backend.rows(store_file, "SELECT expires_at - claimed_at FROM claims")
         assert length == 120  # claim_minutes = 2
         assert "analyst ann" in screen_text(app).splitlines()[0]  # who you are, in the title bar
         await pilot.press("j")
@@ -143,9 +133,7 @@ async def test_the_review_queue_lists_disagreements_first_and_a_label_settles_on
         assert rows[-1] == (ids[0], "escalate", "cy", None)
         assert [r[2] for r in rows if r[0] == ids[0]] == ["ann", "bob", "cy"]  # every decision kept
         assert review_labels(store_file) == [(ids[0], "cy")]
-        conn = sqlite3.connect(store_file)
-        audited = conn.execute("SELECT analyst, target FROM audit WHERE action = 'review-label'").fetchall()
-        conn.close()
+        audited = backend.rows(store_file, "SELECT analyst, target FROM audit WHERE action = 'review-label'")
         assert audited == [("cy", str(ids[0]))]
         assert not queue.row_at(0).disagreement  # settled: no ≠ any more
         assert queue.current_id == ids[1]  # and on to the next one

@@ -20,8 +20,19 @@ class PostRef:
         return f"{self.source}:{self.external_id}"
 
 
+class _NamesPost:
+    """A bundle row about one post, which it names by ``(source, external_id)``."""
+
+    source: str
+    external_id: str
+
+    @property
+    def ref(self) -> PostRef:
+        return PostRef(self.source, self.external_id)
+
+
 @dataclass
-class BundlePost:
+class BundlePost(_NamesPost):
     """Enough of a post for the importing station to tell it is the same one."""
 
     source: str
@@ -31,13 +42,9 @@ class BundlePost:
     text: str
     raw_sha256: str | None
 
-    @property
-    def ref(self) -> PostRef:
-        return PostRef(self.source, self.external_id)
-
 
 @dataclass
-class LabelRow:
+class LabelRow(_NamesPost):
     id: int
     source: str
     external_id: str
@@ -46,13 +53,9 @@ class LabelRow:
     at: float
     undo_of: int | None  # a label id on the exporting station
 
-    @property
-    def ref(self) -> PostRef:
-        return PostRef(self.source, self.external_id)
-
 
 @dataclass
-class VerdictRow:
+class VerdictRow(_NamesPost):
     id: int
     source: str
     external_id: str
@@ -62,23 +65,15 @@ class VerdictRow:
     at: float
     undo_of: int | None  # a verdict id on the exporting station
 
-    @property
-    def ref(self) -> PostRef:
-        return PostRef(self.source, self.external_id)
-
 
 @dataclass
-class NoteRow:
+class NoteRow(_NamesPost):
     id: int
     source: str
     external_id: str
     body: str
     analyst: str
     at: float
-
-    @property
-    def ref(self) -> PostRef:
-        return PostRef(self.source, self.external_id)
 
 
 @dataclass
