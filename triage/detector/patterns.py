@@ -385,17 +385,12 @@ class Compiler:
         if got is None:
             got = tuple(t for t in self.tokenize(literal) if t.strip())
             if len(got) > 1 and _CLITIC.fullmatch(literal.lower()):
-                got = self._clitic(literal)
+                # A contraction's half written alone ("'ve") splits into "'" + "ve", but in a post
+                # it stands after its host as one token whose NORM is its own text ("should've" ->
+                # should + 've; after a pronoun spaCy says "have", which lists.toml's [aliases] add)
+                got = (literal.lower(),)
             self._tok_cache[literal] = got
         return got
-
-    @staticmethod
-    def _clitic(literal: str) -> tuple[str, ...]:
-        """A contraction's second half written alone ("'ve", "'d"): the tokenizer splits it into
-        "'" + "ve", but in a post it stands after its host as one token whose NORM is its own text
-        ("should've" -> should + 've; after a pronoun spaCy says "have", which the [aliases] of
-        lists.toml add to "have")."""
-        return (literal.lower(),)
 
     # An "alternative set" is a list of token sequences (each a tuple of _Tok).
     def _word_alts(self, word: str, where: str) -> list[tuple[_Tok, ...]]:
